@@ -1,0 +1,403 @@
+"""The sync engine: read the remote, merge three-way, write if needed, commit locally.
+
+1. Read the remote. Fast path: the version tag is unchanged, nothing is pending and no
+   conflict copies lie beside the document: done, no parse, no write.
+2. Merge base/local/remote. Only records that differ from the base on some side are merged:
+   a document line identical to the line of the last sync is neither parsed nor rewritten.
+3. If the merged content differs from the remote's, write it with the version check; if
+   someone wrote in between, start again from 1 (a bounded number of times).
+4. Commit records, base, version tag and conflicts in one SQLite transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .commit import SyncOutcome, commit_sync
+from .conflicts import ConflictEntry, merge_conflicts, utc_now_iso
+from .document import (
+    FORMAT,
+    FORMAT_VERSION,
+    ParsedDocument,
+    parse_document,
+    record_line,
+    serialize_document,
+)
+from .errors import AuthError, DocumentError, RemoteChanged, RemoteOffline, SyncError
+from .hlc import HybridClock
+from .merge import common_base, merge, merge_record
+from .records import Record, line_hash, newest_stamp
+from .remote import Remote, RemoteRead, SideCopy
+from .replica import Replica, SyncLogEntry
+
+MAX_ATTEMPTS = 5
+FULL_EVERY_SYNCS = 20
+FULL_EVERY = timedelta(minutes=10)
+
+
+@dataclass
+class SyncReport:
+    """What a sync did.
+
+    Attributes:
+        transport: ``"file"`` or ``"http"``.
+        target: the path or URL (no credentials).
+        pulled: records changed here by the sync.
+        pushed: records the sync changed in the shared document.
+        conflicts: conflict entries this sync found (new ones).
+        fast_path: nothing had changed on either side; nothing was parsed or written.
+        wrote: the shared document was written.
+        absorbed: names of cloud conflict copies merged in and moved aside.
+        ignored_copies: (name, reason) of copies left alone (other data set, unreadable).
+        attempts: read-merge-write rounds (more than one when someone wrote in between).
+        duration: seconds.
+    """
+
+    transport: str
+    target: str
+    pulled: int = 0
+    pushed: int = 0
+    conflicts: list[ConflictEntry] = field(default_factory=list)
+    fast_path: bool = False
+    wrote: bool = False
+    absorbed: list[str] = field(default_factory=list)
+    ignored_copies: list[tuple[str, str]] = field(default_factory=list)
+    attempts: int = 0
+    duration: float = 0.0
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing changed on either side."""
+        return not (self.pulled or self.pushed or self.conflicts or self.absorbed)
+
+    def summary(self) -> str:
+        """One line for people: what moved, in which direction, how long it took."""
+        parts = [f"{self.transport} {self.target}"]
+        if self.fast_path or self.unchanged:
+            parts.append("up to date")
+        else:
+            parts.append(f"pulled {self.pulled}, pushed {self.pushed}")
+        if self.conflicts:
+            parts.append(f"{len(self.conflicts)} new conflict(s)")
+        if self.absorbed:
+            parts.append(f"absorbed {len(self.absorbed)} conflict copy(ies)")
+        if self.ignored_copies:
+            parts.append(f"left {len(self.ignored_copies)} unrelated copy(ies) alone")
+        parts.append(f"{self.duration * 1000:.0f} ms")
+        return ": ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if len(parts) > 2 else "")
+
+
+def sync(
+    replica: Replica,
+    remote: Remote,
+    *,
+    max_attempts: int = MAX_ATTEMPTS,
+    full_every_syncs: int = FULL_EVERY_SYNCS,
+    full_every: timedelta = FULL_EVERY,
+) -> SyncReport:
+    """Reconcile ``replica`` with ``remote``. Never loses a local or remote edit.
+
+    A full read-merge-write (no fast path) happens at least every ``full_every_syncs`` syncs
+    or ``full_every``, so that a remote with coarse version tags cannot hide a lost update.
+
+    Raises:
+        DocumentError: the remote document (or its data set) was refused; nothing changed.
+        RemoteOffline: the remote could not be reached; local changes stay pending.
+        AuthError: the remote refused the credentials.
+        SyncError: someone kept writing in between for ``max_attempts`` rounds.
+    """
+    started = time.perf_counter()
+    report = SyncReport(transport=remote.transport, target=remote.description)
+    try:
+        _run(replica, remote, report, max_attempts, full_every_syncs, full_every, started)
+    except SyncError as exc:
+        outcome = "offline" if isinstance(exc, RemoteOffline) else "error"
+        if isinstance(exc, AuthError):
+            outcome = "auth"
+        report.duration = time.perf_counter() - started
+        _log_failure(replica, report, outcome, str(exc))
+        raise
+    return report
+
+
+def _log_failure(replica: Replica, report: SyncReport, outcome: str, message: str) -> None:
+    entry = SyncLogEntry(
+        utc_now_iso(), report.transport, report.target, outcome, 0, 0, 0, False,
+        report.duration * 1000, message,
+    )  # fmt: skip
+    with replica.write() as conn:
+        replica.log_sync(entry, conn)
+
+
+def _due_full(replica: Replica, every_syncs: int, every: timedelta) -> bool:
+    if int(replica.meta("syncs_since_full", "0") or 0) >= every_syncs:
+        return True
+    last = replica.meta("last_full_sync")
+    if last is None:
+        return True
+    when = datetime.strptime(last, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return datetime.now(UTC) - when >= every
+
+
+def _run(
+    replica: Replica,
+    remote: Remote,
+    report: SyncReport,
+    max_attempts: int,
+    full_every_syncs: int,
+    full_every: timedelta,
+    started: float,
+) -> None:
+    for attempt in range(1, max_attempts + 1):
+        report.attempts = attempt
+        snapshot_seq = replica.max_seq()
+        pushing = replica.needs_push()
+        known = replica.meta("remote_tag") if replica.meta("remote") == remote.description else None
+        full = pushing or _due_full(replica, full_every_syncs, full_every)
+        read = remote.read(None if full else known)
+        copies = remote.side_copies()
+        if read.unchanged:
+            if not copies:
+                _finish_fast(replica, report, read, started)
+                return
+            read = remote.read(None)
+        try:
+            _merge_and_write(replica, remote, report, read, copies, snapshot_seq, full, started)
+            return
+        except RemoteChanged:
+            continue
+    raise SyncError(
+        f"{remote.description}: the shared document kept changing during {max_attempts} "
+        "attempts; nothing was lost, try again"
+    )
+
+
+def _finish_fast(replica: Replica, report: SyncReport, read: RemoteRead, started: float) -> None:
+    report.fast_path = True
+    report.duration = time.perf_counter() - started
+    now = utc_now_iso()
+    entry = SyncLogEntry(
+        now, report.transport, report.target, "ok", 0, 0, 0, True, report.duration * 1000, ""
+    )
+    with replica.write() as conn:
+        if read.tag != replica.meta_in(conn, "remote_tag", ""):
+            replica.set_meta(conn, "remote_tag", read.tag)
+        n = int(replica.meta_in(conn, "syncs_since_full", "0")) + 1
+        replica.set_meta(conn, "syncs_since_full", str(n))
+        replica.set_meta(conn, "last_sync", now)
+        replica.log_sync(entry, conn)
+
+
+def _parse_copies(
+    copies: list[SideCopy], dataset: str | None, report: SyncReport
+) -> list[tuple[SideCopy, ParsedDocument]]:
+    usable = []
+    for copy in copies:
+        try:
+            doc = parse_document(copy.data, copy.name)
+        except DocumentError as exc:
+            report.ignored_copies.append((copy.name, str(exc)))
+            continue
+        if dataset is None:
+            dataset = doc.dataset
+        if doc.dataset != dataset:
+            report.ignored_copies.append((copy.name, "belongs to another data set"))
+            continue
+        usable.append((copy, doc))
+    return usable
+
+
+def _with_copies(
+    doc: ParsedDocument | None,
+    copies: list[ParsedDocument],
+    clock: HybridClock,
+    now_iso: str,
+    source: str,
+) -> tuple[ParsedDocument, list[dict[str, Any]]]:
+    """Merge conflict copies into the main document (slow path: every record parsed)."""
+    records = doc.all_records() if doc else {}
+    conflicts = list(doc.conflicts) if doc else []
+    for rec in records.values():
+        clock.observe(newest_stamp(rec))
+    for copy in copies:
+        theirs = copy.all_records()
+        for rec in theirs.values():
+            clock.observe(newest_stamp(rec))
+        records, found = merge(
+            common_base(records, theirs), records, theirs, new_stamp=clock.tick, now_iso=now_iso
+        )
+        conflicts = merge_conflicts(conflicts, copy.conflicts, found)
+    ordered = sorted(records.values(), key=lambda r: (r["kind"], r["id"]))
+    lines = [record_line(r) for r in ordered]
+    header = (doc or copies[0]).header.model_copy(update={"conflicts": conflicts})
+    merged = ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
+    merged._parsed = dict(enumerate(ordered))
+    return merged, conflicts
+
+
+def _merge_and_write(
+    replica: Replica,
+    remote: Remote,
+    report: SyncReport,
+    read: RemoteRead,
+    side: list[SideCopy],
+    snapshot_seq: int,
+    full: bool,
+    started: float,
+) -> None:
+    source = remote.description
+    doc = parse_document(read.data, source) if read.data is not None else None
+    dataset = replica.dataset
+    if doc is not None and dataset is not None and doc.dataset != dataset:
+        raise DocumentError(
+            f"{source}: belongs to another data set ({doc.dataset}); this replica syncs with "
+            f"{dataset}. Point it at the right shared file, or use a new replica."
+        )
+    copies = _parse_copies(side, doc.dataset if doc else dataset, report)
+    clock = HybridClock(replica.replica_id, replica.meta("clock"))
+    now_iso = utc_now_iso()
+    if copies:
+        doc, _ = _with_copies(doc, [d for _, d in copies], clock, now_iso, source)
+    dataset = dataset or (doc.dataset if doc else secrets.token_hex(16))
+
+    # --- which records need merging: remote lines not seen at the last sync, local edits
+    base_index = replica.base_index()
+    dirty = set(replica.dirty_ids())
+    kept: list[tuple[tuple[str, str], bytes, int]] = []
+    seen: set[str] = set()
+    remote_recs: dict[str, Record] = {}
+    remote_pos: dict[str, int] = {}
+    if doc is not None:
+        for i, h in enumerate(doc.hashes):
+            key = base_index.get(h)
+            if key is not None and key[1] not in dirty:
+                if key[1] in seen:
+                    raise DocumentError(f"{source}: record id {key[1]!r} appears twice")
+                seen.add(key[1])
+                kept.append((key, doc.lines[i], h))
+                continue
+            rec = doc.record(i)
+            rid = rec["id"]
+            if rid in seen or rid in remote_recs:
+                raise DocumentError(f"{source}: record id {rid!r} appears twice")
+            remote_recs[rid] = rec
+            remote_pos[rid] = i
+            clock.observe(newest_stamp(rec))
+    if remote_recs:
+        replica.advance_clock(clock.last)  # edits from now on get larger stamps
+    with_base = {rid for _, rid in base_index.values()}
+    missing = with_base - seen - remote_recs.keys() - dirty  # in our base, not in the remote
+    rows = replica.rows(dirty | remote_recs.keys() | missing)
+
+    # --- merge
+    updates: dict[str, Record] = {}
+    pre_bases: dict[str, dict[str, Any] | None] = {}
+    found: list[dict[str, Any]] = []
+    for rid in dirty | remote_recs.keys():
+        local, base = rows.get(rid, (None, None))
+        theirs = remote_recs.get(rid)
+        merged, conflicts = merge_record(base, local, theirs, new_stamp=clock.tick, now_iso=now_iso)
+        updates[rid], pre_bases[rid] = merged, base
+        found.extend(conflicts)
+        report.pulled += merged != local
+        report.pushed += merged != theirs
+    for rid in missing:
+        if rid in rows:
+            updates[rid] = rows[rid][0]
+            report.pushed += 1
+
+    erased = replica.erased_ids() | {rid for rid, r in updates.items() if r.get("erased")}
+    conflicts = merge_conflicts(
+        doc.conflicts if doc else [], replica.stored_conflicts(), found, erased=erased
+    )
+    known_ids = {c["id"] for c in replica.stored_conflicts()} | (
+        {c["id"] for c in doc.conflicts} if doc else set()
+    )
+    report.conflicts = [ConflictEntry.from_json(c) for c in found if c["id"] not in known_ids]
+
+    changed = {rid for rid, rec in updates.items() if rec != remote_recs.get(rid)}
+    write = doc is None or bool(copies) or bool(changed) or conflicts != doc.conflicts
+    entries: list[tuple[tuple[str, str], bytes, int]] = list(kept)
+    for rid, rec in updates.items():
+        if not write or rid not in changed:
+            pos = remote_pos.get(rid)
+            if pos is not None and doc is not None:
+                entries.append(((rec["kind"], rid), doc.lines[pos], doc.hashes[pos]))
+                continue
+        line = record_line(rec)
+        entries.append(((rec["kind"], rid), line, line_hash(line)))
+    entries.sort(key=lambda e: e[0])
+
+    tag = read.tag
+    if write:
+        newly_erased = frozenset(
+            rid
+            for rid, rec in updates.items()
+            if rec.get("erased") and not (remote_recs.get(rid) or {}).get("erased")
+        )
+        header = _header(doc, dataset, replica, conflicts, now_iso)
+        data = serialize_document(header, [line for _, line, _ in entries])
+        tag = remote.write(data, read.tag, scrub=newly_erased)
+        report.wrote = True
+        remote.absorb([c for c, _ in copies], frozenset(erased) if copies else newly_erased)
+        report.absorbed = [c.name for c, _ in copies]
+
+    report.duration = time.perf_counter() - started
+    log = SyncLogEntry(
+        now_iso, report.transport, report.target, "ok", report.pulled, report.pushed,
+        len(report.conflicts), False, report.duration * 1000, "",
+    )  # fmt: skip
+    hashes = {key[1]: h for key, _, h in entries}
+    late = commit_sync(
+        replica,
+        SyncOutcome(
+            snapshot_seq=snapshot_seq,
+            updates={rid: (rec, hashes[rid]) for rid, rec in updates.items()},
+            pre_bases=pre_bases,
+            conflicts=conflicts,
+            tag=tag,
+            dataset=dataset,
+            remote=remote.description,
+            clock_last=clock.last,
+            full_read=full,
+            log=log,
+            index={h: key for key, _, h in entries},
+        ),
+    )
+    report.conflicts.extend(ConflictEntry.from_json(c) for c in late)
+
+
+def _header(
+    doc: ParsedDocument | None,
+    dataset: str,
+    replica: Replica,
+    conflicts: list[dict[str, Any]],
+    now_iso: str,
+) -> dict[str, Any]:
+    if doc is not None:
+        header = doc.header.model_dump()
+    else:
+        header = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "generation": 0,
+            "replicas": {},
+        }
+    generation = header["generation"] + 1
+    header.update(
+        dataset=dataset,
+        generation=generation,
+        written_at=now_iso,
+        written_by=replica.replica_id,
+        conflicts=conflicts,
+    )
+    header["replicas"][replica.replica_id] = {
+        "name": replica.name,
+        "last_write": now_iso,
+        "generation": generation,
+    }
+    return header

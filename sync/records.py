@@ -1,0 +1,113 @@
+"""Records: ``{id, kind, fields, stamps, deleted[, erased]}`` as plain dicts, and their rules.
+
+Plain dicts (not objects) because the engine handles tens of thousands of them per sync and
+compares them with ``==`` in C.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from typing import Any, TypedDict
+
+# C0 and C1 control characters except tab (\x09) and newline (\x0a); DEL too.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+
+
+class Record(TypedDict, total=False):
+    """A record as stored in the shared document (``erased`` only present when true)."""
+
+    id: str
+    kind: str
+    fields: dict[str, Any]
+    stamps: dict[str, str]
+    deleted: str | None
+    erased: bool
+
+
+def new_id() -> str:
+    """A new globally unique record id (uuid4 hex)."""
+    return uuid.uuid4().hex
+
+
+def clean_text(text: str) -> str:
+    """Remove control characters (escape sequences cannot travel through sync)."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+def clean_value(value: Any) -> Any:
+    """Return ``value`` with every string in it (keys too) cleaned of control characters."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k): clean_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    return value
+
+
+def is_alive(record: Record) -> bool:
+    """A record is alive unless it is erased or its deletion is newer than all its fields."""
+    if record.get("erased"):
+        return False
+    deleted = record.get("deleted")
+    if deleted is None:
+        return True
+    stamps = record["stamps"]
+    return bool(stamps) and max(stamps.values()) > deleted
+
+
+def normalize(record: Record) -> Record:
+    """Drop what a deletion hid: fields written before the record's deletion stamp.
+
+    Such fields can never become visible again (deletion stamps only grow), so dropping them
+    changes no visible state, and tombstones then carry no field values.
+    """
+    deleted = record.get("deleted")
+    if record.get("erased"):
+        return tombstone(record["id"], record["kind"], deleted or "", erased=True)
+    if deleted is None:
+        return record
+    stamps = record["stamps"]
+    if all(s > deleted for s in stamps.values()):
+        return record
+    keep = {f: s for f, s in stamps.items() if s > deleted}
+    fields = record["fields"]
+    return {
+        "id": record["id"],
+        "kind": record["kind"],
+        "fields": {f: fields[f] for f in keep},
+        "stamps": keep,
+        "deleted": deleted,
+    }
+
+
+def tombstone(record_id: str, kind: str, stamp: str, *, erased: bool = False) -> Record:
+    """A deleted (or GDPR-erased) record: id, kind and stamp only, no field values."""
+    rec: Record = {"id": record_id, "kind": kind, "fields": {}, "stamps": {}, "deleted": stamp}
+    if erased:
+        rec["erased"] = True
+    return rec
+
+
+def canonical_line(record: Record) -> str:
+    """The record as one deterministic JSON line (sorted keys, UTF-8 text)."""
+    return _ENCODER.encode(record)
+
+
+def line_hash(line: bytes) -> int:
+    """A 64-bit digest of a record line, stable across processes (stored in the replica)."""
+    return int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "big", signed=True)
+
+
+def newest_stamp(record: Record) -> str | None:
+    """The largest stamp in the record (fields or deletion)."""
+    stamps = record["stamps"]
+    newest = max(stamps.values()) if stamps else None
+    deleted = record.get("deleted")
+    if deleted is not None and (newest is None or deleted > newest):
+        return deleted
+    return newest

@@ -1,0 +1,81 @@
+"""The small interface every remote offers to the sync engine.
+
+A remote stores one shared document as bytes and gives each stored version an opaque *version
+tag*. The engine reads, merges and then writes *only if the tag still matches* what it read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteRead:
+    """What a read returned.
+
+    Attributes:
+        unchanged: the document still has the tag the caller already knew (``data`` is None).
+        data: the document's bytes, or None when ``unchanged`` or when there is no document yet.
+        tag: the version tag of what is stored now (None when there is no document).
+    """
+
+    unchanged: bool
+    data: bytes | None
+    tag: str | None
+
+    @property
+    def missing(self) -> bool:
+        """True when there is no document at all (first sync, or it was deleted)."""
+        return not self.unchanged and self.data is None
+
+
+@dataclass(frozen=True, slots=True)
+class SideCopy:
+    """A conflict copy that a cloud client left beside the shared file (file remotes only)."""
+
+    name: str
+    data: bytes
+    token: object = field(default=None, compare=False)  # remote-specific handle for absorb()
+
+
+class Remote(Protocol):
+    """Read and conditionally write one shared document."""
+
+    transport: str
+    """Short name of the transport for reports: ``"file"`` or ``"http"``."""
+
+    description: str
+    """Where the document lives, for messages (a path or a URL without credentials)."""
+
+    def read(self, known_tag: str | None) -> RemoteRead:
+        """Read the document; return ``RemoteRead(unchanged=True, ...)`` if its tag == known_tag.
+
+        Raises:
+            RemoteOffline: the remote could not be reached.
+            AuthError: the credentials were refused.
+        """
+        ...
+
+    def write(self, data: bytes, expected_tag: str | None, *, scrub: frozenset[str]) -> str:
+        """Store ``data`` if the stored tag is still ``expected_tag`` (None: no document yet).
+
+        ``scrub`` holds ids of records erased by this write (GDPR): a remote that keeps
+        backups or absorbed copies must remove those records from them too.
+
+        Returns:
+            The new version tag.
+
+        Raises:
+            RemoteChanged: the stored document is not the one that was read.
+            RemoteOffline / AuthError: as for ``read``.
+        """
+        ...
+
+    def side_copies(self) -> list[SideCopy]:
+        """Conflict copies lying beside the document (empty for remotes that have none)."""
+        ...
+
+    def absorb(self, copies: list[SideCopy], scrub: frozenset[str]) -> None:
+        """Move merged conflict copies out of the way (never delete them)."""
+        ...

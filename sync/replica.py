@@ -1,0 +1,537 @@
+"""The replica: one SQLite file holding this laptop's copy of the data set.
+
+It keeps current records (tombstones too), each record's *base* (its state at the last sync),
+the hybrid logical clock, the replica id, the remembered data set and version tag, conflict
+entries and a short sync history. Local edits are one transaction each; the sync engine
+commits a whole sync in one transaction too (see :mod:`sync.engine`).
+
+One ``Replica`` may be used from several threads (the app edits while a worker syncs): each
+thread gets its own SQLite connection, and WAL mode lets them work side by side.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .conflicts import ConflictEntry, utc_now_iso
+from .errors import ReplicaError
+from .hlc import HybridClock, new_replica_id
+from .records import Record, clean_value, is_alive
+from .schema import SCHEMA, SCHEMA_VERSION, connect
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_loads = json.loads
+_MAX_FIELD_NAME = 64
+
+
+@dataclass(frozen=True, slots=True)
+class SyncLogEntry:
+    """One line of the sync history."""
+
+    at: str
+    transport: str
+    target: str
+    outcome: str
+    pulled: int
+    pushed: int
+    conflicts: int
+    fast_path: bool
+    duration_ms: float
+    message: str
+
+
+def _row_record(row: tuple[Any, ...]) -> Record:
+    """(id, kind, fields, stamps, deleted, erased) -> Record."""
+    rec: Record = {
+        "id": row[0],
+        "kind": row[1],
+        "fields": _loads(row[2]),
+        "stamps": _loads(row[3]),
+        "deleted": row[4],
+    }
+    if row[5]:
+        rec["erased"] = True
+    return rec
+
+
+def _check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(fields, Mapping):
+        raise ReplicaError("fields must be a mapping of field name to value")
+    for name in fields:
+        if not isinstance(name, str) or not name or len(name) > _MAX_FIELD_NAME:
+            raise ReplicaError(f"invalid field name: {name!r}")
+    cleaned = clean_value(dict(fields))
+    try:
+        _dumps(cleaned)
+    except (TypeError, ValueError) as exc:
+        raise ReplicaError(f"field values must be plain JSON: {exc}") from None
+    return cleaned
+
+
+class Replica:
+    """This laptop's copy of the data set. Create with :meth:`open`."""
+
+    def __init__(self, path: Path, replica_id: str, name: str) -> None:
+        self.path = path
+        self.replica_id = replica_id
+        self.name = name
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._base_cache: tuple[str, dict[int, tuple[str, str]]] | None = None
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | Path, *, name: str | None = None) -> Replica:
+        """Open the replica at ``path``, creating the SQLite file if it does not exist.
+
+        Args:
+            path: the SQLite file.
+            name: a human name for this replica ("Ville, laptop"), stored and shown to others.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect(path)
+        try:
+            conn.executescript(SCHEMA)
+            conn.execute("BEGIN IMMEDIATE")
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            if "replica_id" not in meta:
+                meta["replica_id"] = new_replica_id()
+                conn.execute("INSERT INTO meta VALUES ('replica_id', ?)", (meta["replica_id"],))
+                conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            elif int(meta.get("schema", "1")) > SCHEMA_VERSION:
+                raise ReplicaError(f"{path}: made by a newer Digikunta; update to open it")
+            if name is not None and name != meta.get("name"):
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('name', ?)", (name,))
+                meta["name"] = name
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise ReplicaError(f"{path}: not a Digikunta replica ({exc})") from None
+        except BaseException:
+            conn.close()
+            raise
+        replica = cls(path, meta["replica_id"], meta.get("name", ""))
+        replica._adopt(conn)
+        return replica
+
+    def _adopt(self, conn: sqlite3.Connection) -> None:
+        self._local.conn = conn
+        with self._lock:
+            self._connections.append(conn)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection to the replica file."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._adopt(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close every connection this object opened."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Replica:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``): all or nothing."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ meta
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        """A value from the replica's key/value settings."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    @staticmethod
+    def set_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+        """Set (or with None, remove) a meta value inside a transaction."""
+        if value is None:
+            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    @property
+    def dataset(self) -> str | None:
+        """The id of the data set this replica syncs with (None before its first sync)."""
+        return self.meta("dataset")
+
+    @property
+    def last_sync(self) -> str | None:
+        """ISO time (UTC) of the last successful sync, or None."""
+        return self.meta("last_sync")
+
+    def clock(self, conn: sqlite3.Connection) -> HybridClock:
+        """The persisted clock, read inside the caller's transaction."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
+        return HybridClock(self.replica_id, row[0] if row else None)
+
+    @staticmethod
+    def next_seq(conn: sqlite3.Connection) -> int:
+        """The next change-feed sequence number (inside a write transaction)."""
+        return conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM records").fetchone()[0]
+
+    # ------------------------------------------------------------ local edits
+    def put(self, kind: str, record_id: str, fields: Mapping[str, Any]) -> None:
+        """Create or partially update a record: only the given fields change.
+
+        Fields whose value is already the same are left alone (no new stamp), so saving an
+        unchanged form creates nothing to sync and no false conflicts.
+
+        Raises:
+            ReplicaError: the record was erased, belongs to another kind, or a value is not
+                plain JSON.
+        """
+        self.put_many([(kind, record_id, fields)])
+
+    def put_many(self, items: Iterable[tuple[str, str, Mapping[str, Any]]]) -> int:
+        """Apply many :meth:`put`\\ s in one transaction (all or nothing). Returns the count."""
+        checked = [(kind, rid, _check_fields(fields)) for kind, rid, fields in items]
+        n = 0
+        with self.write() as conn:
+            clock = self.clock(conn)
+            stamp = clock.tick()
+            seq = self.next_seq(conn)
+            for kind, rid, fields in checked:
+                self._put_one(conn, kind, rid, fields, stamp, seq)
+                n += 1
+            self.set_meta(conn, "clock", clock.last)
+        return n
+
+    def _put_one(
+        self,
+        conn: sqlite3.Connection,
+        kind: str,
+        rid: str,
+        fields: dict[str, Any],
+        stamp: str,
+        seq: int,
+    ) -> None:
+        if not isinstance(rid, str) or not rid or len(rid) > 128:
+            raise ReplicaError(f"invalid record id: {rid!r}")
+        row = conn.execute(
+            "SELECT id, kind, fields, stamps, deleted, erased FROM records WHERE id = ?", (rid,)
+        ).fetchone()
+        if row is None:
+            conn.execute(
+                "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty, seq)"
+                " VALUES (?, ?, ?, ?, NULL, 0, 1, 1, ?)",
+                (rid, kind, _dumps(fields), _dumps(dict.fromkeys(fields, stamp)), seq),
+            )
+            return
+        current = _row_record(row)
+        if current.get("erased"):
+            raise ReplicaError(f"record {rid} was erased (GDPR) and cannot be written again")
+        if current["kind"] != kind:
+            raise ReplicaError(f"record {rid} is a {current['kind']}, not a {kind}")
+        alive = is_alive(current)
+        new_fields = dict(current["fields"]) if alive else {}
+        new_stamps = dict(current["stamps"]) if alive else {}
+        changed = not alive
+        for name, value in fields.items():
+            if alive and name in new_fields and new_fields[name] == value:
+                continue
+            new_fields[name], new_stamps[name] = value, stamp
+            changed = True
+        if not changed:
+            return
+        conn.execute(
+            "UPDATE records SET fields = ?, stamps = ?, alive = 1, dirty = 1, seq = ? WHERE id = ?",
+            (_dumps(new_fields), _dumps(new_stamps), seq, rid),
+        )
+
+    def delete(self, kind: str, record_id: str) -> None:
+        """Delete a record (a tombstone that syncs; an edit elsewhere can still restore it).
+
+        Raises:
+            ReplicaError: there is no live record of that kind and id.
+        """
+        with self.write() as conn:
+            self._require_alive(conn, kind, record_id)
+            clock = self.clock(conn)
+            self._tombstone(conn, kind, record_id, clock.tick(), erased=False)
+            self.set_meta(conn, "clock", clock.last)
+
+    def erase(self, kind: str, record_id: str) -> None:
+        """Erase a record for good (GDPR): no edit can restore it, no value of it is kept.
+
+        Conflict entries about the record (which may hold its values) are removed at once.
+        """
+        with self.write() as conn:
+            row = conn.execute("SELECT kind FROM records WHERE id = ?", (record_id,)).fetchone()
+            if row is not None and row[0] != kind:
+                raise ReplicaError(f"record {record_id} is a {row[0]}, not a {kind}")
+            clock = self.clock(conn)
+            self._tombstone(conn, kind, record_id, clock.tick(), erased=True)
+            if conn.execute("DELETE FROM conflicts WHERE record = ?", (record_id,)).rowcount:
+                self.set_meta(conn, "conflicts_dirty", "1")
+            self.set_meta(conn, "clock", clock.last)
+
+    def _require_alive(self, conn: sqlite3.Connection, kind: str, rid: str) -> None:
+        row = conn.execute("SELECT kind, alive FROM records WHERE id = ?", (rid,)).fetchone()
+        if row is None or not row[1] or row[0] != kind:
+            raise ReplicaError(f"no {kind} with id {rid}")
+
+    def _tombstone(
+        self, conn: sqlite3.Connection, kind: str, rid: str, stamp: str, *, erased: bool
+    ) -> None:
+        seq = self.next_seq(conn)
+        conn.execute(
+            "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty, seq)"
+            " VALUES (?, ?, '{}', '{}', ?, ?, 0, 1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET fields = '{}', stamps = '{}',"
+            " deleted = excluded.deleted, erased = excluded.erased, alive = 0, dirty = 1,"
+            " seq = excluded.seq",
+            (rid, kind, stamp, int(erased), seq),
+        )
+
+    # ------------------------------------------------------------------ reads
+    def get(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        """The current fields of a live record of ``kind``, else None."""
+        row = self.conn.execute(
+            "SELECT fields FROM records WHERE id = ? AND kind = ? AND alive = 1",
+            (record_id, kind),
+        ).fetchone()
+        return _loads(row[0]) if row else None
+
+    def records(self, kind: str | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every live record as (kind, id, fields), ordered by kind then id."""
+        if kind is None:
+            rows = self.conn.execute(
+                "SELECT kind, id, fields FROM records WHERE alive = 1 ORDER BY kind, id"
+            )
+        else:
+            rows = self.conn.execute(
+                "SELECT kind, id, fields FROM records WHERE kind = ? AND alive = 1 ORDER BY id",
+                (kind,),
+            )
+        for k, rid, fields in rows:
+            yield k, rid, _loads(fields)
+
+    def record(self, record_id: str) -> Record | None:
+        """The full stored record (stamps and tombstones included), or None."""
+        row = self.conn.execute(
+            "SELECT id, kind, fields, stamps, deleted, erased FROM records WHERE id = ?",
+            (record_id,),
+        ).fetchone()
+        return _row_record(row) if row else None
+
+    def count(self, kind: str | None = None) -> int:
+        """How many live records (of ``kind``) there are."""
+        if kind is None:
+            return self.conn.execute("SELECT COUNT(*) FROM records WHERE alive = 1").fetchone()[0]
+        sql = "SELECT COUNT(*) FROM records WHERE kind = ? AND alive = 1"
+        return self.conn.execute(sql, (kind,)).fetchone()[0]
+
+    def pending(self) -> int:
+        """How many records changed locally since the last sync."""
+        return self.conn.execute("SELECT COUNT(*) FROM records WHERE dirty = 1").fetchone()[0]
+
+    def changes_since(self, seq: int) -> tuple[int, list[tuple[str, str, dict[str, Any] | None]]]:
+        """Records whose visible state changed after ``seq`` (local edits and synced ones).
+
+        Returns:
+            The newest sequence number and, oldest first, (kind, id, fields) with fields None
+            for a record that is no longer alive. For keeping derived indexes up to date.
+        """
+        rows = self.conn.execute(
+            "SELECT seq, kind, id, fields, alive FROM records WHERE seq > ? ORDER BY seq", (seq,)
+        ).fetchall()
+        newest = max((r[0] for r in rows), default=seq)
+        return newest, [(k, rid, _loads(f) if alive else None) for _, k, rid, f, alive in rows]
+
+    # -------------------------------------------------------------- conflicts
+    def conflicts(self, include_resolved: bool = False) -> list[ConflictEntry]:
+        """Conflict entries, oldest first; open ones only unless ``include_resolved``."""
+        sql = "SELECT data FROM conflicts"
+        if not include_resolved:
+            sql += " WHERE resolved IS NULL"
+        entries = [ConflictEntry.from_json(_loads(d)) for (d,) in self.conn.execute(sql)]
+        return sorted(entries, key=lambda e: (e.detected_at, e.id))
+
+    def conflict(self, conflict_id: str) -> ConflictEntry | None:
+        """One conflict entry by id."""
+        row = self.conn.execute(
+            "SELECT data FROM conflicts WHERE id = ?", (conflict_id,)
+        ).fetchone()
+        return ConflictEntry.from_json(_loads(row[0])) if row else None
+
+    def resolve(self, conflict_id: str, value: Any) -> None:
+        """Resolve a conflict: an ordinary edit plus marking the entry resolved.
+
+        For a field conflict ``value`` becomes the field's value (either side's, or a merged
+        one). For a delete-versus-edit conflict ``value`` is ``"restore"`` (keep the record)
+        or ``"delete"`` (confirm the deletion).
+
+        Raises:
+            ReplicaError: no such open conflict, or a bad value for a delete conflict.
+        """
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT data FROM conflicts WHERE id = ? AND resolved IS NULL", (conflict_id,)
+            ).fetchone()
+            if row is None:
+                raise ReplicaError(f"no open conflict {conflict_id}")
+            entry = ConflictEntry.from_json(_loads(row[0]))
+            clock = self.clock(conn)
+            if entry.field is not None:
+                fields = _check_fields({entry.field: value})
+                alive = conn.execute(
+                    "SELECT alive FROM records WHERE id = ?", (entry.record,)
+                ).fetchone()
+                if alive and alive[0]:
+                    self._put_one(
+                        conn, entry.kind, entry.record, fields, clock.tick(), self.next_seq(conn)
+                    )
+            elif value == "delete":
+                self._require_alive(conn, entry.kind, entry.record)
+                self._tombstone(conn, entry.kind, entry.record, clock.tick(), erased=False)
+            elif value not in ("restore", "keep"):
+                raise ReplicaError("a delete conflict is resolved with 'restore' or 'delete'")
+            now = utc_now_iso()
+            data = {**entry.to_json(), "resolved": now}
+            conn.execute(
+                "UPDATE conflicts SET data = ?, resolved = ? WHERE id = ?",
+                (_dumps(data), now, conflict_id),
+            )
+            self.set_meta(conn, "conflicts_dirty", "1")
+            self.set_meta(conn, "clock", clock.last)
+
+    # ---------------------------------------------------------------- history
+    def history(self, limit: int = 20) -> list[SyncLogEntry]:
+        """The most recent syncs, newest first."""
+        rows = self.conn.execute(
+            "SELECT at, transport, target, outcome, pulled, pushed, conflicts, fast_path,"
+            " duration_ms, message FROM sync_log ORDER BY n DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [SyncLogEntry(*r[:7], bool(r[7]), r[8], r[9]) for r in rows]
+
+    def log_sync(self, entry: SyncLogEntry, conn: sqlite3.Connection | None = None) -> None:
+        """Append to the sync history (keeps the last 500)."""
+        c = conn or self.conn
+        c.execute(
+            "INSERT INTO sync_log (at, transport, target, outcome, pulled, pushed, conflicts,"
+            " fast_path, duration_ms, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.at,
+                entry.transport,
+                entry.target,
+                entry.outcome,
+                entry.pulled,
+                entry.pushed,
+                entry.conflicts,
+                int(entry.fast_path),
+                entry.duration_ms,
+                entry.message,
+            ),
+        )
+        c.execute("DELETE FROM sync_log WHERE n <= (SELECT MAX(n) FROM sync_log) - 500")
+
+    # ------------------------------------------------------ for the sync engine
+    def needs_push(self) -> bool:
+        """True when local records or conflict resolutions wait to be synced."""
+        if self.meta("conflicts_dirty") == "1":
+            return True
+        return (
+            self.conn.execute("SELECT 1 FROM records WHERE dirty = 1 LIMIT 1").fetchone()
+            is not None
+        )
+
+    def base_index(self) -> dict[int, tuple[str, str]]:
+        """Line hash -> (kind, id) of every record as of the last sync (cached)."""
+        generation = self.meta("base_generation", "0") or "0"
+        cached = self._base_cache
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        rows = self.conn.execute(
+            "SELECT base_hash, kind, id FROM records WHERE base_hash IS NOT NULL"
+        )
+        index = {h: (k, rid) for h, k, rid in rows}
+        self._base_cache = (generation, index)
+        return index
+
+    def remember_base_index(self, generation: str, index: dict[int, tuple[str, str]]) -> None:
+        """Cache the base index a sync just committed (saves reading it back)."""
+        self._base_cache = (generation, index)
+
+    def meta_in(self, conn: sqlite3.Connection, key: str, default: str) -> str:
+        """A meta value read inside the caller's transaction."""
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    @staticmethod
+    def erased_ids_in(conn: sqlite3.Connection) -> set[str]:
+        """Ids of every erased record, read inside the caller's transaction."""
+        return {r[0] for r in conn.execute("SELECT id FROM records WHERE erased = 1")}
+
+    def advance_clock(self, stamp: str) -> None:
+        """Persist that the clock has seen ``stamp`` (so later local edits get larger stamps)."""
+        with self.write() as conn:
+            clock = self.clock(conn)
+            before = clock.last
+            clock.observe(stamp)
+            if clock.last != before:
+                self.set_meta(conn, "clock", clock.last)
+
+    def rows(self, ids: Iterable[str]) -> dict[str, tuple[Record, dict[str, Any] | None]]:
+        """Full records with their base views (``{"stamps", "deleted"}`` or None) by id."""
+        out: dict[str, tuple[Record, dict[str, Any] | None]] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                "SELECT id, kind, fields, stamps, deleted, erased, base_stamps, base_deleted"
+                f" FROM records WHERE id IN ({marks})",
+                chunk,
+            ):
+                base = {"stamps": _loads(row[6]), "deleted": row[7]} if row[6] is not None else None
+                out[row[0]] = (_row_record(row), base)
+        return out
+
+    def dirty_ids(self) -> list[str]:
+        """Ids of records changed locally since the last sync."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM records WHERE dirty = 1")]
+
+    def all_ids(self) -> list[str]:
+        """Every record id, tombstones included."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM records")]
+
+    def stored_conflicts(self) -> list[dict[str, Any]]:
+        """Every conflict entry as stored (resolved ones too)."""
+        return [_loads(d) for (d,) in self.conn.execute("SELECT data FROM conflicts")]
+
+    def max_seq(self) -> int:
+        """The newest change-feed sequence number."""
+        return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]
+
+    def erased_ids(self) -> set[str]:
+        """Ids of every erased record."""
+        return self.erased_ids_in(self.conn)

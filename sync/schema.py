@@ -1,0 +1,62 @@
+"""The replica's SQLite schema and connection settings."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Current records (tombstones too) and, per record, the base: its state at the last sync.
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    fields TEXT NOT NULL,          -- JSON object of visible fields ({} for tombstones)
+    stamps TEXT NOT NULL,          -- JSON object field -> HLC stamp
+    deleted TEXT,                  -- HLC stamp of the deletion, or NULL
+    erased INTEGER NOT NULL DEFAULT 0,
+    alive INTEGER NOT NULL,
+    dirty INTEGER NOT NULL DEFAULT 0,   -- changed locally since the last sync
+    seq INTEGER NOT NULL,               -- bumped on every visible change (change feed)
+    base_hash INTEGER,                  -- hash of the record's line at the last sync
+    base_stamps TEXT,                   -- JSON stamps at the last sync (NULL: not in base)
+    base_deleted TEXT
+);
+CREATE INDEX IF NOT EXISTS records_kind ON records (kind, alive);
+CREATE INDEX IF NOT EXISTS records_dirty ON records (dirty) WHERE dirty = 1;
+CREATE INDEX IF NOT EXISTS records_seq ON records (seq);
+CREATE INDEX IF NOT EXISTS records_erased ON records (erased) WHERE erased = 1;
+CREATE TABLE IF NOT EXISTS conflicts (
+    id TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    data TEXT NOT NULL,
+    resolved TEXT
+);
+CREATE INDEX IF NOT EXISTS conflicts_record ON conflicts (record);
+CREATE TABLE IF NOT EXISTS sync_log (
+    n INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    target TEXT NOT NULL,
+    outcome TEXT NOT NULL,         -- ok, offline, error
+    pulled INTEGER NOT NULL DEFAULT 0,
+    pushed INTEGER NOT NULL DEFAULT 0,
+    conflicts INTEGER NOT NULL DEFAULT 0,
+    fast_path INTEGER NOT NULL DEFAULT 0,
+    duration_ms REAL NOT NULL DEFAULT 0,
+    message TEXT NOT NULL DEFAULT ''
+);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open a connection in autocommit mode (transactions are explicit), WAL, full sync."""
+    # Each connection is used by one thread only; check_same_thread=False lets the owner of
+    # the Replica close them all from whichever thread it is in.
+    conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
