@@ -1,0 +1,1 @@
+"""Digikunta: members, webinars and experiment stories of the Digikokeileva kunta network."""

@@ -1,0 +1,1 @@
+"""The domain: typed models over record fields, validation and rules. Never imports textual."""
