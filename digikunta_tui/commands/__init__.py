@@ -1,0 +1,1 @@
+"""The CLI's subcommands, one module each. Each module has ``register(subparsers)``."""

@@ -1,0 +1,117 @@
+"""``digikunta`` (no command) opens the app; ``digikunta demo`` opens it on fresh demo data."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+from pathlib import Path
+
+from ..errors import CommandError
+from .context import CommandContext
+
+DEMO_SHARED_NAME = "digikunta.json"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``demo`` command (the app itself is the default when no command is given)."""
+    p = sub.add_parser(
+        "demo",
+        help="open the app on a fresh demo replica with a demo shared file",
+        description="Create a fresh demo replica (the network's own facts plus illustrative "
+        "stories) and a demo shared file beside it, then open the app, so that you can try "
+        "editing and syncing at once. The demo lives in DATA_DIR/demo and is recreated each "
+        "time unless --keep is given.",
+    )
+    p.add_argument("--keep", action="store_true", help="reuse the demo from last time")
+    p.add_argument("--no-app", action="store_true", help="only create the demo, print its paths")
+    p.set_defaults(func=run_demo)
+
+
+def _language(ctx: CommandContext) -> str:
+    from ..i18n import detect_language, set_language
+
+    lang = detect_language(ctx.config.ui.language, os.environ)
+    set_language(lang)
+    return lang
+
+
+def open_app(ctx: CommandContext, remote_target: str | None) -> int:
+    """Run the Textual app on the context's repository."""
+    from ..config import load_ui_state, save_ui_state, ui_state_path
+    from ..remotes import make_remote
+
+    lang = _language(ctx)
+    settings = ctx.config.sync
+    remote = make_remote(settings, remote_target) if (remote_target or settings.remote) else None
+    repo = ctx.repository()
+    state_path = ui_state_path(ctx.config) if ctx.config.source else ctx.data_dir / "ui-state.toml"
+    state = load_ui_state(state_path)
+
+    def remember_theme(theme: str) -> None:
+        save_ui_state(state_path, {**state, "theme": theme})
+
+    from ..ui.app import DigikuntaApp
+
+    app = DigikuntaApp(
+        repo,
+        remote=remote,
+        language=lang,
+        keymap=dict(ctx.config.keys),
+        theme=state.get("theme") or ctx.config.ui.theme or None,
+        auto_sync_minutes=settings.auto_sync_minutes or None,
+        on_theme_change=remember_theme,
+    )
+    app.run()
+    return int(app.return_code or 0)
+
+
+def run_default(args: argparse.Namespace, ctx: CommandContext) -> int:
+    """``digikunta``: the app on the configured replica."""
+    return open_app(ctx, None)
+
+
+def demo_paths(base: Path) -> tuple[Path, Path]:
+    """(demo data folder, demo shared file) under ``base``."""
+    folder = base / "demo"
+    return folder / "replica", folder / "shared" / DEMO_SHARED_NAME
+
+
+def create_demo(base: Path, *, keep: bool = False) -> tuple[Path, Path]:
+    """Create (or with ``keep``, reuse) the demo replica and its shared file."""
+    from sync import FileRemote, sync
+
+    from ..domain.repository import Repository
+
+    data, shared = demo_paths(base)
+    if not keep and data.parent.exists():
+        if not (data.parent / ".digikunta-demo").exists():
+            raise CommandError(f"{data.parent} exists and is not a Digikunta demo; not touching it")
+        shutil.rmtree(data.parent)
+    if keep and (data / "replica.sqlite").exists():
+        return data, shared
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    (data.parent / ".digikunta-demo").write_text("Created by `digikunta demo`.\n", "utf-8")
+    repo = Repository.open(data, replica_name="demo")
+    try:
+        repo.load_demo()
+        sync(repo.replica, FileRemote(shared))
+        repo.refresh()
+    finally:
+        repo.close()
+    return data, shared
+
+
+def run_demo(args: argparse.Namespace, ctx: CommandContext) -> int:
+    """``digikunta demo``."""
+    data, shared = create_demo(ctx.data_dir, keep=args.keep)
+    if args.no_app:
+        print(f"demo replica: {data}")
+        print(f"demo shared file: {shared}")
+        return 0
+    demo_ctx = CommandContext(ctx.config.model_copy(deep=True), data)
+    demo_ctx.config.replica.name = "demo"
+    try:
+        return open_app(demo_ctx, str(shared))
+    finally:
+        demo_ctx.close()

@@ -1,0 +1,57 @@
+"""What every command needs: the config, the data folder, the repository."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..config import Config, data_dir, load_config
+
+if TYPE_CHECKING:
+    from ..domain.repository import Repository
+
+
+@dataclass
+class CommandContext:
+    """Resolved settings for one CLI invocation."""
+
+    config: Config
+    data_dir: Path
+    _repo: Repository | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_args(cls, config_file: str | None, data: str | None) -> CommandContext:
+        """Read the config (``--config``) and pick the data folder (``--data-dir``)."""
+        cfg = load_config(Path(config_file).expanduser() if config_file else None)
+        folder = Path(data).expanduser() if data else data_dir(cfg, os.environ)
+        return cls(cfg, folder)
+
+    @property
+    def replica_name(self) -> str:
+        """This replica's human name (config, else user@host)."""
+        if self.config.replica.name:
+            return self.config.replica.name
+        import getpass
+        import socket
+
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = "user"
+        return f"{user}@{socket.gethostname()}"[:200]
+
+    def repository(self) -> Repository:
+        """Open (once) the repository in the data folder."""
+        if self._repo is None:
+            from ..domain.repository import Repository
+
+            self._repo = Repository.open(self.data_dir, replica_name=self.replica_name)
+        return self._repo
+
+    def close(self) -> None:
+        """Close the repository if it was opened."""
+        if self._repo is not None:
+            self._repo.close()
+            self._repo = None

@@ -1,0 +1,55 @@
+"""``digikunta sync``: reconcile the local replica with the shared file or URL, headless."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+
+from .context import CommandContext
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``sync`` command."""
+    p = sub.add_parser(
+        "sync",
+        help="sync with the shared file or URL and print a short report",
+        description="Reconcile the local replica with the shared JSON file or HTTP URL.",
+        epilog="examples:\n"
+        "  digikunta sync\n"
+        "  digikunta sync --remote ~/Nextcloud/verkosto/digikunta.json\n"
+        "  digikunta sync --remote https://cloud.example.fi/remote.php/dav/files/ville/"
+        "digikunta.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--remote", help="shared JSON file path or https:// URL (overrides config)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+    """Sync once and print the report; errors propagate to the CLI's error handler."""
+    from sync import sync
+
+    from ..remotes import make_remote
+
+    settings = ctx.config.sync
+    remote = make_remote(settings, args.remote)
+    repo = ctx.repository()
+    report = sync(
+        repo.replica,
+        remote,
+        full_every_syncs=settings.full_sync_every,
+        full_every=timedelta(minutes=settings.full_sync_minutes),
+    )
+    repo.refresh()
+    print(f"synced via {report.transport}: {report.target}")
+    print(
+        f"  pulled {report.pulled}, pushed {report.pushed}, "
+        f"new conflicts {len(report.conflicts)}, open conflicts {len(repo.replica.conflicts())}, "
+        f"pending {repo.replica.pending()}, {report.duration * 1000:.0f} ms"
+        + (" (nothing changed)" if report.fast_path else "")
+    )
+    for name in report.absorbed:
+        print(f"  absorbed conflict copy: {name}")
+    for name, reason in report.ignored_copies:
+        print(f"  left alone: {name}: {reason}")
+    return 0

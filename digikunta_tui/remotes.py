@@ -1,0 +1,54 @@
+"""Build the sync remote the config (or ``--remote``) names: a file path or an https:// URL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from sync import FileRemote, Remote
+
+from .config import ConfigError, SyncSettings
+
+
+def is_url(target: str) -> bool:
+    """True for http(s) URLs (anything else is a file path)."""
+    return target.lower().startswith(("https://", "http://"))
+
+
+def make_remote(
+    settings: SyncSettings, target: str | None = None, environ: Mapping[str, str] = os.environ
+) -> Remote:
+    """The remote for ``target`` (default: ``settings.remote``).
+
+    Raises:
+        ConfigError: no remote is configured, or the URL is refused (plain http, credentials
+            in the URL).
+    """
+    target = target or settings.remote
+    if not target:
+        raise ConfigError(
+            "no shared file or URL configured: set [sync] remote in the config or pass --remote"
+        )
+    if not is_url(target):
+        return FileRemote(Path(target).expanduser())
+    from sync.credentials import auth_from_env
+    from sync.http_remote import HttpRemote
+
+    auth = auth_from_env(
+        token_env=settings.token_env or None,
+        username=settings.username or None,
+        password_env=settings.password_env or None,
+        environ=environ,
+    )
+    try:
+        return HttpRemote(
+            target,
+            auth=auth,
+            timeout=settings.timeout,
+            retries=settings.retries,
+            verify=settings.ca_bundle or True,
+            allow_insecure_http=settings.allow_insecure_http,
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
