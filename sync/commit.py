@@ -1,4 +1,4 @@
-"""The last step of a sync: store the merged state in the replica, in one transaction.
+"""Step 4 of a sync: store the merged state in the replica, in one transaction.
 
 Records edited locally *while* the sync ran (their change-feed number is newer than the
 snapshot the sync started from) are not overwritten: they are merged once more, three-way,
@@ -8,16 +8,21 @@ against the base they had when the sync started, and stay pending if they still 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from .conflicts import merge_conflicts, utc_now_iso
 from .merge import merge_record
+from .reconcile import Plan
 from .records import Record, is_alive
 from .replica import Replica, SyncLogEntry, _row_record
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+_ALIVE_SQL = (
+    "CASE WHEN erased THEN 0 WHEN deleted IS NULL THEN 1 WHEN stamps != '{}' THEN 1 ELSE 0 END"
+)
 
 
 @dataclass
@@ -25,8 +30,7 @@ class SyncOutcome:
     """What the engine hands to :func:`commit_sync`."""
 
     snapshot_seq: int
-    updates: dict[str, tuple[Record, int]]  # id -> (merged record, hash of its document line)
-    pre_bases: dict[str, dict[str, Any] | None]  # base views the merge used, by id
+    plan: Plan
     conflicts: list[dict[str, Any]]
     tag: str | None
     dataset: str
@@ -34,63 +38,40 @@ class SyncOutcome:
     clock_last: str
     full_read: bool
     log: SyncLogEntry
-    index: dict[int, tuple[str, str]]  # line hash -> (kind, id) of the whole new base
 
 
 def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
     """Commit a finished sync. Returns conflict entries found for edits made during the sync."""
-    late_conflicts: list[dict[str, Any]] = []
-    ids = list(outcome.updates)
+    plan = outcome.plan
     with replica.write() as conn:
         clock = replica.clock(conn)
         clock.observe(outcome.clock_last)
         seq = replica.next_seq(conn)
-        current = _current_rows(conn, ids)
-        now_iso = utc_now_iso()
-        for rid, (merged, line_hash) in outcome.updates.items():
-            row = current.get(rid)
-            local: Record = merged
-            dirty = 0
-            if row is not None and row[1] > outcome.snapshot_seq:  # edited during the sync
-                local, found = merge_record(
-                    outcome.pre_bases.get(rid),
-                    row[0],
-                    merged,
-                    new_stamp=clock.tick,
-                    now_iso=now_iso,
-                )
-                late_conflicts.extend(found)
-                dirty = int(local != merged)
-            visible_changed = row is None or _visible(row[0]) != _visible(local)
+        edited = {
+            r[0]
+            for r in conn.execute("SELECT id FROM records WHERE seq > ?", (outcome.snapshot_seq,))
+        }
+        conn.executemany(
+            "UPDATE records SET dirty = 0, base_hash = ?, base_stamps = stamps,"
+            " base_deleted = deleted WHERE id = ?",
+            [(h, rid) for h, rid in plan.unchanged if rid not in edited],
+        )
+        if plan.staged:
             conn.execute(
                 "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty,"
                 " seq, base_hash, base_stamps, base_deleted)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET fields = excluded.fields,"
-                " stamps = excluded.stamps, deleted = excluded.deleted, erased = excluded.erased,"
-                " alive = excluded.alive, dirty = excluded.dirty,"
-                " seq = CASE WHEN ? THEN excluded.seq ELSE records.seq END,"
-                " base_hash = excluded.base_hash, base_stamps = excluded.base_stamps,"
-                " base_deleted = excluded.base_deleted",
-                (
-                    rid,
-                    local["kind"],
-                    _dumps(local["fields"]),
-                    _dumps(local["stamps"]),
-                    local.get("deleted"),
-                    int(bool(local.get("erased"))),
-                    int(is_alive(local)),
-                    dirty,
-                    seq,
-                    line_hash,
-                    _dumps(merged["stamps"]),
-                    merged.get("deleted"),
-                    int(visible_changed),
-                ),
+                f" SELECT id, kind, fields, stamps, deleted, erased, {_ALIVE_SQL}, 0, ?,"
+                " base_hash, stamps, deleted FROM temp.sync_stage"
+                " WHERE id NOT IN (SELECT id FROM records WHERE seq > ?)"
+                " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, fields = excluded.fields,"
+                " stamps = excluded.stamps, deleted = excluded.deleted,"
+                " erased = excluded.erased, alive = excluded.alive, dirty = 0,"
+                " seq = excluded.seq, base_hash = excluded.base_hash,"
+                " base_stamps = excluded.base_stamps, base_deleted = excluded.base_deleted",
+                (seq, outcome.snapshot_seq),
             )
-        conflicts = merge_conflicts(
-            outcome.conflicts, late_conflicts, erased=replica.erased_ids_in(conn)
-        )
+        late = _merge_edited(conn, plan, edited, clock, seq) if edited else []
+        conflicts = merge_conflicts(outcome.conflicts, late, erased=replica.erased_ids_in(conn))
         conn.execute("DELETE FROM conflicts")
         conn.executemany(
             "INSERT INTO conflicts (id, record, data, resolved) VALUES (?, ?, ?, ?)",
@@ -104,7 +85,7 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
             "dataset": outcome.dataset,
             "clock": clock.last,
             "last_sync": outcome.log.at,
-            "conflicts_dirty": "1" if late_conflicts else None,
+            "conflicts_dirty": "1" if late else None,
         }
         if outcome.full_read:
             settings["syncs_since_full"] = "0"
@@ -115,24 +96,57 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
         for key, value in settings.items():
             replica.set_meta(conn, key, value)
         replica.log_sync(outcome.log, conn)
-    replica.remember_base_index(generation, outcome.index)
-    return late_conflicts
+    conn.execute("DROP TABLE IF EXISTS temp.sync_stage")
+    replica.remember_base_index(generation, {h: key for key, _, h in plan.entries})
+    return late
 
 
-def _current_rows(conn: Any, ids: list[str]) -> dict[str, tuple[Record, int]]:
-    out: dict[str, tuple[Record, int]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
-            f"SELECT id, kind, fields, stamps, deleted, erased, seq FROM records"
-            f" WHERE id IN ({marks})",
-            chunk,
-        ):
-            out[row[0]] = (_row_record(row), row[6])
-    return out
-
-
-def _visible(record: Mapping[str, Any]) -> tuple[bool, Any]:
-    alive = is_alive(record)  # type: ignore[arg-type]
-    return alive, record["fields"] if alive else None
+def _merge_edited(
+    conn: sqlite3.Connection, plan: Plan, edited: set[str], clock: Any, seq: int
+) -> list[dict[str, Any]]:
+    """Three-way merge the sync's result into records edited while it ran."""
+    merged: dict[str, tuple[Record, int]] = {}
+    for row in conn.execute(
+        "SELECT id, kind, fields, stamps, deleted, erased, base_hash FROM temp.sync_stage"
+    ):
+        if row[0] in edited:
+            merged[row[0]] = (_row_record(row), row[6])
+    unchanged = {rid: h for h, rid in plan.unchanged if rid in edited}
+    if unchanged:
+        for (_kind, rid), line, h in plan.entries:
+            if rid in unchanged:
+                merged[rid] = (json.loads(line), h)
+    late: list[dict[str, Any]] = []
+    now_iso = utc_now_iso()
+    for rid, (theirs, h) in merged.items():
+        row = conn.execute(
+            "SELECT id, kind, fields, stamps, deleted, erased, base_stamps, base_deleted"
+            " FROM records WHERE id = ?",
+            (rid,),
+        ).fetchone()
+        current = _row_record(row)
+        pre_base = {"stamps": json.loads(row[6]), "deleted": row[7]} if row[6] else None
+        local, found = merge_record(
+            pre_base, current, theirs, new_stamp=clock.tick, now_iso=now_iso
+        )
+        late.extend(found)
+        conn.execute(
+            "UPDATE records SET kind = ?, fields = ?, stamps = ?, deleted = ?, erased = ?,"
+            " alive = ?, dirty = ?, seq = ?, base_hash = ?, base_stamps = ?, base_deleted = ?"
+            " WHERE id = ?",
+            (
+                local["kind"],
+                _dumps(local["fields"]),
+                _dumps(local["stamps"]),
+                local.get("deleted"),
+                int(bool(local.get("erased"))),
+                int(is_alive(local)),
+                int(local != theirs),
+                seq,
+                h,
+                _dumps(theirs["stamps"]),
+                theirs.get("deleted"),
+                rid,
+            ),
+        )
+    return late

@@ -26,7 +26,7 @@ from typing_extensions import TypedDict
 
 from .errors import DocumentError
 from .hlc import REPLICA_ID_PATTERN, STAMP_PATTERN
-from .records import Record, canonical_line, clean_value, line_hash, normalize
+from .records import Record, canonical_line, clean_text, clean_value, line_hash, normalize
 
 FORMAT = "digikunta-sync"
 FORMAT_VERSION = 1
@@ -126,10 +126,9 @@ class ParsedDocument:
         Raises:
             DocumentError: the line is not a valid record.
         """
-        rec = self._parsed.get(index)
+        rec = self._parsed.get(index)  # filled only when the whole document was parsed
         if rec is None:
             rec = _validate_record(self.lines[index], self.source, index)
-            self._parsed[index] = rec
         return rec
 
     def all_records(self) -> dict[str, Record]:
@@ -156,7 +155,13 @@ def _validate_record(line: bytes, source: str, index: int) -> Record:
         raise DocumentError(f"{source}: record {index + 1} is erased but still holds data")
     if not rec.get("erased"):
         rec.pop("erased", None)
-    rec["fields"] = clean_value(rec["fields"])
+    fields, stamps = {}, {}
+    for name, value in rec["fields"].items():
+        clean = clean_text(name)  # names and values alike: no escape sequence travels on
+        if not clean or clean in fields:
+            raise DocumentError(f"{source}: record {index + 1} has an invalid field name {name!r}")
+        fields[clean], stamps[clean] = clean_value(value), rec["stamps"][name]
+    rec["fields"], rec["stamps"] = fields, stamps
     return normalize(rec)  # type: ignore[arg-type]
 
 
@@ -221,13 +226,17 @@ def _split_layout(data: bytes) -> tuple[bytes, list[bytes]] | None:
         end += 1
     if end == start or end >= n or lines[end] not in (b"  ],", b"  ]"):
         return None
-    records = [ln[4:-1] for ln in lines[start : end - 1]]
-    last = lines[end - 1]
-    if not all(ln.endswith(b"}") for ln in records) or not last.endswith(b"}"):
+    if not all(lines[i].endswith(b"},") for i in range(start, end - 1)):
         return None
-    records.append(last[4:])
+    if not lines[end - 1].endswith(b"}"):
+        return None
     closing = b"  []," if lines[end] == b"  ]," else b"  []"
     head = b"\n".join([*lines[: start - 1], b'  "records":', closing, *lines[end + 1 :]])
+    records = lines[start:end]
+    del lines  # keep one copy of each line at a time: strip in place
+    last = len(records) - 1
+    for i, line in enumerate(records):
+        records[i] = line[4:-1] if i < last else line[4:]
     return head, records
 
 
@@ -267,17 +276,17 @@ def parse_document(data: bytes, source: str) -> ParsedDocument:
     return ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
 
 
-def serialize_document(header: dict[str, Any], record_lines: list[bytes]) -> bytes:
-    """Write a document deterministically.
+def document_chunks(header: dict[str, Any], record_lines: list[bytes]) -> list[bytes]:
+    """The document as a list of byte chunks (no copy of the record lines is made).
 
     Args:
         header: every top-level key except ``records`` (``conflicts`` included, as dicts).
         record_lines: canonical record lines, already sorted by (kind, id).
     """
-    parts: list[bytes] = [b"{"]
+    out: list[bytes] = [b"{\n"]
     keys = sorted([*header, "records"])
     for n, key in enumerate(keys):
-        comma = b"," if n < len(keys) - 1 else b""
+        end = b",\n" if n < len(keys) - 1 else b"\n"
         name = json.dumps(key).encode()
         if key in ("records", "conflicts"):
             items = (
@@ -286,16 +295,25 @@ def serialize_document(header: dict[str, Any], record_lines: list[bytes]) -> byt
                 else [canonical_line(c).encode() for c in header["conflicts"]]
             )
             if not items:
-                parts.append(b"  " + name + b": []" + comma)
+                out.append(b"  " + name + b": []" + end)
                 continue
-            parts.append(b"  " + name + b": [")
-            parts.append(b",\n".join(b"    " + item for item in items))
-            parts.append(b"  ]" + comma)
+            out.append(b"  " + name + b": [\n")
+            # Joined in blocks: few large writes, without a second copy of the whole list.
+            for start in range(0, len(items), 1000):
+                block = items[start : start + 1000]
+                out.append(b"    " + b",\n    ".join(block))
+                out.append(b",\n" if start + 1000 < len(items) else b"\n")
+            out.append(b"  ]" + end)
         else:
             value = json.dumps(header[key], ensure_ascii=False, sort_keys=True).encode()
-            parts.append(b"  " + name + b": " + value + comma)
-    parts.append(b"}\n")
-    return b"\n".join(parts)
+            out.append(b"  " + name + b": " + value + end)
+    out.append(b"}\n")
+    return out
+
+
+def serialize_document(header: dict[str, Any], record_lines: list[bytes]) -> bytes:
+    """Write a document deterministically (see :func:`document_chunks`)."""
+    return b"".join(document_chunks(header, record_lines))
 
 
 def record_line(record: Record) -> bytes:

@@ -23,14 +23,15 @@ from .document import (
     FORMAT,
     FORMAT_VERSION,
     ParsedDocument,
+    document_chunks,
     parse_document,
     record_line,
-    serialize_document,
 )
 from .errors import AuthError, DocumentError, RemoteChanged, RemoteOffline, SyncError
 from .hlc import HybridClock
-from .merge import common_base, merge, merge_record
-from .records import Record, line_hash, newest_stamp
+from .merge import common_base, merge
+from .reconcile import reconcile
+from .records import line_hash, newest_stamp
 from .remote import Remote, RemoteRead, SideCopy
 from .replica import Replica, SyncLogEntry
 
@@ -165,10 +166,16 @@ def _run(
                 _finish_fast(replica, report, read, started)
                 return
             read = remote.read(None)
+        tag = read.tag
+        # Parse here and drop the raw bytes: only the record lines stay in memory.
+        doc = parse_document(read.data, remote.description) if read.data is not None else None
+        del read
         try:
-            _merge_and_write(replica, remote, report, read, copies, snapshot_seq, full, started)
+            _merge_and_write(replica, remote, report, doc, tag, copies, snapshot_seq, full, started)
             return
         except RemoteChanged:
+            report.pulled = report.pushed = 0
+            report.conflicts, report.absorbed, report.ignored_copies = [], [], []
             continue
     raise SyncError(
         f"{remote.description}: the shared document kept changing during {max_attempts} "
@@ -217,7 +224,7 @@ def _with_copies(
     clock: HybridClock,
     now_iso: str,
     source: str,
-) -> tuple[ParsedDocument, list[dict[str, Any]]]:
+) -> ParsedDocument:
     """Merge conflict copies into the main document (slow path: every record parsed)."""
     records = doc.all_records() if doc else {}
     conflicts = list(doc.conflicts) if doc else []
@@ -236,21 +243,21 @@ def _with_copies(
     header = (doc or copies[0]).header.model_copy(update={"conflicts": conflicts})
     merged = ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
     merged._parsed = dict(enumerate(ordered))
-    return merged, conflicts
+    return merged
 
 
 def _merge_and_write(
     replica: Replica,
     remote: Remote,
     report: SyncReport,
-    read: RemoteRead,
+    doc: ParsedDocument | None,
+    tag: str | None,
     side: list[SideCopy],
     snapshot_seq: int,
     full: bool,
     started: float,
 ) -> None:
     source = remote.description
-    doc = parse_document(read.data, source) if read.data is not None else None
     dataset = replica.dataset
     if doc is not None and dataset is not None and doc.dataset != dataset:
         raise DocumentError(
@@ -261,89 +268,28 @@ def _merge_and_write(
     clock = HybridClock(replica.replica_id, replica.meta("clock"))
     now_iso = utc_now_iso()
     if copies:
-        doc, _ = _with_copies(doc, [d for _, d in copies], clock, now_iso, source)
+        doc = _with_copies(doc, [d for _, d in copies], clock, now_iso, source)
     dataset = dataset or (doc.dataset if doc else secrets.token_hex(16))
 
-    # --- which records need merging: remote lines not seen at the last sync, local edits
-    base_index = replica.base_index()
-    dirty = set(replica.dirty_ids())
-    kept: list[tuple[tuple[str, str], bytes, int]] = []
-    seen: set[str] = set()
-    remote_recs: dict[str, Record] = {}
-    remote_pos: dict[str, int] = {}
-    if doc is not None:
-        for i, h in enumerate(doc.hashes):
-            key = base_index.get(h)
-            if key is not None and key[1] not in dirty:
-                if key[1] in seen:
-                    raise DocumentError(f"{source}: record id {key[1]!r} appears twice")
-                seen.add(key[1])
-                kept.append((key, doc.lines[i], h))
-                continue
-            rec = doc.record(i)
-            rid = rec["id"]
-            if rid in seen or rid in remote_recs:
-                raise DocumentError(f"{source}: record id {rid!r} appears twice")
-            remote_recs[rid] = rec
-            remote_pos[rid] = i
-            clock.observe(newest_stamp(rec))
-    if remote_recs:
-        replica.advance_clock(clock.last)  # edits from now on get larger stamps
-    with_base = {rid for _, rid in base_index.values()}
-    missing = with_base - seen - remote_recs.keys() - dirty  # in our base, not in the remote
-    rows = replica.rows(dirty | remote_recs.keys() | missing)
+    plan = reconcile(replica, doc, clock, now_iso)
+    replica.advance_clock(clock.last)  # edits from now on get larger stamps than all seen
+    stored = replica.stored_conflicts()
+    remote_conflicts = doc.conflicts if doc else []
+    conflicts = merge_conflicts(remote_conflicts, stored, plan.found, erased=plan.erased)
+    known_ids = {c["id"] for c in stored} | {c["id"] for c in remote_conflicts}
+    report.conflicts = [ConflictEntry.from_json(c) for c in plan.found if c["id"] not in known_ids]
+    report.pulled, report.pushed = plan.pulled, plan.pushed
 
-    # --- merge
-    updates: dict[str, Record] = {}
-    pre_bases: dict[str, dict[str, Any] | None] = {}
-    found: list[dict[str, Any]] = []
-    for rid in dirty | remote_recs.keys():
-        local, base = rows.get(rid, (None, None))
-        theirs = remote_recs.get(rid)
-        merged, conflicts = merge_record(base, local, theirs, new_stamp=clock.tick, now_iso=now_iso)
-        updates[rid], pre_bases[rid] = merged, base
-        found.extend(conflicts)
-        report.pulled += merged != local
-        report.pushed += merged != theirs
-    for rid in missing:
-        if rid in rows:
-            updates[rid] = rows[rid][0]
-            report.pushed += 1
-
-    erased = replica.erased_ids() | {rid for rid, r in updates.items() if r.get("erased")}
-    conflicts = merge_conflicts(
-        doc.conflicts if doc else [], replica.stored_conflicts(), found, erased=erased
-    )
-    known_ids = {c["id"] for c in replica.stored_conflicts()} | (
-        {c["id"] for c in doc.conflicts} if doc else set()
-    )
-    report.conflicts = [ConflictEntry.from_json(c) for c in found if c["id"] not in known_ids]
-
-    changed = {rid for rid, rec in updates.items() if rec != remote_recs.get(rid)}
-    write = doc is None or bool(copies) or bool(changed) or conflicts != doc.conflicts
-    entries: list[tuple[tuple[str, str], bytes, int]] = list(kept)
-    for rid, rec in updates.items():
-        if not write or rid not in changed:
-            pos = remote_pos.get(rid)
-            if pos is not None and doc is not None:
-                entries.append(((rec["kind"], rid), doc.lines[pos], doc.hashes[pos]))
-                continue
-        line = record_line(rec)
-        entries.append(((rec["kind"], rid), line, line_hash(line)))
-    entries.sort(key=lambda e: e[0])
-
-    tag = read.tag
+    write = doc is None or bool(copies) or plan.changed_remote or conflicts != remote_conflicts
     if write:
-        newly_erased = frozenset(
-            rid
-            for rid, rec in updates.items()
-            if rec.get("erased") and not (remote_recs.get(rid) or {}).get("erased")
-        )
         header = _header(doc, dataset, replica, conflicts, now_iso)
-        data = serialize_document(header, [line for _, line, _ in entries])
-        tag = remote.write(data, read.tag, scrub=newly_erased)
+        del doc  # the lines live on in plan.entries
+        chunks = document_chunks(header, [line for _, line, _ in plan.entries])
+        tag = remote.write(chunks, tag, scrub=frozenset(plan.newly_erased))
+        del chunks
         report.wrote = True
-        remote.absorb([c for c, _ in copies], frozenset(erased) if copies else newly_erased)
+        scrub = frozenset(plan.erased) if copies else frozenset(plan.newly_erased)
+        remote.absorb([c for c, _ in copies], scrub)
         report.absorbed = [c.name for c, _ in copies]
 
     report.duration = time.perf_counter() - started
@@ -351,23 +297,18 @@ def _merge_and_write(
         now_iso, report.transport, report.target, "ok", report.pulled, report.pushed,
         len(report.conflicts), False, report.duration * 1000, "",
     )  # fmt: skip
-    hashes = {key[1]: h for key, _, h in entries}
-    late = commit_sync(
-        replica,
-        SyncOutcome(
-            snapshot_seq=snapshot_seq,
-            updates={rid: (rec, hashes[rid]) for rid, rec in updates.items()},
-            pre_bases=pre_bases,
-            conflicts=conflicts,
-            tag=tag,
-            dataset=dataset,
-            remote=remote.description,
-            clock_last=clock.last,
-            full_read=full,
-            log=log,
-            index={h: key for key, _, h in entries},
-        ),
+    outcome = SyncOutcome(
+        snapshot_seq=snapshot_seq,
+        plan=plan,
+        conflicts=conflicts,
+        tag=tag,
+        dataset=dataset,
+        remote=source,
+        clock_last=clock.last,
+        full_read=full,
+        log=log,
     )
+    late = commit_sync(replica, outcome)
     report.conflicts.extend(ConflictEntry.from_json(c) for c in late)
 
 
@@ -381,12 +322,8 @@ def _header(
     if doc is not None:
         header = doc.header.model_dump()
     else:
-        header = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "generation": 0,
-            "replicas": {},
-        }
+        header = {"format": FORMAT, "format_version": FORMAT_VERSION}
+        header.update(generation=0, replicas={})
     generation = header["generation"] + 1
     header.update(
         dataset=dataset,

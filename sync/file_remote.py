@@ -7,6 +7,7 @@ import hashlib
 import os
 import secrets
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -102,7 +103,9 @@ class FileRemote:
             return RemoteRead(True, None, tag)  # touched, same content
         return RemoteRead(False, data, tag)
 
-    def write(self, data: bytes, expected_tag: str | None, *, scrub: frozenset[str]) -> str:
+    def write(
+        self, data: bytes | Sequence[bytes], expected_tag: str | None, *, scrub: frozenset[str]
+    ) -> str:
         """Replace the document if it still is the version read (see the class docstring)."""
         folder = self._folder()
         try:
@@ -118,7 +121,11 @@ class FileRemote:
             raise RemoteOffline(f"{self.path}: cannot write the shared file: {exc}") from None
 
     def _write_locked(
-        self, folder: Path, data: bytes, expected_tag: str | None, scrub: frozenset[str]
+        self,
+        folder: Path,
+        data: bytes | Sequence[bytes],
+        expected_tag: str | None,
+        scrub: frozenset[str],
     ) -> str:
         try:
             current: bytes | None = self.path.read_bytes()
@@ -131,10 +138,15 @@ class FileRemote:
             raise RemoteChanged(f"{self.path}: the shared file changed while syncing")
         if current is not None:
             self._backup(folder, current, scrub)
+        del current
+        chunks = [data] if isinstance(data, bytes) else data
+        digest = hashlib.sha256()
         tmp = folder / f".{self.path.name}.{secrets.token_hex(4)}.tmp"
         try:
             with open(tmp, "wb") as fh:
-                fh.write(data)
+                for chunk in chunks:
+                    fh.write(chunk)
+                    digest.update(chunk)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
@@ -143,14 +155,22 @@ class FileRemote:
                 tmp.unlink()
             raise
         _fsync_dir(folder)
-        return f"{_signature(os.stat(self.path))}:{_sha(data)}"
+        return f"{_signature(os.stat(self.path))}:{digest.hexdigest()[:32]}"
 
     def _backup(self, folder: Path, current: bytes, scrub: frozenset[str]) -> None:
         """Keep the version being replaced as NAME.bak (without erased people's data)."""
+        tmp = folder / f".{self.backup_path.name}.{secrets.token_hex(4)}.tmp"
         if scrub:
             with contextlib.suppress(DocumentError):
                 current = scrub_document(current, scrub, str(self.path))
-        tmp = folder / f".{self.backup_path.name}.{secrets.token_hex(4)}.tmp"
+        else:
+            try:  # a hard link costs no copy; the document itself is replaced, never changed
+                os.link(self.path, tmp)
+                os.replace(tmp, self.backup_path)
+                return
+            except OSError:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
         with open(tmp, "wb") as fh:
             fh.write(current)
             fh.flush()

@@ -18,7 +18,7 @@ import logging
 import random
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import NoReturn
 
@@ -256,7 +256,9 @@ class HttpRemote:
             return RemoteRead(unchanged=True, data=None, tag=known_tag)
         return RemoteRead(unchanged=False, data=data, tag=tag)
 
-    def write(self, data: bytes, expected_tag: str | None, *, scrub: frozenset[str]) -> str:
+    def write(
+        self, data: bytes | Sequence[bytes], expected_tag: str | None, *, scrub: frozenset[str]
+    ) -> str:
         """``PUT`` the document if it still has ``expected_tag`` (None: only if there is none).
 
         ``scrub`` is ignored: the HTTP remote keeps no backups or conflict copies.
@@ -271,6 +273,8 @@ class HttpRemote:
                 server sends no ETags (conditional writes impossible) or the folder is missing.
         """
         del scrub
+        if not isinstance(data, bytes):
+            data = b"".join(data)
         if expected_tag is not None and expected_tag.startswith(HASH_TAG_PREFIX):
             raise SyncError(
                 f"{self.description}: the server sends no ETag, so it does not support"

@@ -6,6 +6,7 @@ tag*. The engine reads, merges and then writes *only if the tag still matches* w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -57,8 +58,12 @@ class Remote(Protocol):
         """
         ...
 
-    def write(self, data: bytes, expected_tag: str | None, *, scrub: frozenset[str]) -> str:
-        """Store ``data`` if the stored tag is still ``expected_tag`` (None: no document yet).
+    def write(
+        self, data: bytes | Sequence[bytes], expected_tag: str | None, *, scrub: frozenset[str]
+    ) -> str:
+        """Store ``data`` (bytes, or chunks to concatenate) if the tag is still ``expected_tag``.
+
+        ``expected_tag`` None means: only if there is no document yet.
 
         ``scrub`` holds ids of records erased by this write (GDPR): a remote that keeps
         backups or absorbed copies must remove those records from them too.

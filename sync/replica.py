@@ -23,11 +23,12 @@ from typing import Any
 from .conflicts import ConflictEntry, utc_now_iso
 from .errors import ReplicaError
 from .hlc import HybridClock, new_replica_id
-from .records import Record, clean_value, is_alive
+from .records import Record, clean_text, clean_value, is_alive
 from .schema import SCHEMA, SCHEMA_VERSION, connect
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 _loads = json.loads
+_strict_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 _MAX_FIELD_NAME = 64
 
 
@@ -62,14 +63,17 @@ def _row_record(row: tuple[Any, ...]) -> Record:
 
 
 def _check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Clean control characters out of names and values; refuse what is not plain JSON."""
     if not isinstance(fields, Mapping):
         raise ReplicaError("fields must be a mapping of field name to value")
-    for name in fields:
-        if not isinstance(name, str) or not name or len(name) > _MAX_FIELD_NAME:
+    cleaned: dict[str, Any] = {}
+    for name, value in fields.items():
+        clean = clean_text(name) if isinstance(name, str) else ""
+        if not clean or len(clean) > _MAX_FIELD_NAME or clean in cleaned:
             raise ReplicaError(f"invalid field name: {name!r}")
-    cleaned = clean_value(dict(fields))
+        cleaned[clean] = clean_value(value)
     try:
-        _dumps(cleaned)
+        _strict_dumps(cleaned)
     except (TypeError, ValueError) as exc:
         raise ReplicaError(f"field values must be plain JSON: {exc}") from None
     return cleaned
@@ -98,7 +102,10 @@ class Replica:
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = connect(path)
+        try:
+            conn = connect(path)
+        except sqlite3.DatabaseError as exc:
+            raise ReplicaError(f"{path}: not a Digikunta replica ({exc})") from None
         try:
             conn.executescript(SCHEMA)
             conn.execute("BEGIN IMMEDIATE")
@@ -212,14 +219,13 @@ class Replica:
 
     def put_many(self, items: Iterable[tuple[str, str, Mapping[str, Any]]]) -> int:
         """Apply many :meth:`put`\\ s in one transaction (all or nothing). Returns the count."""
-        checked = [(kind, rid, _check_fields(fields)) for kind, rid, fields in items]
         n = 0
-        with self.write() as conn:
+        with self.write() as conn:  # items are streamed: a bad one rolls everything back
             clock = self.clock(conn)
             stamp = clock.tick()
             seq = self.next_seq(conn)
-            for kind, rid, fields in checked:
-                self._put_one(conn, kind, rid, fields, stamp, seq)
+            for kind, rid, fields in items:
+                self._put_one(conn, kind, rid, _check_fields(fields), stamp, seq)
                 n += 1
             self.set_meta(conn, "clock", clock.last)
         return n
