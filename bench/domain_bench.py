@@ -1,0 +1,120 @@
+"""Benchmark of the domain repository at scale: search as you type, paging, loading, indexing.
+
+Run: ``.venv/bin/python bench/domain_bench.py [--people N]`` (default 50 000). Prints JSON.
+Targets: a keystroke (median) under 10 ms, a page of 100 under 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from digikunta_tui.domain.repository import Repository
+
+
+def _ms(fn: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median_ms": round(statistics.median(ordered), 3), "p95_ms": round(p95, 3)}
+
+
+def _typing(repo: Repository, word: str, repeat: int) -> dict[str, Any]:
+    page_times: list[float] = []
+    search_times: list[float] = []
+    per_key: dict[str, dict[str, float]] = {}
+    for end in range(1, len(word) + 1):
+        prefix = word[:end]
+        p = _ms(lambda q=prefix: repo.page("person", query=q, limit=100), repeat)
+        s = _ms(lambda q=prefix: repo.search(q, limit=20), repeat)
+        page_times += p
+        search_times += s
+        per_key[prefix] = {
+            "page_ms": round(statistics.median(p), 3),
+            "search_ms": round(statistics.median(s), 3),
+            "matches": repo.count("person", query=prefix),
+        }
+    return {"page": _summary(page_times), "search": _summary(search_times), "per_key": per_key}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build the data sets in a temporary folder and print the measurements as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--word", default="virtanen")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        start = time.perf_counter()
+        with Repository.open(root / "demo") as demo:
+            demo.load_demo()
+        demo_s = time.perf_counter() - start
+
+        repo = Repository.open(root / "big")
+        start = time.perf_counter()
+        records = repo.load_synthetic(args.people)
+        load_s = time.perf_counter() - start
+        start = time.perf_counter()
+        repo.index.rebuild(repo.replica)
+        index_s = time.perf_counter() - start
+        start = time.perf_counter()
+        repo.refresh()
+        refresh_idle_ms = (time.perf_counter() - start) * 1000
+
+        people = repo.count("person")
+        deep = max(0, people - 100)
+        first_page = _ms(lambda: repo.page("person", limit=100), args.repeat * 4)
+        deep_page = _ms(lambda: repo.page("person", offset=deep, limit=100), args.repeat * 4)
+        middle_page = _ms(
+            lambda: repo.page("person", offset=people // 2, limit=100), args.repeat * 4
+        )
+        org = repo.page("organization", limit=1)[0].id
+        filtered = _ms(
+            lambda: repo.page("person", filters={"organization": org}, limit=100), args.repeat * 4
+        )
+        typing = _typing(repo, args.word, args.repeat)
+        pid = repo.page("person", limit=1)[0].id
+        edit = _ms(lambda: repo.update("person", pid, {"notes": str(time.time())}), args.repeat)
+        repo.close()
+
+    result = {
+        "people": args.people,
+        "records": records,
+        "demo_create_ms": round(demo_s * 1000, 1),
+        "synthetic_load_s": round(load_s, 2),
+        "index_build_s": round(index_s, 2),
+        "refresh_nothing_changed_ms": round(refresh_idle_ms, 3),
+        "page_100": {
+            "first_median_ms": round(statistics.median(first_page), 3),
+            "middle_median_ms": round(statistics.median(middle_page), 3),
+            "deep_median_ms": round(statistics.median(deep_page), 3),
+            "filtered_by_org_median_ms": round(statistics.median(filtered), 3),
+        },
+        "typing": {"word": args.word, **typing},
+        "edit_and_reindex_median_ms": round(statistics.median(edit), 3),
+        "targets": {"keystroke_median_ms": 10, "page_100_ms": 5},
+    }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""GDPR chores for one person: export everything held about them, and erase them for good.
+
+Erasure uses :meth:`sync.Replica.erase` (a tombstone without data that always wins and also
+scrubs the shared file's backup at the next sync) for the person, their consent events and
+their registrations, and ordinary updates to take their id out of stories' ``authors`` and
+webinars' ``prepared_by`` and ``presenters``. Each step is its own transaction and the person
+goes last, so an interrupted erasure is finished by running it again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
+
+_LIST_FIELDS = {"story": ("authors",), "webinar": ("prepared_by", "presenters")}
+
+
+def _mentioning(repo: Repository, kind: str, person_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """``kind`` records whose list fields hold ``person_id``."""
+    names = _LIST_FIELDS[kind]
+    return [
+        (rid, fields)
+        for _, rid, fields in repo.replica.records(kind)
+        if any(person_id in (fields.get(name) or []) for name in names)
+    ]
+
+
+def export_person(repo: Repository, person_id: str) -> dict[str, Any]:
+    """Return everything held about a person, JSON-ready.
+
+    Keys: ``person`` (id and fields), ``organization`` (name or None), ``consents`` (events,
+    oldest first), ``registrations`` (with ``webinar_title``), ``stories`` (authored, with
+    fields), ``webinars`` (where they prepared or presented), ``exported_at``.
+
+    Raises:
+        NotFound: no such live person.
+    """
+    person = repo.require("person", person_id)
+    org_id = person.get("organization")
+    org = repo.get("organization", org_id) if org_id else None
+    registrations = [
+        {"id": rid, **fields, "webinar_title": (webinar or {}).get("title")}
+        for rid, fields, webinar in repo.registrations_of_person(person_id)
+    ]
+    stories = [{"id": rid, **fields} for rid, fields in _mentioning(repo, "story", person_id)]
+    webinars = [
+        {"id": rid, "title": fields.get("title"), "starts_at": fields.get("starts_at")}
+        for rid, fields in _mentioning(repo, "webinar", person_id)
+    ]
+    return {
+        "person": {"id": person_id, **person},
+        "organization": org.get("name") if org else None,
+        "consents": [{"id": rid, **fields} for rid, fields in repo.consents_of(person_id)],
+        "registrations": registrations,
+        "stories": stories,
+        "webinars": webinars,
+        "exported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def erase_person(repo: Repository, person_id: str) -> dict[str, int]:
+    """Erase a person, their consents and registrations; unlink them from stories and webinars.
+
+    Returns:
+        Counts: ``person``, ``consents``, ``registrations``, ``stories``, ``webinars``.
+
+    Raises:
+        NotFound: no such live person (an already erased one included).
+    """
+    repo.require("person", person_id)
+    repo.refresh()
+    counts = {"person": 0, "consents": 0, "registrations": 0, "stories": 0, "webinars": 0}
+    for kind, key in (("story", "stories"), ("webinar", "webinars")):
+        for rid, fields in _mentioning(repo, kind, person_id):
+            changes = {
+                name: [v for v in fields.get(name) or [] if v != person_id]
+                for name in _LIST_FIELDS[kind]
+                if person_id in (fields.get(name) or [])
+            }
+            repo.update(kind, rid, {k: v or None for k, v in changes.items()})
+            counts[key] += 1
+    for rid, _ in repo.consents_of(person_id):
+        repo.replica.erase("consent", rid)
+        counts["consents"] += 1
+    for rid, _, _ in repo.registrations_of_person(person_id):
+        repo.replica.erase("registration", rid)
+        counts["registrations"] += 1
+    repo.replica.erase("person", person_id)
+    counts["person"] = 1
+    repo.refresh()
+    repo.index.optimize()
+    return counts

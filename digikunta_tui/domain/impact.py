@@ -1,0 +1,103 @@
+"""Impact totals of the experiment stories: euros saved and working hours saved.
+
+Rules (all arithmetic in ``Decimal``):
+
+- Only ``savings_eur`` and ``time_saved_h`` indicators count, and only once measured: the
+  figure is the **latest measurement** compared with the **baseline** (0 when there is none).
+- ``direction: increase`` means the indicator counts the saving itself ("€ saved per year"):
+  saving = latest − baseline. ``direction: decrease`` means it counts a cost ("€ spent",
+  "hours used"): saving = baseline − latest, and without a baseline nothing can be said, so it
+  counts 0. A negative result (things got worse) is kept: totals stay honest.
+- Euros: ``per_year`` and ``one_off`` savings are summed apart (``savings_per_year_eur`` and
+  ``savings_one_off_eur``); an indicator without ``recurrence`` counts as one-off.
+  ``total_savings_eur`` is **first-year savings** = one year of the recurring savings + the
+  one-off savings; nothing is extrapolated further.
+- Hours are summed as measured (their period is whatever the indicator's unit says).
+- Per organisation: by the story's organisation; stories without one are grouped under "".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from digikunta_tui.domain.finnish import sort_key
+from digikunta_tui.domain.models import Indicator, latest_value, progress
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Totals over all stories, and per organisation."""
+
+    total_savings_eur: Decimal
+    """First-year savings: per-year savings once plus one-off savings."""
+    total_hours_saved: Decimal
+    per_organization: list[tuple[str, str, Decimal, Decimal]]
+    """(organisation id, name, savings €, hours saved), in Finnish order of name."""
+    savings_per_year_eur: Decimal = ZERO
+    savings_one_off_eur: Decimal = ZERO
+    progress: dict[str, float | None] = field(default_factory=dict)
+    """Indicator id → progress towards its target (0 at baseline, 1 at target), or None."""
+
+
+def indicator_saving(indicator: Indicator) -> Decimal | None:
+    """Return the saving an indicator shows by the rules above, or None if it shows none."""
+    latest = latest_value(indicator)
+    if latest is None:
+        return None
+    baseline = indicator.baseline.value if indicator.baseline is not None else None
+    if indicator.direction == "increase":
+        return latest - (baseline if baseline is not None else ZERO)
+    if baseline is None:
+        return None
+    return baseline - latest
+
+
+def compute_impact(
+    indicators: Iterable[tuple[str, Mapping[str, Any]]],
+    story_organization: Mapping[str, str],
+    organization_names: Mapping[str, str],
+) -> Impact:
+    """Sum savings and hours per organisation and in total.
+
+    Args:
+        indicators: every live indicator ``(id, fields)``; unreadable ones are skipped.
+        story_organization: story id → its organisation id ("" when it has none).
+        organization_names: organisation id → name.
+    """
+    per_year = one_off = hours = ZERO
+    per_org: dict[str, list[Decimal]] = {}
+    progresses: dict[str, float | None] = {}
+    for rid, fields in indicators:
+        try:
+            indicator = Indicator.from_fields(dict(fields))
+        except ValidationError:
+            continue
+        progresses[rid] = progress(indicator)
+        if indicator.category not in ("savings_eur", "time_saved_h"):
+            continue
+        saving = indicator_saving(indicator)
+        if saving is None:
+            continue
+        org = story_organization.get(indicator.story, "")
+        sums = per_org.setdefault(org, [ZERO, ZERO])
+        if indicator.category == "time_saved_h":
+            hours += saving
+            sums[1] += saving
+        else:
+            if indicator.recurrence == "per_year":
+                per_year += saving
+            else:
+                one_off += saving
+            sums[0] += saving
+    rows = [
+        (org, organization_names.get(org, ""), sums[0], sums[1]) for org, sums in per_org.items()
+    ]
+    rows.sort(key=lambda row: (sort_key(row[1]), row[0]))
+    return Impact(per_year + one_off, hours, rows, per_year, one_off, progresses)

@@ -1,0 +1,561 @@
+"""The domain repository: the one object the UI and the CLI use for data (docs/repository-api.md).
+
+It writes through the sync :class:`~sync.Replica` (every write validated first: field rules from
+:mod:`validation`, plus rules across records — unique e-mails, live references, no double
+registration) and reads lists from the derived :class:`~digikunta_tui.domain.index.SearchIndex`,
+which it refreshes after each of its own writes and whenever :meth:`Repository.refresh` is
+called (after a sync).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from digikunta_tui.domain import consent, gdpr
+from digikunta_tui.domain.finnish import sort_key
+from digikunta_tui.domain.impact import Impact, compute_impact
+from digikunta_tui.domain.index import Hit, Row, SearchIndex
+from digikunta_tui.domain.models import MODELS
+from digikunta_tui.domain.search import match_expression
+from digikunta_tui.domain.validation import KIND_FIELDS, validate_record
+from digikunta_tui.i18n import get_language, t
+from sync import Replica, new_id
+
+__all__ = ["Hit", "Impact", "NotFound", "Repository", "Row", "ValidationFailed"]
+
+REPLICA_FILE = "replica.sqlite"
+INDEX_FILE = "index.sqlite"
+
+REFERENCES: dict[str, dict[str, str]] = {
+    "person": {"organization": "organization"},
+    "consent": {"person": "person"},
+    "webinar": {"prepared_by": "person"},
+    "registration": {"webinar": "webinar", "person": "person"},
+    "newsletter": {"webinar": "webinar", "stories": "story"},
+    "story": {"organization": "organization", "authors": "person", "spread_to": "organization"},
+    "indicator": {"story": "story"},
+}
+"""Kind → field → the kind its id (or list of ids) must point to. (Webinar presenters may be
+free-text names, so they are not checked.)"""
+
+_MEMBER = "instr({}, '|' || ? || '|') > 0"
+FILTERS: dict[str, dict[str, str]] = {
+    "person": {"organization": "organization = ?", "role": _MEMBER.format("roles")},
+    "story": {
+        "organization": "organization = ?",
+        "unit": "unit = ?",
+        "stage": "stage = ?",
+        "theme": _MEMBER.format("themes"),
+    },
+    "webinar": {"status": "status = ?"},
+    "registration": {"webinar": "webinar = ?", "person": "person = ?"},
+    "consent": {"person": "person = ?"},
+    "indicator": {"story": "story = ?"},
+    "newsletter": {"webinar": "webinar = ?", "status": "status = ?"},
+}
+"""Kind → filter name → SQL condition on an index column (webinars also take ``upcoming``)."""
+
+SEARCH_KINDS: tuple[str, ...] = (
+    "organization",
+    "person",
+    "webinar",
+    "story",
+    "newsletter",
+    "indicator",
+)
+"""What ``search`` looks through unless told otherwise."""
+
+CHUNK = 5000
+"""Records per transaction when loading in bulk."""
+
+
+class ValidationFailed(Exception):
+    """A write was refused; ``errors`` maps field name → translated message. Nothing was written."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+
+
+class NotFound(LookupError):
+    """No live record of that kind and id."""
+
+    def __init__(self, kind: str, record_id: str) -> None:
+        self.kind = kind
+        self.record_id = record_id
+        super().__init__(t("repository.not_found", kind=kind, id=record_id))
+
+
+def utc_now() -> str:
+    """The current time as stored (``2017-11-07T10:00:00Z``)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+class Repository:
+    """Validated reads and writes of domain records over a replica and its search index."""
+
+    def __init__(self, replica: Replica, index_path: Path) -> None:
+        """Use ``replica``; keep the derived index at ``index_path`` (rebuilt when stale)."""
+        self.replica = replica
+        self.index_path = Path(index_path)
+        self._index = self._open_index()
+        self.refresh()
+
+    @classmethod
+    def open(cls, data_dir: Path, *, replica_name: str = "") -> Repository:
+        """Open (or create) ``data_dir/replica.sqlite`` and its ``index.sqlite``."""
+        data_dir = Path(data_dir)
+        replica = Replica.open(data_dir / REPLICA_FILE, name=replica_name or None)
+        return cls(replica, data_dir / INDEX_FILE)
+
+    def _open_index(self) -> SearchIndex:
+        return SearchIndex.open(
+            self.index_path, replica_id=self.replica.replica_id, language=get_language()
+        )
+
+    def close(self) -> None:
+        """Close the index and the replica."""
+        self._index.close()
+        self.replica.close()
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def index(self) -> SearchIndex:
+        """The derived search index (for benchmarks and maintenance)."""
+        return self._index
+
+    def refresh(self) -> int:
+        """Bring the index up to date with the replica; returns how many records changed.
+
+        Cheap when nothing changed. A changed UI language rebuilds it (subtitles are translated).
+        """
+        if self._index.language != get_language():
+            self._index.close()
+            self._index = self._open_index()
+        return self._index.refresh(self.replica)
+
+    # ------------------------------------------------------------------ validation
+    def validate(
+        self, kind: str, fields: Mapping[str, Any], record_id: str | None = None
+    ) -> dict[str, Any]:
+        """Validate a whole record against field rules and rules across records.
+
+        Returns:
+            The normalised fields.
+
+        Raises:
+            ValidationFailed: with translated messages per field.
+        """
+        context: dict[str, Any] | None = None
+        if kind == "registration" and fields.get("webinar"):
+            webinar = self.replica.get("webinar", str(fields["webinar"]))
+            context = {"webinar_status": webinar.get("status") if webinar else None}
+        result = validate_record(kind, fields, context=context)
+        if not result.ok:
+            raise ValidationFailed(result.errors)
+        errors = self._reference_errors(kind, result.fields)
+        errors.update(self._uniqueness_errors(kind, result.fields, record_id))
+        if errors:
+            raise ValidationFailed(errors)
+        return result.fields
+
+    def _reference_errors(self, kind: str, fields: Mapping[str, Any]) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        for name, target in REFERENCES.get(kind, {}).items():
+            value = fields.get(name)
+            ids = value if isinstance(value, list) else [] if value is None else [value]
+            if any(self.replica.get(target, str(rid)) is None for rid in ids):
+                errors[name] = t(
+                    "repository.reference_missing", kind=t(f"repository.kind.{target}")
+                )
+        return errors
+
+    def _uniqueness_errors(
+        self, kind: str, fields: Mapping[str, Any], record_id: str | None
+    ) -> dict[str, str]:
+        self.refresh()
+        if kind == "person" and fields.get("email"):
+            others = self._index.ids("person", "email", str(fields["email"]).lower())
+            if any(rid != record_id for rid in others):
+                return {"email": t("repository.email_taken")}
+        if kind == "registration":
+            rows = self._index.rows(
+                "registration",
+                where=[("webinar = ?", fields["webinar"]), ("person = ?", fields["person"])],
+                limit=None,
+            )
+            if any(row.id != record_id for row in rows):
+                return {"person": t("repository.already_registered")}
+        return {}
+
+    # ------------------------------------------------------------------ CRUD
+    def create(self, kind: str, fields: dict[str, Any]) -> str:
+        """Validate and store a new record; returns its new id.
+
+        Raises:
+            ValidationFailed: nothing was written.
+        """
+        record_id = new_id()
+        normalised = self.validate(kind, fields)
+        self.replica.put(kind, record_id, normalised)
+        self.refresh()
+        return record_id
+
+    def update(self, kind: str, record_id: str, fields: dict[str, Any]) -> None:
+        """Change some fields (None or "" clears one), validated as the merged whole.
+
+        Fields a newer app version wrote are kept as they are.
+
+        Raises:
+            NotFound: no live record of that kind and id.
+            ValidationFailed: nothing was written.
+        """
+        current = self.require(kind, record_id)
+        known = set(KIND_FIELDS.get(kind, ()))
+        merged = {k: v for k, v in current.items() if k in known and not _blank(v)}
+        merged.update(fields)
+        normalised = self.validate(kind, merged, record_id)
+        changes = {k: v for k, v in normalised.items() if current.get(k) != v}
+        for name in merged:
+            if name not in normalised and not _blank(current.get(name)):
+                changes[name] = None
+        if changes:
+            self.replica.put(kind, record_id, changes)
+        self.refresh()
+
+    def delete(self, kind: str, record_id: str) -> None:
+        """Delete a record (an ordinary, syncable deletion).
+
+        Raises:
+            NotFound: no live record of that kind and id.
+        """
+        self.require(kind, record_id)
+        self.replica.delete(kind, record_id)
+        self.refresh()
+
+    def get(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        """The fields of a live record, or None."""
+        return self.replica.get(kind, record_id)
+
+    def require(self, kind: str, record_id: str) -> dict[str, Any]:
+        """The fields of a live record.
+
+        Raises:
+            NotFound: there is none (the message names the kind and the id).
+        """
+        fields = self.replica.get(kind, record_id)
+        if fields is None:
+            raise NotFound(kind, record_id)
+        return fields
+
+    # ------------------------------------------------------------------ lists
+    def _where(self, kind: str, filters: Mapping[str, str] | None) -> list[tuple[str, Any]]:
+        where: list[tuple[str, Any]] = []
+        allowed = FILTERS.get(kind, {})
+        for name, value in (filters or {}).items():
+            if kind == "webinar" and name == "upcoming":
+                where.append(("starts_at >= ?" if value == "1" else "starts_at < ?", utc_now()))
+            elif name in allowed:
+                where.append((allowed[name], value))
+            else:
+                raise ValueError(f"{kind} lists cannot be filtered by {name!r}")
+        return where
+
+    def count(self, kind: str, query: str = "", filters: dict[str, str] | None = None) -> int:
+        """How many live ``kind`` records match ``query`` and ``filters``."""
+        where = self._where(kind, filters)
+        return self._index.count(kind, match=match_expression(query), where=where)
+
+    def page(
+        self,
+        kind: str,
+        *,
+        query: str = "",
+        filters: dict[str, str] | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[Row]:
+        """One page of a list, in Finnish order of title (webinars newest first).
+
+        ``query`` filters as you type (prefixes, case and diacritics ignored, every word must
+        match); a query without letters or digits filters nothing.
+        """
+        return self._index.rows(
+            kind,
+            match=match_expression(query),
+            where=self._where(kind, filters),
+            order="starts_at DESC, id" if kind == "webinar" else "sort_key, id",
+            offset=offset,
+            limit=limit,
+        )
+
+    def search(self, query: str, *, kinds: list[str] | None = None, limit: int = 20) -> list[Hit]:
+        """Best matches across kinds, best first (title matches weigh most); [] for no words.
+
+        ``kinds=None`` searches ``SEARCH_KINDS``: registrations and consent events (whose title
+        is a person's name) are reached through their person unless asked for explicitly.
+        """
+        match = match_expression(query)
+        if match is None:
+            return []
+        wanted = SEARCH_KINDS if kinds is None else [k for k in kinds if k in MODELS]
+        return self._index.search(match, kinds=list(wanted), limit=limit)
+
+    def _children(self, kind: str, column: str, parent_id: str) -> list[Row]:
+        return self._index.rows(kind, where=[(f"{column} = ?", parent_id)], limit=None)
+
+    def people_of(self, org_id: str) -> list[Row]:
+        """The organisation's people, in Finnish order."""
+        return self._children("person", "organization", org_id)
+
+    def stories_of(self, org_id: str) -> list[Row]:
+        """The organisation's stories, in Finnish order of title."""
+        return self._children("story", "organization", org_id)
+
+    def registrations_of(self, webinar_id: str) -> list[tuple[str, dict, dict | None]]:
+        """(registration id, its fields, the person's fields) in Finnish order of name."""
+        rows = self._children("registration", "webinar", webinar_id)
+        return [(r.id, r.fields, self.replica.get("person", r.fields["person"])) for r in rows]
+
+    def registrations_of_person(self, person_id: str) -> list[tuple[str, dict, dict | None]]:
+        """(registration id, its fields, the webinar's fields), newest webinar first."""
+        rows = self._children("registration", "person", person_id)
+        found = [(r.id, r.fields, self.replica.get("webinar", r.fields["webinar"])) for r in rows]
+        found.sort(key=lambda item: str((item[2] or {}).get("starts_at", "")), reverse=True)
+        return found
+
+    def indicators_of(self, story_id: str) -> list[tuple[str, dict]]:
+        """The story's indicators (id, fields), in Finnish order of name."""
+        return [(r.id, r.fields) for r in self._children("indicator", "story", story_id)]
+
+    def consents_of(self, person_id: str) -> list[tuple[str, dict]]:
+        """The person's consent events (id, fields), oldest first.
+
+        Events with the same ``at`` second are in the order they were written (their clock
+        stamps), which every replica sees alike.
+        """
+        events = [(r.id, r.fields) for r in self._children("consent", "person", person_id)]
+
+        def written(event: tuple[str, dict]) -> tuple[Any, str, str]:
+            stored = self.replica.record(event[0])
+            stamp = (stored or {}).get("stamps", {}).get("at", "")
+            return (consent.event_order(event)[0], stamp, event[0])
+
+        return sorted(events, key=written)
+
+    def consent_state(self, person_id: str) -> dict[str, str]:
+        """Purpose → the action of the person's latest event for it."""
+        return consent.consent_state(self.consents_of(person_id))
+
+    def newsletter_of(self, webinar_id: str) -> tuple[str, dict] | None:
+        """The newsletter documenting a webinar (the lowest number if several), or None."""
+        rows = self._children("newsletter", "webinar", webinar_id)
+        rows.sort(key=lambda r: (int(r.fields.get("number") or 0), r.id))
+        return (rows[0].id, rows[0].fields) if rows else None
+
+    def next_webinar(self, now: datetime | None = None) -> tuple[str, dict] | None:
+        """The first planned webinar starting at or after ``now``, or None."""
+        moment = utc_now() if now is None else _utc_text(now)
+        rows = self._index.rows(
+            "webinar",
+            where=[("status = ?", "planned"), ("starts_at >= ?", moment)],
+            order="starts_at, id",
+            limit=1,
+        )
+        return (rows[0].id, rows[0].fields) if rows else None
+
+    def counts(self) -> dict[str, int]:
+        """Live records per kind."""
+        return {kind: self.replica.count(kind) for kind in MODELS}
+
+    def impact(self) -> Impact:
+        """Savings and hours saved per organisation and in total (rules in :mod:`impact`)."""
+        stories = {
+            rid: str(f.get("organization") or "") for _, rid, f in self.replica.records("story")
+        }
+        names = {
+            rid: str(f.get("name") or "") for _, rid, f in self.replica.records("organization")
+        }
+        indicators = ((rid, f) for _, rid, f in self.replica.records("indicator"))
+        return compute_impact(indicators, stories, names)
+
+    def recent_changes(self, limit: int = 10) -> list[Row]:
+        """The most recently changed live records, newest first."""
+        return self._index.recent(limit)
+
+    # ------------------------------------------------------------------ chores
+    def register(self, webinar_id: str, person_ids: list[str]) -> list[str]:
+        """Register people to a webinar in one transaction, skipping those already registered.
+
+        Returns:
+            The new registration ids.
+
+        Raises:
+            NotFound: no such webinar.
+            ValidationFailed: a person does not exist; nothing was written.
+        """
+        self.require("webinar", webinar_id)
+        self.refresh()
+        registered = {fields["person"] for _, fields, _ in self.registrations_of(webinar_id)}
+        now = utc_now()
+        items: list[tuple[str, str, Mapping[str, Any]]] = []
+        for person_id in dict.fromkeys(person_ids):
+            if person_id in registered:
+                continue
+            fields = {"webinar": webinar_id, "person": person_id, "registered_at": now}
+            items.append(("registration", new_id(), self.validate("registration", fields)))
+        if items:
+            self.replica.put_many(items)
+            self.refresh()
+        return [rid for _, rid, _ in items]
+
+    def set_attendance(self, registration_id: str, minutes: int) -> None:
+        """Record attended minutes (only once the webinar is held, else ValidationFailed)."""
+        self.update("registration", registration_id, {"attended_minutes": minutes})
+
+    def add_consent(
+        self,
+        person_id: str,
+        purpose: str,
+        action: str,
+        *,
+        source: str = "manual",
+        wording: str = "",
+    ) -> str:
+        """Append a consent event (now) for a person; returns its id.
+
+        Times have whole-second precision, so an event added within the same second as the
+        person's latest event for that purpose is placed one second after it: the event
+        recorded last is the one that counts, on every replica.
+        """
+        at = utc_now()
+        earlier = [f for _, f in self.consents_of(person_id) if f.get("purpose") == purpose]
+        if earlier:
+            last = max(str(f.get("at") or "") for f in earlier)
+            if last >= at:
+                moment = datetime.fromisoformat(last.replace("Z", "+00:00"))
+                at = (moment + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fields = {"person": person_id, "purpose": purpose, "action": action, "at": at}
+        fields |= {"source": source, "wording": wording}
+        return self.create("consent", fields)
+
+    def mailing_list(self) -> list[dict]:
+        """People whose latest newsletter consent is ``granted`` and who have an e-mail.
+
+        Each item: ``id``, ``given_name``, ``family_name``, ``email``, ``organization`` (name).
+        In Finnish order of family name, given name.
+        """
+        events = ((rid, f) for _, rid, f in self.replica.records("consent"))
+        people: list[tuple[str, dict[str, Any]]] = []
+        for person_id in consent.granted_people(events):
+            fields = self.replica.get("person", person_id)
+            if fields and fields.get("email"):
+                people.append((person_id, fields))
+        result = []
+        for person_id, fields in people:
+            org = fields.get("organization")
+            result.append(
+                {
+                    "id": person_id,
+                    "given_name": fields.get("given_name", ""),
+                    "family_name": fields.get("family_name", ""),
+                    "email": fields["email"],
+                    "organization": (self._index.title_of(org) or "") if org else "",
+                }
+            )
+        result.sort(key=lambda p: (sort_key(p["family_name"]), sort_key(p["given_name"]), p["id"]))
+        return result
+
+    def gdpr_export(self, person_id: str) -> dict:
+        """Everything held about one person, JSON-ready (see :mod:`gdpr`)."""
+        return gdpr.export_person(self, person_id)
+
+    def gdpr_erase(self, person_id: str) -> dict:
+        """Erase a person for good (see :mod:`gdpr`); returns what was removed (counts)."""
+        return gdpr.erase_person(self, person_id)
+
+    # ------------------------------------------------------------------ loading
+    def load_demo(self) -> int:
+        """Put the demo data set into the replica in one transaction; returns the count.
+
+        Every record is validated first (field rules and references within the demo set).
+
+        Raises:
+            ValueError: the demo data is invalid (names the records and fields).
+        """
+        from digikunta_tui.domain.demo import demo_records
+
+        records = demo_records()
+        kinds = {rid: kind for kind, rid, _ in records}
+        items: list[tuple[str, str, Mapping[str, Any]]] = []
+        problems: list[str] = []
+        for kind, rid, fields in records:
+            result = validate_record(kind, fields)
+            errors = dict(result.errors)
+            for name, target in REFERENCES.get(kind, {}).items():
+                value = fields.get(name)
+                ids = value if isinstance(value, list) else [] if value is None else [value]
+                if any(kinds.get(ref) != target for ref in ids):
+                    errors[name] = t("repository.reference_missing", kind=target)
+            if errors:
+                problems.append(f"{kind} {rid}: {errors}")
+            items.append((kind, rid, result.fields))
+        if problems:
+            raise ValueError("invalid demo data: " + "; ".join(problems))
+        count = self.replica.put_many(items)
+        self.refresh()
+        return count
+
+    def load_synthetic(self, n_people: int, seed: int = 0, *, validate: bool = True) -> int:
+        """Load a synthetic data set (``synthetic.synthetic_records``) for tests and benchmarks.
+
+        Streams in chunks of ``CHUNK`` records per transaction (field rules checked unless
+        ``validate`` is False), then builds the index in bulk. Returns the record count.
+        """
+        from digikunta_tui.domain.synthetic import synthetic_records
+
+        total = 0
+        for chunk in _chunks(synthetic_records(n_people, seed=seed), CHUNK):
+            if validate:
+                chunk = [(kind, rid, self._checked(kind, rid, f)) for kind, rid, f in chunk]
+            total += self.replica.put_many(chunk)
+        self._index.rebuild(self.replica)
+        return total
+
+    @staticmethod
+    def _checked(kind: str, rid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        result = validate_record(kind, fields)
+        if not result.ok:
+            raise ValueError(f"invalid synthetic {kind} {rid}: {result.errors}")
+        return result.fields
+
+
+def _chunks(
+    items: Iterator[tuple[str, str, dict[str, Any]]], size: int
+) -> Iterator[list[tuple[str, str, Mapping[str, Any]]]]:
+    chunk: list[tuple[str, str, Mapping[str, Any]]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

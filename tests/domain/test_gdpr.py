@@ -1,0 +1,145 @@
+"""GDPR: export everything about a person; erase them so that no trace syncs to shared storage."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# See test_repository.py: keep tests/sync from shadowing the sync library.
+if str(Path(__file__).resolve().parents[2]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+if getattr(sys.modules.get("sync"), "__file__", None) is None:
+    sys.modules.pop("sync", None)
+
+from digikunta_tui.domain.repository import NotFound, Repository
+from digikunta_tui.i18n import set_language
+from sync import FileRemote, sync
+
+NAME, FAMILY = "Hilkka", "Häivähdys"
+EMAIL, PHONE = "hilkka.haivahdys@tervo.example.fi", "+358401112233"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Repository]:
+    set_language("en")
+    repository = Repository.open(tmp_path / "data")
+    yield repository
+    repository.close()
+
+
+def _world(repo: Repository) -> dict[str, str]:
+    org = repo.create("organization", {"name": "Tervo", "type": "municipality"})
+    pid = repo.create(
+        "person",
+        {
+            "given_name": NAME,
+            "family_name": FAMILY,
+            "organization": org,
+            "email": EMAIL,
+            "phone": PHONE,
+            "notes": "Kirjoitti tarinan.",
+        },
+    )
+    other = repo.create("person", {"given_name": "Olli", "family_name": "Muu", "organization": org})
+    webinar = repo.create(
+        "webinar",
+        {
+            "title": "Työnilo",
+            "starts_at": "2017-11-07T10:00:00Z",
+            "status": "held",
+            "prepared_by": [pid, other],
+            "presenters": [pid],
+        },
+    )
+    (reg,) = repo.register(webinar, [pid])
+    repo.register(webinar, [other])
+    repo.add_consent(pid, "newsletter", "granted", wording="Haluan uutiskirjeen")
+    repo.add_consent(pid, "photo", "declined")
+    story = repo.create(
+        "story", {"title": "Sähköinen kalenteri", "stage": "running", "authors": [pid, other]}
+    )
+    return {
+        "org": org,
+        "person": pid,
+        "other": other,
+        "webinar": webinar,
+        "reg": reg,
+        "story": story,
+    }
+
+
+def test_export_has_everything_about_the_person(repo: Repository) -> None:
+    ids = _world(repo)
+    export = repo.gdpr_export(ids["person"])
+    json.dumps(export)  # JSON-ready
+    assert export["person"]["email"] == EMAIL and export["person"]["id"] == ids["person"]
+    assert export["organization"] == "Tervo"
+    assert [c["purpose"] for c in export["consents"]] == ["newsletter", "photo"]
+    assert [r["webinar_title"] for r in export["registrations"]] == ["Työnilo"]
+    assert [s["title"] for s in export["stories"]] == ["Sähköinen kalenteri"]
+    assert [w["title"] for w in export["webinars"]] == ["Työnilo"]
+    other = repo.gdpr_export(ids["other"])
+    assert other["consents"] == [] and len(other["registrations"]) == 1
+
+
+def test_erase_removes_person_consents_registrations_and_links(repo: Repository) -> None:
+    ids = _world(repo)
+    counts = repo.gdpr_erase(ids["person"])
+    assert counts == {"person": 1, "consents": 2, "registrations": 1, "stories": 1, "webinars": 1}
+    pid = ids["person"]
+    assert repo.get("person", pid) is None
+    assert repo.replica.record(pid)["erased"] is True
+    assert repo.replica.record(ids["reg"])["erased"] is True
+    assert repo.require("story", ids["story"])["authors"] == [ids["other"]]
+    webinar = repo.require("webinar", ids["webinar"])
+    assert webinar["prepared_by"] == [ids["other"]] and not webinar.get("presenters")
+    assert repo.count("consent") == 0 and repo.count("registration") == 1
+    assert repo.page("person", query="haivahdys") == []
+    assert repo.search(NAME, kinds=["person", "registration", "consent"]) == []
+    assert repo.mailing_list() == []
+    with pytest.raises(NotFound):
+        repo.gdpr_erase(pid)
+    with pytest.raises(NotFound):
+        repo.gdpr_export(pid)
+
+
+def _no_trace(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for secret in (NAME, FAMILY, EMAIL, PHONE, "Haluan uutiskirjeen"):
+        assert secret not in text, f"{secret!r} survives in {path.name}"
+
+
+def test_erasure_syncs_and_leaves_no_trace_in_the_shared_file(tmp_path: Path) -> None:
+    shared = tmp_path / "shared" / "digikunta.json"
+    shared.parent.mkdir()
+    remote = FileRemote(shared)
+    a, b = Repository.open(tmp_path / "a"), Repository.open(tmp_path / "b")
+    try:
+        ids = _world(a)
+        sync(a.replica, remote)
+        sync(b.replica, remote)
+        b.refresh()
+        assert b.get("person", ids["person"])["email"] == EMAIL
+        assert EMAIL in shared.read_text(encoding="utf-8")
+
+        a.gdpr_erase(ids["person"])
+        sync(a.replica, remote)
+        sync(b.replica, remote)
+        sync(a.replica, remote)
+        b.refresh()
+
+        _no_trace(shared)
+        backup = remote.backup_path
+        assert backup.exists()
+        _no_trace(backup)
+        for repo in (a, b):
+            assert repo.get("person", ids["person"]) is None
+            assert repo.page("person", query="hilkka") == []
+            assert repo.require("story", ids["story"])["authors"] == [ids["other"]]
+    finally:
+        a.close()
+        b.close()
