@@ -11,10 +11,28 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .commands import app_cmd, sync_cmd
+from .commands import (
+    app_cmd,
+    export_cmd,
+    gdpr_cmd,
+    ics_cmd,
+    import_cmd,
+    mailing_cmd,
+    newsletter_cmd,
+    sync_cmd,
+)
 
 # Commands register themselves in this order (``digikunta --help`` lists them so).
-COMMANDS = [app_cmd, sync_cmd]
+COMMANDS = [
+    app_cmd,
+    sync_cmd,
+    export_cmd,
+    import_cmd,
+    ics_cmd,
+    newsletter_cmd,
+    mailing_cmd,
+    gdpr_cmd,
+]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2

@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "stories) and a demo shared file beside it, then open the app, so that you can try "
         "editing and syncing at once. The demo lives in DATA_DIR/demo and is recreated each "
         "time unless --keep is given.",
+        epilog="examples:\n"
+        "  digikunta demo              fresh demo data, open the app\n"
+        "  digikunta demo --keep       continue with last time's demo\n"
+        "  digikunta demo --no-app     only create it and print where it is",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--keep", action="store_true", help="reuse the demo from last time")
     p.add_argument("--no-app", action="store_true", help="only create the demo, print its paths")

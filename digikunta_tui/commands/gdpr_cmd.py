@@ -1,0 +1,111 @@
+"""``digikunta gdpr``: a person's right of access (export) and right to erasure (erase)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ..errors import CommandError
+from .context import CommandContext
+from .export_cmd import write_output
+from .lookup import resolve_record
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``gdpr`` command with its ``export`` and ``erase`` subcommands."""
+    p = sub.add_parser(
+        "gdpr",
+        help="export or erase everything about one person (GDPR)",
+        description="Serve a person's data protection rights. PERSON is an id, the first 6+ "
+        "characters of one, or the person's name.",
+        epilog="examples:\n"
+        "  digikunta gdpr export 'Maija Meikäläinen' -o maija.json\n"
+        "  digikunta gdpr erase 'Maija Meikäläinen'\n"
+        "  digikunta gdpr erase 5be0c2a1 --yes",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = p.add_subparsers(dest="gdpr_action", metavar="ACTION", required=True)
+    exp = actions.add_parser(
+        "export",
+        help="everything held about one person, as JSON",
+        description="Write everything held about one person as JSON: the person, their "
+        "consents, registrations and where they appear in stories and webinars.",
+        epilog="example:\n  digikunta gdpr export 'Maija Meikäläinen' -o maija.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exp.add_argument("person", metavar="PERSON", help="id, id prefix or name")
+    exp.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    exp.set_defaults(func=run_export)
+    era = actions.add_parser(
+        "erase",
+        help="erase one person for good (syncs as a tombstone without personal data)",
+        description="Erase a person, their consents and registrations for good and remove "
+        "them from story authors and webinar presenters. Asks for confirmation unless --yes; "
+        "when not run interactively, --yes is required.",
+        epilog="examples:\n"
+        "  digikunta gdpr erase 'Maija Meikäläinen'\n"
+        "  digikunta gdpr erase 5be0c2a1 --yes",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    era.add_argument("person", metavar="PERSON", help="id, id prefix or name")
+    era.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    era.set_defaults(func=run_erase)
+
+
+def run_export(args: argparse.Namespace, ctx: CommandContext) -> int:
+    """Write the person's data as JSON."""
+    repo = ctx.repository()
+    pid, _ = resolve_record(repo, "person", args.person)
+    data = repo.gdpr_export(pid)
+    write_output(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", args.output)
+    if args.output:
+        print(f"wrote everything held about {pid} to {args.output}")
+    return 0
+
+
+def _shared_name(ctx: CommandContext) -> str | None:
+    remote = ctx.config.sync.remote.strip()
+    if not remote:
+        return None
+    return remote.rstrip("/").rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or None
+
+
+def _confirm(name: str, pid: str, yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise CommandError("refusing to erase without --yes when not run interactively")
+    try:
+        answer = input(f"Erase {name} ({pid[:8]}) and everything about them for good? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes", "k", "kyllä", "kylla"):
+        raise CommandError("not erased")
+
+
+def _removed_text(removed: dict[str, Any]) -> str:
+    parts = [f"{key.replace('_', ' ')}: {value}" for key, value in removed.items()]
+    return ", ".join(parts) if parts else "nothing else"
+
+
+def run_erase(args: argparse.Namespace, ctx: CommandContext) -> int:
+    """Confirm, erase, and say what was removed and when it reaches the shared document."""
+    from ..domain.display import person_name
+
+    repo = ctx.repository()
+    pid, person = resolve_record(repo, "person", args.person)
+    name = person_name(person) or pid
+    _confirm(name, pid, args.yes)
+    removed = repo.gdpr_erase(pid)
+    print(f"erased {name} ({pid[:8]}): {_removed_text(removed)}")
+    shared = _shared_name(ctx)
+    if shared:
+        print(
+            "The erasure reaches the shared document at your next sync; "
+            f"its backup {shared}.bak is scrubbed at that write."
+        )
+    else:
+        print("The erasure reaches the shared document at your next sync.")
+    return 0

@@ -1,0 +1,116 @@
+"""Resolve command-line arguments: a record kind (with aliases) and a record (id, prefix, name)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..domain.finnish import fold
+from ..errors import CommandError
+
+if TYPE_CHECKING:
+    from ..domain.repository import Repository
+
+MIN_PREFIX = 6
+"""An id prefix must have at least this many characters."""
+
+PLURALS: dict[str, str] = {
+    # Every record kind (docs/records.md), in the order of ``KIND_FIELDS``.
+    "organization": "organizations",
+    "person": "people",
+    "consent": "consents",
+    "webinar": "webinars",
+    "registration": "registrations",
+    "newsletter": "newsletters",
+    "story": "stories",
+    "indicator": "indicators",
+}
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "organization": (
+        "organisation",
+        "organisations",
+        "org",
+        "orgs",
+        "organisaatio",
+        "organisaatiot",
+        "jäsen",
+        "jäsenet",
+    ),
+    "person": ("persons", "henkilö", "henkilöt", "ihminen", "ihmiset"),
+    "consent": ("suostumus", "suostumukset"),
+    "webinar": ("webinaari", "webinaarit"),
+    "registration": ("ilmoittautuminen", "ilmoittautumiset"),
+    "newsletter": ("uutiskirje", "uutiskirjeet"),
+    "story": ("kokeilu", "kokeilut", "tarina", "tarinat"),
+    "indicator": ("mittari", "mittarit"),
+}
+
+KIND_NAMES: dict[str, str] = {
+    fold(name): kind for kind in PLURALS for name in (kind, PLURALS[kind], *_ALIASES[kind])
+}
+"""Folded name or alias → record kind (``people``, ``henkilöt``, ``henkilot`` → ``person``)."""
+
+
+def resolve_kind(text: str) -> str:
+    """The record kind a user named.
+
+    Raises:
+        CommandError: an unknown kind (the message lists the known ones).
+    """
+    kind = KIND_NAMES.get(fold(text.strip()))
+    if kind is None:
+        known = ", ".join(f"{k} ({PLURALS[k]})" for k in PLURALS)
+        raise CommandError(f"unknown record kind {text!r}; choose one of: {known}")
+    return kind
+
+
+def plural(kind: str, count: int) -> str:
+    """``1 person``, ``3 people``."""
+    return f"{count} {kind if count == 1 else PLURALS.get(kind, kind + 's')}"
+
+
+def _by_prefix(repo: Repository, kind: str, prefix: str) -> list[str]:
+    return [rid for _, rid, _ in repo.replica.records(kind) if rid.startswith(prefix)]
+
+
+def resolve_record(repo: Repository, kind: str, text: str) -> tuple[str, dict[str, Any]]:
+    """Find the one live record of ``kind`` that ``text`` names.
+
+    ``text`` is an id, an id prefix of at least six characters, or a name (title): an exact
+    name wins (case and diacritics ignored), then the one name that contains ``text``, else
+    the search must find exactly one record.
+
+    Raises:
+        CommandError: nothing matches, or several records do (they are listed).
+    """
+    text = text.strip()
+    if not text:
+        raise CommandError(f"name a {kind}: its id, the start of its id or its name")
+    fields = repo.get(kind, text)
+    if fields is not None:
+        return text, fields
+    if len(text) >= MIN_PREFIX:
+        ids = _by_prefix(repo, kind, text.lower())
+        if len(ids) == 1:
+            return ids[0], repo.require(kind, ids[0])
+        if len(ids) > 1:
+            raise CommandError(
+                f"id prefix {text!r} matches {plural(kind, len(ids))}: "
+                + ", ".join(i[:12] for i in ids[:10])
+                + "; give more characters"
+            )
+    hits = repo.search(text, kinds=[kind], limit=20)
+    wanted = fold(text)
+    exact = [h for h in hits if fold(h.title) == wanted]
+    within = [h for h in hits if wanted in fold(h.title)]
+    chosen = exact or (within if len(within) == 1 else hits)
+    if len(chosen) == 1:
+        return chosen[0].id, repo.require(kind, chosen[0].id)
+    if not chosen:
+        raise CommandError(f"no {kind} matches {text!r} (give its id, id prefix or name)")
+    shown = "; ".join(f"{h.title} ({h.id[:8]})" for h in chosen[:10])
+    more = f" and {len(chosen) - 10} more" if len(chosen) > 10 else ""
+    raise CommandError(
+        f"{text!r} matches {plural(kind, len(chosen))}: {shown}{more}; "
+        "give the id (or its first 8 characters) instead"
+    )

@@ -1,0 +1,451 @@
+"""CSV and JSON export and import of records, as spreadsheet users expect them.
+
+CSV: a header row (``id`` then the kind's fields in ``KIND_FIELDS`` order), one row per record,
+lists joined with ``"; "`` (as a JSON list when an item itself holds a ``;``), nested values
+(an indicator's baseline, target and measurements) as JSON text. A cell that a spreadsheet would
+run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a
+leading ``'``; the import removes exactly that one quote again, so export → import is lossless.
+
+The import validates every row first (``validate_record`` plus the repository's rules: unique
+email among live people, references to live records of the right kind) and writes nothing if
+any row fails; otherwise all rows are written in one transaction. No textual imports here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel
+
+from digikunta_tui.domain.models import MODELS
+from digikunta_tui.domain.validation import KIND_FIELDS, RECORD_ERROR
+from digikunta_tui.errors import UserError
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
+
+Shape = Literal["scalar", "list", "json"]
+
+LIST_SEPARATOR = "; "
+_DANGEROUS = re.compile(r"'*[=+\-@\t\r]")
+_QUOTED = re.compile(r"'+[=+\-@\t\r]")
+_MAX_REPORTED = 50
+
+#: Which kind each reference field points to (``presenters`` may hold free text: unchecked).
+REFERENCES: dict[str, dict[str, str]] = {
+    "person": {"organization": "organization"},
+    "consent": {"person": "person"},
+    "webinar": {"prepared_by": "person"},
+    "registration": {"webinar": "webinar", "person": "person"},
+    "newsletter": {"webinar": "webinar", "stories": "story"},
+    "story": {"organization": "organization", "authors": "person", "spread_to": "organization"},
+    "indicator": {"story": "story"},
+}
+
+
+class TransferError(UserError):
+    """A file cannot be read as records (encoding, CSV syntax, JSON shape, header)."""
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip ``Annotated`` and ``X | None`` from a field annotation."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) == 1:
+                annotation = args[0]
+                continue
+        return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def field_shape(kind: str, name: str) -> Shape:
+    """How a field is written in a CSV cell: plain text, a ``; `` list, or JSON text."""
+    annotation = _unwrap(MODELS[kind].model_fields[name].annotation)
+    if typing.get_origin(annotation) is list:
+        item = _unwrap(typing.get_args(annotation)[0])
+        return "json" if _is_model(item) else "list"
+    return "json" if _is_model(annotation) else "scalar"
+
+
+def neutralise(text: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would read as a formula (CSV injection)."""
+    return "'" + text if _DANGEROUS.match(text) else text
+
+
+def unneutralise(text: str) -> str:
+    """Undo :func:`neutralise` (only a quote that it could have added is removed)."""
+    return text[1:] if _QUOTED.match(text) else text
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def to_cell(value: Any, shape: Shape) -> str:
+    """One stored value as CSV cell text (already neutralised)."""
+    if value is None or value == []:
+        return ""
+    if shape == "json" or isinstance(value, dict):
+        text = _json_text(value)
+    elif isinstance(value, list):
+        plain = all(isinstance(v, str) and v and ";" not in v and v == v.strip() for v in value)
+        text = LIST_SEPARATOR.join(value) if plain else _json_text(value)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return neutralise(text)
+
+
+def from_cell(text: str, shape: Shape) -> Any:
+    """CSV cell text as a field value (``None`` when blank).
+
+    Raises:
+        ValueError: a list or nested cell holds malformed JSON.
+    """
+    text = unneutralise(text)
+    if not text.strip():
+        return None
+    if shape == "json" or (shape == "list" and text.lstrip().startswith("[")):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not valid JSON text ({exc.msg}, column {exc.colno})") from None
+    if shape == "list":
+        return [part.strip() for part in text.split(";") if part.strip()]
+    return text
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def export_records(repo: Repository, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every live record of ``kind`` as (id, fields), in the repository's list order."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    offset, step = 0, 500
+    while True:
+        rows = repo.page(kind, offset=offset, limit=step)
+        for row in rows:
+            fields = row.fields if row.fields else (repo.get(kind, row.id) or {})
+            out.append((row.id, dict(fields)))
+        if len(rows) < step:
+            return out
+        offset += step
+
+
+def export_csv(
+    kind: str,
+    records: Iterable[tuple[str, Mapping[str, Any]]],
+    *,
+    delimiter: str = ",",
+    excel: bool = False,
+) -> str:
+    """Records as CSV text; ``excel`` adds a BOM and uses CRLF line ends."""
+    names = KIND_FIELDS[kind]
+    buffer = io.StringIO()
+    writer = csv.writer(
+        buffer, delimiter=delimiter, lineterminator="\r\n" if excel else "\n", quotechar='"'
+    )
+    writer.writerow(["id", *names])
+    for rid, fields in records:
+        writer.writerow([rid, *(to_cell(fields.get(n), field_shape(kind, n)) for n in names)])
+    return ("\ufeff" if excel else "") + buffer.getvalue()
+
+
+def record_json(kind: str, rid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"id": …, **fields}`` with the known fields in form order, blanks left out."""
+    out: dict[str, Any] = {"id": rid}
+    for name in KIND_FIELDS[kind]:
+        value = fields.get(name)
+        if value is not None and value != [] and value != "":
+            out[name] = value
+    return out
+
+
+def export_json(kind: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> str:
+    """Records as a JSON list of ``{"id": …, **fields}`` (UTF-8 text, indented)."""
+    items = [record_json(kind, rid, fields) for rid, fields in records]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- reading files ----------------------------------------------------------------------------
+
+
+@dataclass
+class SourceRow:
+    """One row of an import file: its number (as a spreadsheet shows it) and its values."""
+
+    number: int
+    values: dict[str, Any]
+    from_csv: bool
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text of a file (a BOM is dropped).
+
+    Raises:
+        TransferError: the file is not UTF-8.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TransferError(
+            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8 (in Excel: CSV UTF-8)"
+        ) from None
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text: the most frequent of ``,`` ``;`` and tab in its header."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def looks_like_json(name: str, text: str) -> bool:
+    """JSON by extension (``.json``), CSV by ``.csv``/``.tsv``, else by the first character."""
+    lower = name.lower()
+    if lower.endswith(".json"):
+        return True
+    if lower.endswith((".csv", ".tsv", ".txt")):
+        return False
+    return text.lstrip()[:1] in ("[", "{")
+
+
+def read_csv(text: str, name: str, kind: str, delimiter: str | None = None) -> list[SourceRow]:
+    """Rows of a CSV text whose header names ``id`` and fields of ``kind``.
+
+    Raises:
+        TransferError: malformed CSV, an empty file, or a bad header.
+    """
+    delimiter = delimiter or sniff_delimiter(text)
+    try:
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise TransferError(f"{name}: malformed CSV: {exc}") from None
+    if not table or not any(cell.strip() for cell in table[0]):
+        raise TransferError(f"{name}: empty file: expected a header row of field names")
+    header = [cell.strip() for cell in table[0]]
+    _check_header(header, name, kind)
+    rows: list[SourceRow] = []
+    for index, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise TransferError(
+                f"{name}: row {index} has {len(cells)} cells but the header has {len(header)}"
+                f" (is the delimiter {delimiter!r} right?)"
+            )
+        cells = cells + [""] * (len(header) - len(cells))
+        rows.append(SourceRow(index, dict(zip(header, cells, strict=True)), True))
+    return rows
+
+
+def _check_header(header: Sequence[str], name: str, kind: str) -> None:
+    known = {"id", *KIND_FIELDS[kind]}
+    for column in header:
+        if column not in known:
+            shown = column or "(empty)"
+            raise TransferError(
+                f"{name}: column {shown!r} is not a {kind} field "
+                f"(known: id, {', '.join(KIND_FIELDS[kind])})"
+            )
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        raise TransferError(f"{name}: column {dupes[0]!r} appears twice in the header")
+
+
+def read_json(text: str, name: str) -> list[SourceRow]:
+    """Rows of a JSON list of objects.
+
+    Raises:
+        TransferError: not JSON, or not a list of objects.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TransferError(f"{name}: not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    if not isinstance(data, list):
+        raise TransferError(f"{name}: expected a JSON list of records")
+    rows: list[SourceRow] = []
+    for index, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise TransferError(f"{name}: item {index} is not a JSON object")
+        rows.append(SourceRow(index, dict(item), False))
+    return rows
+
+
+def read_rows(data: bytes, name: str, kind: str, delimiter: str | None = None) -> list[SourceRow]:
+    """Rows of an import file (CSV or JSON, detected by extension or content)."""
+    text = decode(data, name)
+    if looks_like_json(name, text):
+        return read_json(text, name)
+    return read_csv(text, name, kind, delimiter)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportPlan:
+    """What an import would write, or why it cannot."""
+
+    kind: str
+    items: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def problem(self, row: int, name: str, message: str) -> None:
+        """Remember one failure of one row."""
+        where = f"row {row}" if name == RECORD_ERROR else f"row {row}: {name}"
+        self.problems.append(f"{where}: {message}")
+
+
+def _row_fields(kind: str, row: SourceRow, plan: ImportPlan) -> dict[str, Any] | None:
+    """The row's field values (blank → ``None``), or None after recording a problem."""
+    fields: dict[str, Any] = {}
+    ok = True
+    for name, raw in row.values.items():
+        if name == "id":
+            continue
+        if name not in KIND_FIELDS[kind]:
+            plan.problem(row.number, name, f"not a {kind} field")
+            ok = False
+            continue
+        if not row.from_csv:
+            fields[name] = raw
+            continue
+        try:
+            fields[name] = from_cell(raw, field_shape(kind, name))
+        except ValueError as exc:
+            plan.problem(row.number, name, str(exc))
+            ok = False
+    return fields if ok else None
+
+
+def _row_id(row: SourceRow, plan: ImportPlan) -> str | None:
+    raw = row.values.get("id")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return ""
+    rid = raw.strip() if isinstance(raw, str) else raw
+    if not isinstance(rid, str) or not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", rid):
+        plan.problem(row.number, "id", "not a valid record id")
+        return None
+    return rid
+
+
+def plan_import(repo: Repository, kind: str, rows: Sequence[SourceRow]) -> ImportPlan:
+    """Validate every row against the kind's rules and the repository; write nothing."""
+    from digikunta_tui.domain.repository import ValidationFailed
+    from sync import new_id
+
+    plan = ImportPlan(kind)
+    replica = repo.replica
+    checker = _FileDuplicates(kind)
+    seen_ids: dict[str, int] = {}
+    for row in rows:
+        rid = _row_id(row, plan)
+        fields = _row_fields(kind, row, plan)
+        if rid is None or fields is None:
+            continue
+        if rid and rid in seen_ids:
+            plan.problem(row.number, "id", f"the same id as row {seen_ids[rid]}")
+            continue
+        existing = replica.record(rid) if rid else None
+        if existing is not None and existing.get("erased"):
+            plan.problem(row.number, "id", "that record was erased (GDPR); it cannot come back")
+            continue
+        if existing is not None and existing["kind"] != kind:
+            plan.problem(row.number, "id", f"that id belongs to a {existing['kind']}")
+            continue
+        rid = rid or new_id()
+        seen_ids[rid] = row.number
+        alive = repo.get(kind, rid) if existing is not None else None
+        old = {k: v for k, v in (alive or {}).items() if k in KIND_FIELDS[kind]}
+        merged = {k: v for k, v in {**old, **fields}.items() if v is not None}
+        try:
+            new_fields = repo.validate(kind, merged, rid if alive is not None else None)
+        except ValidationFailed as exc:
+            for name, message in exc.errors.items():
+                plan.problem(row.number, name, message)
+            continue
+        if kind == "webinar" and alive is None and not new_fields.get("ical_uid"):
+            new_fields["ical_uid"] = f"{rid}@digikunta"
+        duplicate = checker.duplicate(rid, new_fields)
+        if duplicate is not None:
+            plan.problem(row.number, *duplicate)
+            continue
+        put = {**new_fields, **{k: None for k in old if k not in new_fields}}
+        if alive is None:
+            plan.new += 1
+        elif all(old.get(k) == v for k, v in put.items()):
+            plan.unchanged += 1
+        else:
+            plan.updated += 1
+        plan.items.append((kind, rid, put))
+    return plan
+
+
+class _FileDuplicates:
+    """Rules across the rows of one file (``Repository.validate`` checks each row alone)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.seen: dict[tuple[str, ...], str] = {}
+
+    def _key(self, fields: Mapping[str, Any]) -> tuple[str, ...] | None:
+        if self.kind == "person" and fields.get("email"):
+            return (str(fields["email"]).lower(),)
+        if self.kind == "registration":
+            return (str(fields.get("webinar")), str(fields.get("person")))
+        return None
+
+    def duplicate(self, rid: str, fields: Mapping[str, Any]) -> tuple[str, str] | None:
+        """(field, message) when an earlier row of the file already claimed this value."""
+        key = self._key(fields)
+        if key is None:
+            return None
+        if self.seen.setdefault(key, rid) == rid:
+            return None
+        if self.kind == "person":
+            return "email", f"{key[0]} is also used by an earlier row"
+        return "person", "registered to the same webinar by an earlier row"
+
+
+def apply_import(repo: Repository, plan: ImportPlan) -> int:
+    """Write a checked plan in one transaction and bring the index up to date."""
+    if plan.problems:
+        raise UserError("refusing to write an import that has problems")
+    count = repo.replica.put_many(plan.items) if plan.items else 0
+    repo.refresh()
+    return count
+
+
+def problems_text(problems: Sequence[str]) -> list[str]:
+    """The problem lines to show (at most 50, then how many more)."""
+    shown = list(problems[:_MAX_REPORTED])
+    if len(problems) > _MAX_REPORTED:
+        shown.append(f"… and {len(problems) - _MAX_REPORTED} more problems")
+    return shown
