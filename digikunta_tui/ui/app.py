@@ -1,0 +1,285 @@
+"""The Digikunta Textual app: a small shell that owns the sync state; screens do the work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.reactive import reactive
+
+from digikunta_tui.i18n import SUPPORTED_LANGUAGES, get_language, set_language, t
+from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.commands import ActionCommands, RecordCommands
+from digikunta_tui.ui.messages import SyncFailed, SyncFinished
+from digikunta_tui.ui.screens.base import ViewScreen
+from digikunta_tui.ui.screens.dashboard import DashboardScreen
+from digikunta_tui.ui.screens.members import MembersScreen
+from digikunta_tui.ui.screens.stories import StoriesScreen
+from digikunta_tui.ui.screens.sync_view import SyncScreen
+from digikunta_tui.ui.screens.webinars import WebinarsScreen
+from digikunta_tui.ui.status import SyncStatus, read_status
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+    from sync import Remote
+
+VIEW_OF_KIND = {
+    "person": "members",
+    "organization": "members",
+    "consent": "members",
+    "webinar": "webinars",
+    "registration": "webinars",
+    "newsletter": "webinars",
+    "story": "stories",
+    "indicator": "stories",
+}
+"""Which view shows a record of each kind."""
+
+
+class DigikuntaApp(App[None]):
+    """Members, webinars and experiment stories of the Digikokeileva kunta network."""
+
+    TITLE = "Digikunta"
+    MODES: ClassVar[dict[str, Any]] = {
+        "dashboard": DashboardScreen,
+        "members": MembersScreen,
+        "webinars": WebinarsScreen,
+        "stories": StoriesScreen,
+        "sync": SyncScreen,
+    }
+    DEFAULT_MODE = "dashboard"
+    COMMANDS = App.COMMANDS | {ActionCommands, RecordCommands}
+    BINDINGS: ClassVar[list[Any]] = [
+        bind("1", "view('dashboard')", "view-dashboard", show=False),
+        bind("2", "view('members')", "view-members", show=False),
+        bind("3", "view('webinars')", "view-webinars", show=False),
+        bind("4", "view('stories')", "view-stories", show=False),
+        bind("5", "view('sync')", "view-sync", show=False),
+        bind("s", "sync_now", "sync-now"),
+        bind("c", "copy_contact", "copy-contact"),
+        bind("f2", "switch_language", "switch-language"),
+        bind("question_mark", "show_help", "help", key_display="?"),
+        bind("q", "quit", "quit"),
+    ]
+
+    sync_status: reactive[SyncStatus] = reactive(SyncStatus, always_update=True)
+    """What the sync indicator shows (every view watches it)."""
+
+    def __init__(
+        self,
+        repo: Any,
+        *,
+        remote: Remote | None,
+        language: str,
+        keymap: dict[str, str] | None = None,
+        theme: str | None = None,
+        auto_sync_minutes: float | None = None,
+        on_theme_change: Callable[[str], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """Args:
+        repo: the Repository to show.
+        remote: where to sync (None: sync is not configured).
+        language: ``"fi"`` or ``"en"``.
+        keymap: binding id → keys, e.g. ``{"sync-now": "ctrl+y"}``.
+        theme: a Textual theme name.
+        auto_sync_minutes: sync every N minutes (None or 0: only on request).
+        on_theme_change: called with the theme name whenever the user picks a theme.
+        clock: returns "now" (tests freeze it).
+        """
+        set_language(language)
+        super().__init__()
+        localize(self)
+        self.repo = repo
+        """The Repository shown."""
+        self.remote = remote
+        """Where to sync, or None."""
+        self.data_version = 0
+        """Bumped whenever the data may have changed (after a sync); views catch up on resume."""
+        self._keymap_wanted = keymap or {}
+        self._theme_wanted = theme
+        self._auto_sync_minutes = auto_sync_minutes
+        self._on_theme_change = on_theme_change
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._failure = ""
+        self._syncing = False
+
+    def now(self) -> datetime:
+        """The current time (from the injected clock)."""
+        return self._clock()
+
+    def on_mount(self) -> None:
+        """Keys, theme, sync state and the auto-sync timer."""
+        if self._keymap_wanted:
+            self.set_keymap(self._keymap_wanted)
+        if self._theme_wanted and self._theme_wanted in self.available_themes:
+            self.theme = self._theme_wanted
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.update_status()
+        if self._auto_sync_minutes and self._auto_sync_minutes > 0 and self.remote is not None:
+            self.set_interval(self._auto_sync_minutes * 60, self.action_sync_now)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if self._on_theme_change is not None:
+            self._on_theme_change(theme.name)
+
+    def update_status(self) -> None:
+        """Recompute the sync indicator from the replica."""
+        self.sync_status = read_status(
+            self.repo.replica,
+            syncing=self._syncing,
+            failure=self._failure,
+            has_remote=self.remote is not None,
+        )
+
+    # ------------------------------------------------------------------ actions
+    async def action_view(self, view: str) -> None:
+        """Show a view."""
+        await self.switch_mode(view)
+
+    def action_sync_now(self) -> None:
+        """Start a sync in the background (one at a time)."""
+        if self.remote is None:
+            self.notify(t("notify.no_remote"), severity="warning", markup=False)
+            return
+        self._syncing = True
+        self.update_status()
+        self.run_sync()
+
+    def action_switch_language(self) -> None:
+        """Finnish ↔ English, re-rendering everything."""
+        languages = SUPPORTED_LANGUAGES
+        set_language(languages[(languages.index(get_language()) + 1) % len(languages)])
+        localize(self)
+        self.refresh_bindings()
+        self.update_status()
+        if isinstance(self.screen, ViewScreen):
+            self.screen.update_view()
+
+    def action_show_help(self) -> None:
+        """Open the key list."""
+        from digikunta_tui.ui.screens.help import HelpScreen
+
+        keys: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.id and binding.id not in seen and binding.id != "close-help":
+                seen.add(binding.id)
+                keys.append((self.get_key_display(binding), t(f"key.{binding.id}")))
+        keys.append(("ctrl+p", t("help.palette")))
+        self.push_screen(HelpScreen(keys))
+
+    def action_copy_contact(self) -> None:
+        """Copy the selected record's email address or link."""
+        screen = self.screen
+        contact = screen.selected_contact() if isinstance(screen, ViewScreen) else None
+        if not contact:
+            self.notify(t("notify.nothing_to_copy"), severity="warning", markup=False)
+            return
+        self.copy_to_clipboard(contact)
+        self.notify(t("notify.copied", text=contact), markup=False)
+
+    def action_export_members(self) -> None:
+        """Write the members to a CSV file in the current directory."""
+        from digikunta_tui.ui.export import export_members_csv
+
+        try:
+            path = export_members_csv(self.repo, Path.cwd(), now=self.now())
+        except OSError as exc:
+            self.notify(t("notify.export_failed", error=str(exc)), severity="error", markup=False)
+            return
+        self.notify(t("notify.exported", path=str(path)), markup=False)
+
+    def show_record(self, kind: str, record_id: str) -> None:
+        """Switch to the view of ``kind`` and show the record there (palette jumps)."""
+        if kind == "consent":
+            kind, record_id = (
+                "person",
+                (self.repo.get("consent", record_id) or {}).get("person", ""),
+            )
+        view = VIEW_OF_KIND.get(kind, "dashboard")
+
+        async def go() -> None:
+            await self.switch_mode(view)
+            if isinstance(self.screen, ViewScreen):
+                self.screen.show_record(kind, record_id)
+
+        self.run_worker(go(), group="navigate", exclusive=True)
+
+    # ------------------------------------------------------------------ sync
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync", description="Syncing")
+    def run_sync(self) -> None:
+        """Sync in a thread; report with a message (never touch widgets here)."""
+        from sync import AuthError, DocumentError, RemoteOffline, SyncError, sync
+
+        assert self.remote is not None
+        try:
+            report = sync(self.repo.replica, self.remote)
+        except RemoteOffline as exc:
+            self.post_message(SyncFailed("offline", str(exc)))
+        except AuthError as exc:
+            self.post_message(SyncFailed("auth", str(exc)))
+        except DocumentError as exc:
+            self.post_message(SyncFailed("document", str(exc)))
+        except (SyncError, OSError) as exc:
+            self.post_message(SyncFailed("error", str(exc)))
+        else:
+            self.post_message(SyncFinished(report))
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        """Bring the index and the visible view up to date."""
+        self._syncing, self._failure = False, ""
+        self.repo.refresh()
+        self.data_version += 1
+        self.update_status()
+        if isinstance(self.screen, ViewScreen):
+            self.screen.update_view()
+        report = message.report
+        if report.unchanged:
+            text = t("notify.sync_unchanged")
+        else:
+            text = t("notify.sync_done", pulled=report.pulled, pushed=report.pushed)
+        if report.conflicts:
+            text += " " + t("notify.sync_conflicts", count=len(report.conflicts))
+        self.notify(text, markup=False)
+
+    def on_sync_failed(self, message: SyncFailed) -> None:
+        """Show why; local changes stay pending."""
+        self._syncing, self._failure = False, message.kind
+        self.update_status()
+        if isinstance(self.screen, ViewScreen) and self.screen.VIEW == "sync":
+            self.screen.update_view()
+        self.notify(
+            t(f"notify.sync_failed_{message.kind}") + "\n" + message.message,
+            severity="error",
+            markup=False,
+            timeout=8,
+        )
+
+
+def run_app(
+    repo: Any,
+    *,
+    remote: Remote | None,
+    language: str,
+    keymap: dict[str, str] | None = None,
+    theme: str | None = None,
+    auto_sync_minutes: float | None = None,
+    on_theme_change: Callable[[str], None] | None = None,
+) -> None:
+    """Run the app until the user quits (see :class:`DigikuntaApp` for the arguments)."""
+    DigikuntaApp(
+        repo,
+        remote=remote,
+        language=language,
+        keymap=keymap,
+        theme=theme,
+        auto_sync_minutes=auto_sync_minutes,
+        on_theme_change=on_theme_change,
+    ).run()

@@ -1,0 +1,85 @@
+"""What every view screen shares: the top bar, the footer, and re-rendering on demand."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from digikunta_tui.i18n import get_language
+from digikunta_tui.ui.bindings import localize
+from digikunta_tui.ui.widgets.app_bar import AppBar
+
+if TYPE_CHECKING:
+    from digikunta_tui.ui.app import DigikuntaApp
+
+
+class ViewScreen(Screen[None]):
+    """A view (dashboard, members …): subclasses compose the body and render the data."""
+
+    VIEW: ClassVar[str] = ""
+    """The view name (mode name), e.g. ``"members"``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize(self)
+        self._shown_version = -1
+        self._shown_language = ""
+
+    @property
+    def digikunta(self) -> DigikuntaApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def repo(self) -> Any:
+        """The repository the app shows."""
+        return self.digikunta.repo
+
+    def compose(self) -> ComposeResult:
+        """Top bar, body, footer."""
+        yield AppBar(self.VIEW)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The view's own widgets."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        """Render the data once the widgets exist."""
+        self.update_view()
+
+    def on_screen_resume(self) -> None:
+        """Catch up with syncs and language switches that happened while hidden."""
+        if (
+            self._shown_version != self.digikunta.data_version
+            or self._shown_language != get_language()
+        ):
+            self.update_view()
+
+    def update_view(self) -> None:
+        """Re-translate labels and re-render the data."""
+        if self._shown_language != get_language():
+            localize(self)
+            self.query_one(AppBar).relabel()
+            self.relabel()
+            self.refresh_bindings()
+        self._shown_version = self.digikunta.data_version
+        self._shown_language = get_language()
+        self.refresh_view()
+
+    def relabel(self) -> None:
+        """Re-translate fixed labels (placeholders, titles) after a language switch."""
+
+    def refresh_view(self) -> None:
+        """Render the data from the repository."""
+
+    def show_record(self, kind: str, record_id: str) -> None:
+        """Show one record in the detail pane (palette jumps)."""
+
+    def selected_contact(self) -> str | None:
+        """The email address or link of the selected record, for copying."""
+        return None

@@ -1,0 +1,173 @@
+"""Members: people and organisations, a filterable list and a detail pane."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static, Tab, Tabs
+
+from digikunta_tui.domain.finnish import format_date
+from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.screens.base import ViewScreen
+from digikunta_tui.ui.text import choice_label, choices, field_label, field_lines, safe
+from digikunta_tui.ui.widgets.filtered_list import FilteredList
+from digikunta_tui.ui.widgets.record_list import RecordList
+
+
+class MembersScreen(ViewScreen):
+    """People and organisations."""
+
+    VIEW = "members"
+    CSS_PATH = "members.tcss"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current: tuple[str, str] | None = None
+        """(kind, id) of the record in the detail pane."""
+
+    def compose_body(self) -> ComposeResult:
+        """Kind tabs and list on the left, detail on the right."""
+        with Horizontal(classes="master-detail"):
+            with Vertical(classes="master"):
+                yield Tabs(
+                    Tab(t("members.people"), id="kind-person"),
+                    Tab(t("members.organizations"), id="kind-organization"),
+                    id="member-kinds",
+                )
+                yield FilteredList("person", id="member-list")
+            with VerticalScroll(classes="detail"):
+                yield Static(id="member-detail", markup=False)
+
+    def relabel(self) -> None:
+        """Tab labels and the filter box."""
+        self.query_one("#kind-person", Tab).label = t("members.people")
+        self.query_one("#kind-organization", Tab).label = t("members.organizations")
+        self.query_one(FilteredList).relabel()
+        self.query_one(".detail").border_title = t("members.detail")
+
+    def refresh_view(self) -> None:
+        """Reload the list (keeping the cursor) and the detail."""
+        self.query_one(FilteredList).reload()
+        self._render_detail()
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        """Switch between people and organisations."""
+        if event.tabs.id != "member-kinds":
+            return
+        event.stop()
+        kind = (event.tab.id or "").removeprefix("kind-")
+        listing = self.query_one(FilteredList)
+        if kind and kind != listing.kind:
+            listing.set_kind(kind)
+
+    def on_record_list_highlighted(self, event: RecordList.Highlighted) -> None:
+        """Show the highlighted record."""
+        row = event.row
+        self.current = (row.kind, row.id) if row is not None else None
+        self._render_detail()
+
+    def show_record(self, kind: str, record_id: str) -> None:
+        """Show a person or organisation found through the palette."""
+        self.current = (kind, record_id)
+        self._render_detail()
+
+    def selected_contact(self) -> str | None:
+        """The selected person's email address."""
+        if self.current and self.current[0] == "person":
+            fields = self.repo.get("person", self.current[1]) or {}
+            return fields.get("email") or None
+        return None
+
+    def _render_detail(self) -> None:
+        detail = self.query_one("#member-detail", Static)
+        fields = self.repo.get(*self.current) if self.current else None
+        if not self.current or fields is None:
+            detail.update(Text(t("members.none_selected"), style="dim"))
+        elif self.current[0] == "person":
+            detail.update(self._person(self.current[1], fields))
+        else:
+            detail.update(self._organization(self.current[1], fields))
+
+    def _org_name(self, org_id: Any) -> str | None:
+        org = self.repo.get("organization", org_id) if org_id else None
+        return org.get("name") if org else None
+
+    def _person(self, person_id: str, fields: dict[str, Any]) -> Text:
+        lang = get_language()
+        name = f"{fields.get('given_name', '')} {fields.get('family_name', '')}".strip()
+        out = Text.assemble(safe(name, "bold"), "\n")
+        out.append_text(
+            field_lines(
+                [
+                    (
+                        field_label("person", "organization"),
+                        self._org_name(fields.get("organization")),
+                    ),
+                    (field_label("person", "roles"), choices("role", fields.get("roles"))),
+                    (field_label("person", "job_title"), fields.get("job_title")),
+                    (field_label("person", "email"), fields.get("email")),
+                    (field_label("person", "phone"), fields.get("phone")),
+                    (field_label("person", "notes"), fields.get("notes")),
+                ]
+            )
+        )
+        consent = self.repo.consent_state(person_id)
+        out.append("\n\n" + t("members.consents") + "\n", style="bold")
+        if not consent:
+            out.append(t("members.no_consents"), style="dim")
+        out.append_text(
+            field_lines(
+                (choice_label("consent_purpose", purpose), choice_label("consent_action", action))
+                for purpose, action in sorted(consent.items())
+            )
+        )
+        out.append("\n\n" + t("members.registrations") + "\n", style="bold")
+        registrations = self.repo.registrations_of_person(person_id)
+        if not registrations:
+            out.append(t("members.no_registrations"), style="dim")
+        for index, (_reg_id, _reg, webinar) in enumerate(registrations):
+            if index:
+                out.append("\n")
+            webinar = webinar or {}
+            if webinar.get("starts_at"):
+                out.append(format_date(webinar["starts_at"], lang) + " ")
+            out.append_text(safe(webinar.get("title") or "?"))
+        return out
+
+    def _organization(self, org_id: str, fields: dict[str, Any]) -> Text:
+        out = Text.assemble(safe(fields.get("name"), "bold"), "\n")
+        joined = fields.get("joined_on")
+        out.append_text(
+            field_lines(
+                [
+                    (
+                        field_label("organization", "type"),
+                        choice_label("organization_type", fields.get("type")),
+                    ),
+                    (
+                        field_label("organization", "municipality_code"),
+                        fields.get("municipality_code"),
+                    ),
+                    (field_label("organization", "business_id"), fields.get("business_id")),
+                    (
+                        field_label("organization", "joined_on"),
+                        format_date(joined, get_language()) if joined else None,
+                    ),
+                ]
+            )
+        )
+        for title_key, rows in (
+            ("members.org_people", self.repo.people_of(org_id)),
+            ("members.org_stories", self.repo.stories_of(org_id)),
+        ):
+            out.append("\n\n" + t(title_key) + "\n", style="bold")
+            if not rows:
+                out.append(t("dashboard.nothing"), style="dim")
+            for index, row in enumerate(rows):
+                if index:
+                    out.append("\n")
+                out.append_text(safe(row.title))
+        return out

@@ -1,0 +1,167 @@
+"""Webinars: upcoming and past, details, registrations and attendance, the newsletter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Markdown, Select, Static
+
+from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.screens.base import ViewScreen
+from digikunta_tui.ui.text import choice_label, field_label, field_lines, safe, webinar_when
+from digikunta_tui.ui.widgets.filtered_list import FilteredList
+from digikunta_tui.ui.widgets.record_list import RecordList
+
+_WHEN_OPTIONS = ("all", "upcoming", "past")
+
+
+class WebinarsScreen(ViewScreen):
+    """Webinars with their registrations and newsletter."""
+
+    VIEW = "webinars"
+    CSS_PATH = "webinars.tcss"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current: str | None = None
+        """Id of the webinar in the detail pane."""
+
+    def compose_body(self) -> ComposeResult:
+        """Filter and list on the left, detail and newsletter on the right."""
+        with Horizontal(classes="master-detail"):
+            with Vertical(classes="master"):
+                yield Select(self._when_options(), value="all", allow_blank=False, id="when")
+                yield FilteredList("webinar", id="webinar-list")
+            with VerticalScroll(classes="detail", id="webinar-pane"):
+                yield Static(id="webinar-detail", markup=False)
+                yield Markdown(id="newsletter", open_links=False)
+
+    @staticmethod
+    def _when_options() -> list[tuple[str, str]]:
+        return [(t(f"webinars.{option}"), option) for option in _WHEN_OPTIONS]
+
+    def relabel(self) -> None:
+        """Filter labels."""
+        select = self.query_one("#when", Select)
+        value = select.value
+        select.set_options(self._when_options())
+        select.value = value
+        self.query_one(FilteredList).relabel()
+
+    def refresh_view(self) -> None:
+        """Reload list and detail."""
+        self.query_one(FilteredList).reload()
+        self._render_detail()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Upcoming / past / all."""
+        if event.select.id != "when":
+            return
+        value = str(event.value)
+        upcoming = {"upcoming": "1", "past": "0"}.get(value)
+        self.query_one(FilteredList).set_filter("upcoming", upcoming)
+
+    def on_record_list_highlighted(self, event: RecordList.Highlighted) -> None:
+        """Show the highlighted webinar."""
+        self.current = event.row.id if event.row is not None else None
+        self._render_detail()
+
+    def show_record(self, kind: str, record_id: str) -> None:
+        """Show a webinar (or the webinar of a registration/newsletter) from the palette."""
+        if kind != "webinar":
+            fields = self.repo.get(kind, record_id) or {}
+            record_id = fields.get("webinar") or ""
+        self.current = record_id or None
+        self._render_detail()
+
+    def selected_contact(self) -> str | None:
+        """The selected webinar's join link."""
+        fields = self.repo.get("webinar", self.current) if self.current else None
+        return (fields or {}).get("join_link") or None
+
+    def _render_detail(self) -> None:
+        detail = self.query_one("#webinar-detail", Static)
+        newsletter = self.query_one("#newsletter", Markdown)
+        fields = self.repo.get("webinar", self.current) if self.current else None
+        if fields is None:
+            detail.update(Text(t("webinars.none_selected"), style="dim"))
+            newsletter.update("")
+            return
+        detail.update(self._details(self.current or "", fields))
+        newsletter.update(self._newsletter_markdown(self.current or "", fields))
+
+    def _person_name(self, person_id: Any) -> str:
+        person = self.repo.get("person", person_id) if isinstance(person_id, str) else None
+        if person is None:
+            return str(person_id)
+        return f"{person.get('given_name', '')} {person.get('family_name', '')}".strip()
+
+    def _details(self, webinar_id: str, fields: dict[str, Any]) -> Text:
+        lang = get_language()
+        out = Text.assemble(safe(fields.get("title"), "bold"), "\n")
+        presenters = ", ".join(self._person_name(p) for p in fields.get("presenters") or [])
+        out.append_text(
+            field_lines(
+                [
+                    (t("dashboard.when"), webinar_when(fields, lang)),
+                    (
+                        field_label("webinar", "status"),
+                        choice_label("webinar_status", fields.get("status")),
+                    ),
+                    (field_label("webinar", "theme"), fields.get("theme")),
+                    (field_label("webinar", "platform"), fields.get("platform")),
+                    (field_label("webinar", "join_link"), fields.get("join_link")),
+                    (field_label("webinar", "instructions"), fields.get("instructions")),
+                    (field_label("webinar", "presenters"), presenters),
+                    (field_label("webinar", "recording_link"), fields.get("recording_link")),
+                ]
+            )
+        )
+        registrations = self.repo.registrations_of(webinar_id)
+        attended = sum(
+            1 for _id, reg, _p in registrations if (reg.get("attended_minutes") or 0) > 0
+        )
+        out.append(
+            "\n\n"
+            + t("webinars.registrations", count=len(registrations), attended=attended)
+            + "\n",
+            style="bold",
+        )
+        for index, (_reg_id, reg, person) in enumerate(registrations):
+            if index:
+                out.append("\n")
+            person = person or {}
+            name = f"{person.get('given_name', '')} {person.get('family_name', '')}".strip()
+            out.append_text(safe(name or "?"))
+            minutes = reg.get("attended_minutes")
+            if minutes is not None:
+                out.append("  " + t("webinars.attended_minutes", minutes=minutes), style="dim")
+        return out
+
+    def _newsletter_markdown(self, webinar_id: str, fields: dict[str, Any]) -> str:
+        """The newsletter from the trusted template; every record value is escaped there."""
+        from digikunta_tui.domain.newsletter import render_newsletter
+
+        found = self.repo.newsletter_of(webinar_id)
+        if found is None:
+            return ""
+        _newsletter_id, newsletter = found
+        stories: list[dict[str, Any]] = []
+        names: dict[str, str] = {}
+        for story_id in newsletter.get("stories") or []:
+            story = self.repo.get("story", story_id)
+            if story is None:
+                continue
+            story = dict(story)
+            story["indicators"] = [ind for _id, ind in self.repo.indicators_of(story_id)]
+            stories.append(story)
+            org = self.repo.get("organization", story.get("organization") or "")
+            if org:
+                names[story["organization"]] = org.get("name", "")
+        for person_id in fields.get("presenters") or []:
+            if isinstance(person_id, str):
+                names[person_id] = self._person_name(person_id)
+        return render_newsletter(newsletter, fields, stories, lang=get_language(), names=names)

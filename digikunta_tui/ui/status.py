@@ -1,0 +1,70 @@
+"""The sync state shown at all times: a small value computed from the replica (no textual)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from digikunta_tui.domain.finnish import format_datetime
+from digikunta_tui.i18n import get_language, t
+
+if TYPE_CHECKING:
+    from sync import Replica
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the sync indicator shows.
+
+    Attributes:
+        syncing: a sync runs right now.
+        failure: ``offline``, ``auth``, ``document`` or ``error`` after a failed sync, else "".
+        pending: local changes not yet synced.
+        conflicts: open conflicts.
+        last_sync: ISO time of the last successful sync, or None.
+        has_remote: a remote is configured.
+    """
+
+    syncing: bool = False
+    failure: str = ""
+    pending: int = 0
+    conflicts: int = 0
+    last_sync: str | None = None
+    has_remote: bool = True
+
+    @property
+    def state(self) -> str:
+        """One word: syncing, offline, auth, document, error, conflicts, pending, synced, local."""
+        if self.syncing:
+            return "syncing"
+        if self.failure:
+            return self.failure
+        if self.conflicts:
+            return "conflicts"
+        if self.pending:
+            return "pending"
+        return "synced" if self.has_remote else "local"
+
+    def label(self) -> str:
+        """The translated state with counts, e.g. "3 pending" / "3 muutosta odottaa"."""
+        return t(f"status.{self.state}", pending=self.pending, conflicts=self.conflicts)
+
+    def last_sync_label(self) -> str:
+        """ "last sync 7.11.2017 klo 12.00" or "never synced"."""
+        if not self.last_sync:
+            return t("status.never_synced")
+        return t("status.last_sync", when=format_datetime(self.last_sync, get_language()))
+
+
+def read_status(
+    replica: Replica, *, syncing: bool = False, failure: str = "", has_remote: bool = True
+) -> SyncStatus:
+    """Compute the status from the replica's pending count, open conflicts and last sync."""
+    return SyncStatus(
+        syncing=syncing,
+        failure=failure,
+        pending=replica.pending(),
+        conflicts=len(replica.conflicts()),
+        last_sync=replica.last_sync,
+        has_remote=has_remote,
+    )
