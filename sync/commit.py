@@ -115,7 +115,7 @@ def _merge_edited(
     if unchanged:
         for (_kind, rid), line, h in plan.entries:
             if rid in unchanged:
-                merged[rid] = (json.loads(line), h)
+                merged[rid] = (json.loads(bytes(line)), h)
     late: list[dict[str, Any]] = []
     now_iso = utc_now_iso()
     for rid, (theirs, h) in merged.items():

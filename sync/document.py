@@ -9,6 +9,7 @@ lines of the last sync). A document in any other JSON layout is still read, just
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, NotRequired
 
@@ -106,7 +107,7 @@ class ParsedDocument:
 
     source: str
     header: Header
-    lines: list[bytes]
+    lines: list[Line]
     hashes: list[int]
     _parsed: dict[int, Record] = field(default_factory=dict, repr=False)
 
@@ -128,7 +129,7 @@ class ParsedDocument:
         """
         rec = self._parsed.get(index)  # filled only when the whole document was parsed
         if rec is None:
-            rec = _validate_record(self.lines[index], self.source, index)
+            rec = _validate_record(bytes(self.lines[index]), self.source, index)
         return rec
 
     def all_records(self) -> dict[str, Record]:
@@ -203,41 +204,53 @@ def _loads(data: bytes, source: str) -> Any:
         ) from None
 
 
-_OPEN = b'  "records": ['
-_EMPTY = (b'  "records": [],', b'  "records": []')
+_OPEN = b'\n  "records": [\n'
+_EMPTY = b'\n  "records": [],\n'
+
+Line = bytes | memoryview
 
 
-def _split_layout(data: bytes) -> tuple[bytes, list[bytes]] | None:
-    """Split a document in our own layout into (header JSON, record lines); None otherwise."""
+def _split_layout(data: bytes) -> tuple[bytes, list[Line]] | None:
+    """Split a document in our own layout into (header JSON, record lines); None otherwise.
+
+    The record lines are memoryviews into ``data``: no second copy of the document is made.
+    """
     if not data.startswith(b"{\n") or not data.endswith(b"}\n"):
         return None
-    lines = data.split(b"\n")
-    for i, line in enumerate(lines):
-        if line in _EMPTY:
-            return data, []
-        if line == _OPEN:
-            start = i + 1
+    if data.find(_EMPTY) != -1 and data.find(_OPEN) == -1:
+        return data, []
+    at = data.find(_OPEN)
+    if at == -1:
+        return None
+    view = memoryview(data)
+    lines: list[Line] = []
+    pos = at + len(_OPEN)
+    size = len(data)
+    find = data.find
+    while True:
+        end = find(b"\n", pos)
+        if end == -1:
+            return None
+        if data[pos : pos + 5] != b"    {":
             break
-    else:
+        tail = data[end - 2 : end]
+        if tail == b"},":
+            lines.append(view[pos + 4 : end - 1])
+        elif tail[1:] == b"}":
+            lines.append(view[pos + 4 : end])
+            pos = end + 1
+            break
+        else:
+            return None
+        pos = end + 1
+    close = data[pos : pos + 4]
+    if not lines or close not in (b"  ],", b"  ]\n") or pos >= size:
         return None
-    end = start
-    n = len(lines)
-    while end < n and lines[end].startswith(b"    {"):
-        end += 1
-    if end == start or end >= n or lines[end] not in (b"  ],", b"  ]"):
-        return None
-    if not all(lines[i].endswith(b"},") for i in range(start, end - 1)):
-        return None
-    if not lines[end - 1].endswith(b"}"):
-        return None
-    closing = b"  []," if lines[end] == b"  ]," else b"  []"
-    head = b"\n".join([*lines[: start - 1], b'  "records":', closing, *lines[end + 1 :]])
-    records = lines[start:end]
-    del lines  # keep one copy of each line at a time: strip in place
-    last = len(records) - 1
-    for i, line in enumerate(records):
-        records[i] = line[4:-1] if i < last else line[4:]
-    return head, records
+    if data[pos - 2 : pos - 1] != b"}" or data[pos - 3 : pos - 1] == b"},":
+        return None  # the last record line must not end with a comma
+    rest = data[pos + 3 :]
+    head = data[:at] + b'\n  "records": []' + rest
+    return head, lines
 
 
 def parse_document(data: bytes, source: str) -> ParsedDocument:
@@ -276,14 +289,14 @@ def parse_document(data: bytes, source: str) -> ParsedDocument:
     return ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
 
 
-def document_chunks(header: dict[str, Any], record_lines: list[bytes]) -> list[bytes]:
-    """The document as a list of byte chunks (no copy of the record lines is made).
+def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterator[bytes]:
+    """The document as byte chunks, made one block at a time (no copy of the whole).
 
     Args:
         header: every top-level key except ``records`` (``conflicts`` included, as dicts).
         record_lines: canonical record lines, already sorted by (kind, id).
     """
-    out: list[bytes] = [b"{\n"]
+    yield b"{\n"
     keys = sorted([*header, "records"])
     for n, key in enumerate(keys):
         end = b",\n" if n < len(keys) - 1 else b"\n"
@@ -295,23 +308,22 @@ def document_chunks(header: dict[str, Any], record_lines: list[bytes]) -> list[b
                 else [canonical_line(c).encode() for c in header["conflicts"]]
             )
             if not items:
-                out.append(b"  " + name + b": []" + end)
+                yield b"  " + name + b": []" + end
                 continue
-            out.append(b"  " + name + b": [\n")
-            # Joined in blocks: few large writes, without a second copy of the whole list.
+            yield b"  " + name + b": [\n"
+            # Joined in blocks: few large writes, and never a second copy of the whole.
             for start in range(0, len(items), 1000):
                 block = items[start : start + 1000]
-                out.append(b"    " + b",\n    ".join(block))
-                out.append(b",\n" if start + 1000 < len(items) else b"\n")
-            out.append(b"  ]" + end)
+                more = b",\n" if start + 1000 < len(items) else b"\n"
+                yield b"    " + b",\n    ".join(block) + more
+            yield b"  ]" + end
         else:
             value = json.dumps(header[key], ensure_ascii=False, sort_keys=True).encode()
-            out.append(b"  " + name + b": " + value + end)
-    out.append(b"}\n")
-    return out
+            yield b"  " + name + b": " + value + end
+    yield b"}\n"
 
 
-def serialize_document(header: dict[str, Any], record_lines: list[bytes]) -> bytes:
+def serialize_document(header: dict[str, Any], record_lines: list[Line]) -> bytes:
     """Write a document deterministically (see :func:`document_chunks`)."""
     return b"".join(document_chunks(header, record_lines))
 

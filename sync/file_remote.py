@@ -7,7 +7,7 @@ import hashlib
 import os
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -104,7 +104,7 @@ class FileRemote:
         return RemoteRead(False, data, tag)
 
     def write(
-        self, data: bytes | Sequence[bytes], expected_tag: str | None, *, scrub: frozenset[str]
+        self, data: bytes | Iterable[bytes], expected_tag: str | None, *, scrub: frozenset[str]
     ) -> str:
         """Replace the document if it still is the version read (see the class docstring)."""
         folder = self._folder()
@@ -123,7 +123,7 @@ class FileRemote:
     def _write_locked(
         self,
         folder: Path,
-        data: bytes | Sequence[bytes],
+        data: bytes | Iterable[bytes],
         expected_tag: str | None,
         scrub: frozenset[str],
     ) -> str:

@@ -18,7 +18,7 @@ import logging
 import random
 import ssl
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import NoReturn
 
@@ -257,7 +257,7 @@ class HttpRemote:
         return RemoteRead(unchanged=False, data=data, tag=tag)
 
     def write(
-        self, data: bytes | Sequence[bytes], expected_tag: str | None, *, scrub: frozenset[str]
+        self, data: bytes | Iterable[bytes], expected_tag: str | None, *, scrub: frozenset[str]
     ) -> str:
         """``PUT`` the document if it still has ``expected_tag`` (None: only if there is none).
 

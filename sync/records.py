@@ -43,7 +43,14 @@ def clean_value(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
-        return {clean_text(k): clean_value(v) for k, v in value.items()}
+        if not any(_CONTROL.search(k) for k in value):
+            return {k: clean_value(v) for k, v in value.items()}
+        # Keys that collide once cleaned: the already-clean key wins, else the smallest one,
+        # so the result does not depend on the order the keys came in.
+        out: dict[str, Any] = {}
+        for k in sorted(value, key=lambda k: (bool(_CONTROL.search(k)), k)):
+            out.setdefault(clean_text(k), clean_value(value[k]))
+        return out
     if isinstance(value, list):
         return [clean_value(v) for v in value]
     return value

@@ -6,7 +6,7 @@ tag*. The engine reads, merges and then writes *only if the tag still matches* w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -59,7 +59,7 @@ class Remote(Protocol):
         ...
 
     def write(
-        self, data: bytes | Sequence[bytes], expected_tag: str | None, *, scrub: frozenset[str]
+        self, data: bytes | Iterable[bytes], expected_tag: str | None, *, scrub: frozenset[str]
     ) -> str:
         """Store ``data`` (bytes, or chunks to concatenate) if the tag is still ``expected_tag``.
 
