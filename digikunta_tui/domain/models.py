@@ -118,3 +118,16 @@ __all__ = [
     "progress",
     "to_fields",
 ]
+
+
+#: Kind → reference field → the kind its id (or list of ids) must point to. Webinar
+#: ``presenters`` may hold free-text names, so they are not listed.
+REFERENCES: dict[str, dict[str, str]] = {
+    "person": {"organization": "organization"},
+    "consent": {"person": "person"},
+    "webinar": {"prepared_by": "person"},
+    "registration": {"webinar": "webinar", "person": "person"},
+    "newsletter": {"webinar": "webinar", "stories": "story"},
+    "story": {"organization": "organization", "authors": "person", "spread_to": "organization"},
+    "indicator": {"story": "story"},
+}

@@ -39,17 +39,6 @@ _DANGEROUS = re.compile(r"'*[=+\-@\t\r]")
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")
 _MAX_REPORTED = 50
 
-#: Which kind each reference field points to (``presenters`` may hold free text: unchecked).
-REFERENCES: dict[str, dict[str, str]] = {
-    "person": {"organization": "organization"},
-    "consent": {"person": "person"},
-    "webinar": {"prepared_by": "person"},
-    "registration": {"webinar": "webinar", "person": "person"},
-    "newsletter": {"webinar": "webinar", "stories": "story"},
-    "story": {"organization": "organization", "authors": "person", "spread_to": "organization"},
-    "indicator": {"story": "story"},
-}
-
 
 class TransferError(UserError):
     """A file cannot be read as records (encoding, CSV syntax, JSON shape, header)."""

@@ -10,18 +10,9 @@ from typing import Any
 import pytest
 
 from digikunta_tui.domain.demo import ILLUSTRATIVE_NOTE, ILLUSTRATIVE_THEME, demo_records
+from digikunta_tui.domain.models import REFERENCES
 from digikunta_tui.domain.synthetic import synthetic_records
 
-# field → kind it must point to, per record kind (docs/records.md)
-REFERENCES: dict[str, dict[str, str]] = {
-    "person": {"organization": "organization"},
-    "consent": {"person": "person"},
-    "webinar": {"prepared_by": "person"},
-    "registration": {"webinar": "webinar", "person": "person"},
-    "newsletter": {"webinar": "webinar", "stories": "story"},
-    "story": {"organization": "organization", "authors": "person", "spread_to": "organization"},
-    "indicator": {"story": "story"},
-}
 ID = re.compile(r"^[0-9a-f]{32}$")
 
 
