@@ -93,7 +93,7 @@ def reconcile(
     local_only = sorted((dirty | with_base) - seen)  # new here, or missing from the remote
     for chunk in _chunks(local_only):
         _merge_chunk(replica, plan, doc, dict.fromkeys(chunk), clock, now_iso)
-    plan.erased = replica.erased_ids()
+    plan.erased |= replica.erased_ids()
     plan.entries.sort(key=itemgetter(0))
     return plan
 
@@ -124,6 +124,8 @@ def _merge_chunk(
             plan.pushed += 1
             if merged.get("erased") and not (rec_r or {}).get("erased"):
                 plan.newly_erased.add(rid)
+        if merged.get("erased"):
+            plan.erased.add(rid)  # erased elsewhere: its conflict entries go too
         plan.entries.append(((merged["kind"], rid), line, h))
         if merged == local:
             plan.unchanged.append((h, rid))

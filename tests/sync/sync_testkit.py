@@ -1,0 +1,120 @@
+"""Helpers for the sync library's tests (imported by name: ``from sync_testkit import …``)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+from sync import Replica
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROCS = Path(__file__).parent / "procs"
+
+
+def db_content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The logical content of a replica file: meta, records and conflicts (not the sync log).
+
+    Read through a separate read-only connection, so it sees what is committed on disk.
+    """
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {
+            table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+            for table in ("meta", "records", "conflicts")
+        }
+    finally:
+        conn.close()
+
+
+def replica_snapshot(replica: Replica) -> dict[str, Any]:
+    """What a person (and the engine) can see of a replica, plus its raw file content."""
+    return {
+        "records": list(replica.records()),
+        "pending": replica.pending(),
+        "conflicts": [c.to_json() for c in replica.conflicts(include_resolved=True)],
+        "dataset": replica.dataset,
+        "db": db_content(replica.path),
+    }
+
+
+def shared_records(path: Path) -> dict[str, dict[str, Any]]:
+    """Every record of a shared document by id (parsed with the library's own parser)."""
+    from sync.document import parse_document
+
+    return parse_document(path.read_bytes(), str(path)).all_records()
+
+
+def live_shared(path: Path) -> dict[str, dict[str, Any]]:
+    """The live records of a shared document: id -> fields."""
+    from sync.records import is_alive
+
+    return {rid: r["fields"] for rid, r in shared_records(path).items() if is_alive(r)}
+
+
+def open_conflict_ids(replica: Replica) -> list[str]:
+    return sorted(c.id for c in replica.conflicts())
+
+
+def run_python(args: list[str], **kwargs: Any) -> Any:
+    """Run a helper script with this interpreter, the repository importable."""
+    import os
+    import subprocess
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run([sys.executable, *args], env=env, **kwargs)
+
+
+def child_env() -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def unaccounted_writes(
+    ledger: list[tuple[str, str, Any, str, Any]], replica: Replica
+) -> list[tuple[str, str, Any, str, Any]]:
+    """Writes that vanished without anyone having seen them: must always be empty.
+
+    ``ledger`` holds (record, field, value, stamp, previous value) of every ``put``, where the
+    previous value is the field's value in the writer's replica just before the put. Every
+    written value must be unique (so a value identifies its write even after a restore
+    re-stamped it). A write is accounted for when its value is the current value, or some
+    later put overwrote it while its replica held it (the writer had seen it), or it is the
+    kept or lost value of a conflict entry (open or resolved), or its record was deleted after
+    it or erased.
+    """
+    seen_by_writer = {(rid, field, prev) for rid, field, _, _, prev in ledger}
+    in_conflicts = set()
+    for c in replica.conflicts(include_resolved=True):
+        if c.field is not None:
+            in_conflicts.add((c.record, c.field, json.dumps(c.kept.get("value"))))
+            in_conflicts.add((c.record, c.field, json.dumps(c.lost.get("value"))))
+    missing = []
+    for entry in ledger:
+        rid, field, value, stamp, _ = entry
+        record = replica.record(rid)
+        if record is None:
+            missing.append(entry)
+            continue
+        deleted = record.get("deleted")
+        if record.get("erased") or (deleted is not None and deleted > stamp):
+            continue  # deleted (or erased) after the write: not a silent loss
+        current = field in record["fields"] and record["fields"][field] == value
+        if not (
+            current
+            or (rid, field, value) in seen_by_writer
+            or (rid, field, json.dumps(value)) in in_conflicts
+        ):
+            missing.append(entry)
+    return missing
