@@ -135,7 +135,8 @@ def _log_failure(replica: Replica, report: SyncReport, outcome: str, message: st
 
 
 def _due_full(replica: Replica, every_syncs: int, every: timedelta) -> bool:
-    if int(replica.meta("syncs_since_full", "0") or 0) >= every_syncs:
+    # Every ``every_syncs``-th sync is a full one: after a full sync, every_syncs - 1 may be fast.
+    if int(replica.meta("syncs_since_full", "0") or 0) >= every_syncs - 1:
         return True
     last = replica.meta("last_full_sync")
     if last is None:
