@@ -1,0 +1,71 @@
+"""Config: the example file is valid, environment overrides, bad settings are clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digikunta_tui.config import (
+    ConfigError,
+    config_path,
+    data_dir,
+    load_config,
+    load_ui_state,
+    save_ui_state,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_the_example_config_is_valid_and_documents_every_setting() -> None:
+    cfg = load_config(REPO / "config.example.toml", environ={})
+    assert cfg.replica.name == "Ville, laptop"
+    assert cfg.sync.remote.endswith("digikunta.json")
+    text = (REPO / "config.example.toml").read_text("utf-8")
+    for section in ("replica", "sync", "ui"):
+        model = getattr(cfg, section)
+        for name in type(model).model_fields:
+            assert f"\n{name} = " in text or f"\n# {name} = " in text, f"{section}.{name}"
+
+
+def test_missing_config_gives_defaults(tmp_path: Path) -> None:
+    cfg = load_config(tmp_path / "nope.toml", environ={})
+    assert cfg.source is None
+    assert cfg.ui.language == "auto"
+    assert cfg.sync.remote == ""
+
+
+def test_environment_overrides_paths(tmp_path: Path) -> None:
+    env = {"DIGIKUNTA_CONFIG": str(tmp_path / "c.toml"), "DIGIKUNTA_DATA_DIR": str(tmp_path / "d")}
+    assert config_path(env) == tmp_path / "c.toml"
+    (tmp_path / "c.toml").write_text('[replica]\ndata_dir = "/elsewhere"\n', "utf-8")
+    cfg = load_config(None, environ=env)
+    assert data_dir(cfg, env) == tmp_path / "d"
+    assert data_dir(cfg, {}) == Path("/elsewhere")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[sync\nremote = 1", "not valid TOML"),
+        ('[ui]\nlanguage = "sv"', "setting ui.language"),
+        ("[sync]\nretries = -1", "setting sync.retries"),
+        ('[sync]\npassword = "x"', "setting sync.password"),
+    ],
+)
+def test_bad_settings_name_the_file_and_the_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, environ={})
+    assert str(path) in str(err.value)
+    assert expected in str(err.value)
+
+
+def test_ui_state_round_trips_and_ignores_garbage(tmp_path: Path) -> None:
+    path = tmp_path / "ui-state.toml"
+    save_ui_state(path, {"theme": "nord"})
+    assert load_ui_state(path) == {"theme": "nord"}
+    path.write_text("not = [toml", "utf-8")
+    assert load_ui_state(path) == {}
