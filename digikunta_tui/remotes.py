@@ -22,8 +22,9 @@ def make_remote(
     """The remote for ``target`` (default: ``settings.remote``).
 
     Raises:
-        ConfigError: no remote is configured, or the URL is refused (plain http, credentials
-            in the URL).
+        ConfigError: no remote is configured, the URL is refused (plain http, credentials
+            in the URL), or the credential settings contradict each other.
+        AuthError: a credential environment variable named in the settings is unset or empty.
     """
     target = target or settings.remote
     if not target:
@@ -35,13 +36,13 @@ def make_remote(
     from sync.credentials import auth_from_env
     from sync.http_remote import HttpRemote
 
-    auth = auth_from_env(
-        token_env=settings.token_env or None,
-        username=settings.username or None,
-        password_env=settings.password_env or None,
-        environ=environ,
-    )
     try:
+        auth = auth_from_env(
+            token_env=settings.token_env or None,
+            username=settings.username or None,
+            password_env=settings.password_env or None,
+            environ=environ,
+        )
         return HttpRemote(
             target,
             auth=auth,
