@@ -104,31 +104,35 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
 def _merge_edited(
     conn: sqlite3.Connection, plan: Plan, edited: set[str], clock: Any, seq: int
 ) -> list[dict[str, Any]]:
-    """Three-way merge the sync's result into records edited while it ran."""
-    merged: dict[str, tuple[Record, int]] = {}
+    """Three-way merge the sync's result into records edited while it ran.
+
+    The base of this merge is the local record *as the sync saw it*: what changed locally
+    since then is the edit made during the sync, what changed on the other side is what the
+    sync brought in. Only both together are a conflict.
+    """
+    merged: dict[str, tuple[Record, int, dict[str, Any] | None]] = {}
     for row in conn.execute(
-        "SELECT id, kind, fields, stamps, deleted, erased, base_hash FROM temp.sync_stage"
+        "SELECT id, kind, fields, stamps, deleted, erased, base_hash, local_stamps,"
+        " local_deleted FROM temp.sync_stage"
     ):
         if row[0] in edited:
-            merged[row[0]] = (_row_record(row), row[6])
+            seen = {"stamps": json.loads(row[7]), "deleted": row[8]} if row[7] else None
+            merged[row[0]] = (_row_record(row), row[6], seen)
     unchanged = {rid: h for h, rid in plan.unchanged if rid in edited}
     if unchanged:
         for (_kind, rid), line, h in plan.entries:
             if rid in unchanged:
-                merged[rid] = (json.loads(bytes(line)), h)
+                rec = json.loads(bytes(line))
+                # merged == the local record the sync saw
+                merged[rid] = (rec, h, {"stamps": rec["stamps"], "deleted": rec.get("deleted")})
     late: list[dict[str, Any]] = []
     now_iso = utc_now_iso()
-    for rid, (theirs, h) in merged.items():
+    for rid, (theirs, h, seen) in merged.items():
         row = conn.execute(
-            "SELECT id, kind, fields, stamps, deleted, erased, base_stamps, base_deleted"
-            " FROM records WHERE id = ?",
-            (rid,),
+            "SELECT id, kind, fields, stamps, deleted, erased FROM records WHERE id = ?", (rid,)
         ).fetchone()
         current = _row_record(row)
-        pre_base = {"stamps": json.loads(row[6]), "deleted": row[7]} if row[6] else None
-        local, found = merge_record(
-            pre_base, current, theirs, new_stamp=clock.tick, now_iso=now_iso
-        )
+        local, found = merge_record(seen, current, theirs, new_stamp=clock.tick, now_iso=now_iso)
         late.extend(found)
         conn.execute(
             "UPDATE records SET kind = ?, fields = ?, stamps = ?, deleted = ?, erased = ?,"

@@ -46,7 +46,8 @@ STAGE_SCHEMA = """
 DROP TABLE IF EXISTS temp.sync_stage;
 CREATE TEMP TABLE sync_stage (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, fields TEXT NOT NULL, stamps TEXT NOT NULL,
-    deleted TEXT, erased INTEGER NOT NULL, base_hash INTEGER NOT NULL
+    deleted TEXT, erased INTEGER NOT NULL, base_hash INTEGER NOT NULL,
+    local_stamps TEXT, local_deleted TEXT  -- the local record the merge saw (NULL: none)
 );
 """
 
@@ -140,10 +141,12 @@ def _merge_chunk(
                 merged.get("deleted"),
                 int(bool(merged.get("erased"))),
                 h,
+                _dumps(local["stamps"]) if local is not None else None,
+                local.get("deleted") if local is not None else None,
             )
         )
     if stage:
         replica.conn.executemany(
-            "INSERT OR REPLACE INTO temp.sync_stage VALUES (?, ?, ?, ?, ?, ?, ?)", stage
+            "INSERT OR REPLACE INTO temp.sync_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", stage
         )
         plan.staged += len(stage)
