@@ -1,10 +1,15 @@
-"""Sync benchmark: prints JSON. Each size runs in its own process so peak RSS is per size.
+"""Sync benchmark: prints JSON.
 
 For 1k, 10k and 100k records: first sync into an empty shared file, a no-op sync, the first
 pull into a second replica, and a round where two replicas each changed 1 % of the records
 (A syncs, B syncs, A syncs); each beside a floor measured in the same run on the same
 document: stdlib ``json.loads`` + ``json.dumps``. Targets (at 10k): no-op < 10 ms, 1 % round
 < 3x the floor, peak memory < 200 MB at 100k.
+
+Setup, the timed syncs, the floor and the memory runs each have their own process. Peak memory
+is measured as a laptop syncs: one replica per process, one process per sync (push the whole
+document, pull the whole document, a 1 % change); the timed run keeps two replicas in one
+process and reports that figure separately.
 
 Usage: python bench/sync_bench.py [--sizes 1000,10000,100000] [--http]
 """
@@ -130,8 +135,41 @@ def measure(folder: Path, n: int, transport: str) -> dict[str, object]:
         "one_percent_round_ms": median_ms(rounds),
         "converged": same,
         "document_bytes": shared.stat().st_size,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "two_replicas_one_process_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        ),
     }
+
+
+def memory(folder: Path, step: str) -> dict[str, float]:
+    """One sync as a laptop does it (one replica per process); returns the process's peak RSS.
+
+    ``pull``: a new replica pulls the whole document; ``one_percent``: replica A changes 1 %
+    and syncs; ``push``: a copy of A writes the whole document into a new shared folder.
+    """
+    import shutil
+
+    from sync import FileRemote, Replica, sync
+
+    shared = folder / "shared" / "digikunta.json"
+    if step == "pull":
+        replica, remote = Replica.open(folder / "c.sqlite", name="C"), FileRemote(shared)
+    elif step == "one_percent":
+        replica, remote = Replica.open(folder / "a.sqlite"), FileRemote(shared)
+        ids = [rid for _, rid, _ in replica.records("person")]
+        rnd = random.Random(7)
+        replica.put_many(
+            ("person", rid, {"job_title": "M"}) for rid in rnd.sample(ids, max(1, len(ids) // 100))
+        )
+        del ids
+    else:
+        shutil.copy(folder / "a.sqlite", folder / "d.sqlite")
+        replica, remote = Replica.open(folder / "d.sqlite"), FileRemote(folder / "push" / "d.json")
+        (folder / "push").mkdir(exist_ok=True)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sync(replica, remote)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"before_sync_mb": round(before, 1), "peak_mb": round(after, 1)}
 
 
 def _child(*args: str) -> str:
@@ -148,6 +186,12 @@ def run_size(n: int, transport: str) -> dict[str, object]:
         result = {"records": n, "transport": transport}
         result.update(json.loads(_child("--measure", tmp, str(n), transport)))
         floor = json.loads(_child("--floor", str(Path(tmp) / "shared" / "digikunta.json")))
+        if transport == "file":
+            steps = {
+                s: json.loads(_child("--memory", tmp, s)) for s in ("push", "pull", "one_percent")
+            }
+            result["peak_rss_mb_per_sync"] = {s: v["peak_mb"] for s, v in steps.items()}
+            result["peak_rss_mb"] = max(v["peak_mb"] for v in steps.values())
     result["floor_json_loads_dumps_ms"] = floor
     result["one_percent_round_vs_floor"] = round(result["one_percent_round_ms"] / floor, 2)
     return result
@@ -160,6 +204,7 @@ def main() -> None:
     parser.add_argument("--setup", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--floor", help=argparse.SUPPRESS)
+    parser.add_argument("--memory", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup:
         setup(Path(args.setup[0]), int(args.setup[1]))
@@ -167,6 +212,9 @@ def main() -> None:
     if args.measure:
         folder, n, transport = args.measure
         print(json.dumps(measure(Path(folder), int(n), transport)))
+        return
+    if args.memory:
+        print(json.dumps(memory(Path(args.memory[0]), args.memory[1])))
         return
     if args.floor:
         data = Path(args.floor).read_bytes()

@@ -127,18 +127,18 @@ class FileRemote:
         expected_tag: str | None,
         scrub: frozenset[str],
     ) -> str:
-        try:
-            current: bytes | None = self.path.read_bytes()
+        try:  # hashed in chunks: the document is not held in memory a second time
+            with open(self.path, "rb") as fh:
+                current_sha: str | None = hashlib.file_digest(fh, "sha256").hexdigest()[:32]
         except FileNotFoundError:
-            current = None
-        if current is None:
+            current_sha = None
+        if current_sha is None:
             if expected_tag is not None:
                 raise RemoteChanged(f"{self.path}: the shared file disappeared")
-        elif expected_tag is None or expected_tag.split(":")[-1] != _sha(current):
+        elif expected_tag is None or expected_tag.split(":")[-1] != current_sha:
             raise RemoteChanged(f"{self.path}: the shared file changed while syncing")
-        if current is not None:
-            self._backup(folder, current, scrub)
-        del current
+        if current_sha is not None:
+            self._backup(folder, scrub)
         chunks = [data] if isinstance(data, bytes) else data
         digest = hashlib.sha256()
         tmp = folder / f".{self.path.name}.{secrets.token_hex(4)}.tmp"
@@ -157,10 +157,12 @@ class FileRemote:
         _fsync_dir(folder)
         return f"{_signature(os.stat(self.path))}:{digest.hexdigest()[:32]}"
 
-    def _backup(self, folder: Path, current: bytes, scrub: frozenset[str]) -> None:
+    def _backup(self, folder: Path, scrub: frozenset[str]) -> None:
         """Keep the version being replaced as NAME.bak (without erased people's data)."""
         tmp = folder / f".{self.backup_path.name}.{secrets.token_hex(4)}.tmp"
+        current = b""
         if scrub:
+            current = self.path.read_bytes()
             with contextlib.suppress(DocumentError):
                 current = scrub_document(current, scrub, str(self.path))
         else:
@@ -171,6 +173,7 @@ class FileRemote:
             except OSError:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
+                current = self.path.read_bytes()
         with open(tmp, "wb") as fh:
             fh.write(current)
             fh.flush()
