@@ -35,9 +35,13 @@ def palette_actions(app: DigikuntaApp) -> list[tuple[str, str, Callable[[], obje
         (t("palette.language"), t("palette.language_help"), app.action_switch_language),
         (t("palette.theme"), t("palette.theme_help"), app.action_change_theme),
         (t("palette.copy"), t("palette.copy_help"), app.action_copy_contact),
+        (t("palette.undo"), t("palette.undo_help"), app.action_undo),
         (t("palette.help"), t("palette.help_help"), app.action_show_help),
         (t("palette.quit"), t("palette.quit_help"), app.action_quit),
     ]
+    from digikunta_tui.ui.forms.flows import record_palette_actions
+
+    actions += record_palette_actions(app)
     return actions
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,16 +11,19 @@ from textual.widgets import Static, Tab, Tabs
 
 from digikunta_tui.domain.finnish import format_date
 from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.dialogs.gdpr import GDPR_BINDINGS, GdprActions
+from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.text import choice_label, choices, field_label, field_lines, safe
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
 from digikunta_tui.ui.widgets.record_list import RecordList
 
 
-class MembersScreen(ViewScreen):
+class MembersScreen(RecordActions, GdprActions, ViewScreen):
     """People and organisations."""
 
     VIEW = "members"
+    BINDINGS: ClassVar = [*RECORD_BINDINGS, *GDPR_BINDINGS]
     CSS_PATH = "members.tcss"
 
     def __init__(self) -> None:

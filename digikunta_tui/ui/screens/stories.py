@@ -12,6 +12,7 @@ from textual.widgets import Markdown, Select, Static
 from digikunta_tui.domain.finnish import format_date, format_number
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.facets import indicator_figures, story_facets
+from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.text import choice_label, literal, safe
 from digikunta_tui.ui.widgets.bar_chart import bar
@@ -22,10 +23,11 @@ _STAGES = ("idea", "running", "ended", "established")
 _FILTERS = ("organization", "unit", "stage", "theme")
 
 
-class StoriesScreen(ViewScreen):
+class StoriesScreen(RecordActions, ViewScreen):
     """Experiment stories and their measured impact."""
 
     VIEW = "stories"
+    BINDINGS = RECORD_BINDINGS
     CSS_PATH = "stories.tcss"
 
     def __init__(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Select, Static
 
 from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.dialogs.chores import CHORE_BINDINGS, WebinarChores
+from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.text import choice_label, field_label, field_lines, safe, webinar_when
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
@@ -18,10 +20,11 @@ from digikunta_tui.ui.widgets.record_list import RecordList
 _WHEN_OPTIONS = ("all", "upcoming", "past")
 
 
-class WebinarsScreen(ViewScreen):
+class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
     """Webinars with their registrations and newsletter."""
 
     VIEW = "webinars"
+    BINDINGS: ClassVar = [*RECORD_BINDINGS, *CHORE_BINDINGS]
     CSS_PATH = "webinars.tcss"
 
     def __init__(self) -> None:

@@ -1,0 +1,1 @@
+"""Modal dialogs: confirmations, unsaved changes, webinar chores and the GDPR view."""

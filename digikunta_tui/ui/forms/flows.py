@@ -1,0 +1,215 @@
+"""Opening forms from views and the palette, deleting with confirmation, refreshing afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from digikunta_tui.domain.display import person_name
+from digikunta_tui.i18n import t
+from digikunta_tui.ui.text import kind_label, literal
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
+SELECT_SCAN = 5000
+"""How far down a list to look for a just-saved record to put the cursor on."""
+
+NEW_KINDS = (
+    "person",
+    "organization",
+    "webinar",
+    "registration",
+    "newsletter",
+    "story",
+    "indicator",
+    "consent",
+)
+"""Kinds offered as ``record: new …`` in the palette."""
+
+_VIEW_KIND = {"webinars": "webinar", "stories": "story"}
+
+
+def selection(screen: Any) -> tuple[str, str] | None:
+    """(kind, id) of the record a view shows in its detail pane, or None."""
+    current = getattr(screen, "current", None)
+    if isinstance(current, tuple):
+        return current  # members: (kind, id)
+    kind = _VIEW_KIND.get(getattr(screen, "VIEW", ""))
+    return (kind, current) if kind and isinstance(current, str) and current else None
+
+
+def title_of(repo: Any, kind: str, fields: dict[str, Any]) -> str:
+    """A record's display name (shown literally)."""
+    if kind == "person":
+        return literal(person_name(fields))
+    return literal(fields.get("name") or fields.get("title") or "")
+
+
+def _utc_text(app: Any) -> str:
+    return str(app.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def context_defaults(app: Any, screen: Any, kind: str) -> dict[str, Any]:
+    """Starting values of a new record from what the view shows (the selected person …)."""
+    selected = selection(screen)
+    parent = {
+        "consent": ("person", "person"),
+        "registration": ("webinar", "webinar"),
+        "newsletter": ("webinar", "webinar"),
+        "indicator": ("story", "story"),
+        "person": ("organization", "organization"),
+    }.get(kind)
+    defaults: dict[str, Any] = {}
+    if parent and selected and selected[0] == parent[0]:
+        defaults[parent[1]] = selected[1]
+    if kind == "consent":
+        defaults |= {"at": _utc_text(app), "source": "manual"}
+    elif kind == "registration":
+        defaults["registered_at"] = _utc_text(app)
+    elif kind == "webinar":
+        defaults["status"] = "planned"
+    elif kind == "newsletter":
+        defaults |= {"status": "draft", "number": next_newsletter_number(app.repo)}
+    return defaults
+
+
+def next_newsletter_number(repo: Any) -> int:
+    """One more than the highest newsletter number."""
+    rows = repo.page("newsletter", limit=10_000)
+    numbers = [int(row.fields.get("number") or 0) for row in rows if row.fields]
+    return max(numbers, default=0) + 1
+
+
+def after_write(
+    app: Any, screen: Any, kind: str | None = None, record_id: str | None = None
+) -> None:
+    """After a local write: sync indicator (pending count), the view, and the saved record."""
+    from digikunta_tui.ui.screens.base import ViewScreen
+
+    app.data_version += 1
+    app.update_status()
+    if not isinstance(screen, ViewScreen) or not screen.is_attached:
+        return
+    screen.update_view()
+    if kind and record_id:
+        select_record(screen, kind, record_id)
+
+
+def select_record(screen: Screen[Any], kind: str, record_id: str) -> None:
+    """Put the list cursor on the record (when the list shows it) and show it in the detail."""
+    from digikunta_tui.ui.widgets.filtered_list import FilteredList
+
+    for listing in screen.query(FilteredList):
+        if listing.kind != kind:
+            continue
+        records = listing.records
+        for index in range(min(records.total, SELECT_SCAN)):
+            row = records.row_at(index)
+            if row is not None and row.id == record_id:
+                records.cursor = index
+                return
+    screen.show_record(kind, record_id)  # type: ignore[attr-defined]
+
+
+def open_form(
+    app: App[Any],
+    kind: str,
+    record_id: str | None = None,
+    *,
+    defaults: dict[str, Any] | None = None,
+    screen: Any = None,
+) -> None:
+    """Open the form for a new (``record_id`` None) or existing record; refresh after saving."""
+    from digikunta_tui.ui.forms.record_form import RecordForm
+
+    origin = screen if screen is not None else app.screen
+    repo: Any = app.repo  # type: ignore[attr-defined]
+
+    def saved(saved_id: str | None) -> None:
+        if saved_id:
+            after_write(app, origin, kind, saved_id)
+
+    app.push_screen(RecordForm(repo, kind, record_id, defaults=defaults), saved)
+
+
+def new_record(app: App[Any], kind: str) -> None:
+    """A new record of ``kind`` starting from the view's context."""
+    open_form(app, kind, defaults=context_defaults(app, app.screen, kind))
+
+
+def record_palette_actions(app: Any) -> list[tuple[str, str, Callable[[], object]]]:
+    """``record: new person`` … for the command palette."""
+    return [
+        (
+            t("forms.palette_new", kind=kind_label(kind).lower()),
+            t("forms.palette_new_help"),
+            partial(new_record, app, kind),
+        )
+        for kind in NEW_KINDS
+    ]
+
+
+# ---------------------------------------------------------------------- deleting
+def _delete_plan(repo: Any, kind: str, record_id: str) -> tuple[str, Callable[[], None]]:
+    """The confirmation text and the deletion itself (dependents included)."""
+    fields = repo.require(kind, record_id)
+    name = title_of(repo, kind, fields)
+    dependents: list[tuple[str, str]] = []
+    if kind == "webinar":
+        dependents = [("registration", rid) for rid, _r, _p in repo.registrations_of(record_id)]
+        message = t("forms.delete_webinar", name=name, count=len(dependents))
+    elif kind == "story":
+        dependents = [("indicator", rid) for rid, _f in repo.indicators_of(record_id)]
+        message = t("forms.delete_story", name=name, count=len(dependents))
+    elif kind == "person":
+        dependents = [
+            ("registration", rid) for rid, _r, _w in repo.registrations_of_person(record_id)
+        ]
+        message = t("forms.delete_person", name=name, count=len(dependents))
+    else:
+        message = t("forms.delete_message", kind=kind_label(kind), name=name)
+
+    def perform() -> None:
+        for dep_kind, dep_id in dependents:
+            repo.delete(dep_kind, dep_id)
+        if kind == "webinar" and (found := repo.newsletter_of(record_id)) is not None:
+            repo.update("newsletter", found[0], {"webinar": None})
+        repo.delete(kind, record_id)
+
+    return message, perform
+
+
+def delete_record(app: App[Any], kind: str, record_id: str, done: Callable[[], None]) -> None:
+    """Ask, then delete; an organisation with people asks whether to unlink them first."""
+    from digikunta_tui.ui.dialogs.confirm import confirm_dialog, delete_organization_dialog
+
+    repo: Any = app.repo  # type: ignore[attr-defined]
+    if repo.get(kind, record_id) is None:
+        return
+    if kind == "organization" and (people := repo.people_of(record_id)):
+        name = title_of(repo, kind, repo.require(kind, record_id))
+
+        def unlink(answer: str | None) -> None:
+            if answer != "unlink":
+                return
+            for row in people:
+                repo.update("person", row.id, {"organization": None})
+            repo.delete(kind, record_id)
+            app.notify(t("forms.deleted", kind=kind_label(kind)), markup=False)
+            done()
+
+        app.push_screen(delete_organization_dialog(name, len(people)), unlink)
+        return
+    message, perform = _delete_plan(repo, kind, record_id)
+
+    def confirmed(answer: str | None) -> None:
+        if answer == "confirm":
+            perform()
+            app.notify(t("forms.deleted", kind=kind_label(kind)), markup=False)
+            done()
+
+    title = t("forms.delete_title", kind=kind_label(kind))
+    app.push_screen(confirm_dialog(title, message, t("forms.delete")), confirmed)
