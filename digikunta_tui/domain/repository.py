@@ -18,8 +18,9 @@ from digikunta_tui.domain import consent, gdpr
 from digikunta_tui.domain.finnish import sort_key
 from digikunta_tui.domain.impact import Impact, compute_impact
 from digikunta_tui.domain.index import Hit, Row, SearchIndex
-from digikunta_tui.domain.models import MODELS
+from digikunta_tui.domain.models import MODELS, REFERENCES
 from digikunta_tui.domain.search import match_expression
+from digikunta_tui.domain.undo import UndoLog, undo_last
 from digikunta_tui.domain.validation import KIND_FIELDS, validate_record
 from digikunta_tui.i18n import get_language, t
 from sync import Replica, new_id
@@ -29,17 +30,6 @@ __all__ = ["Hit", "Impact", "NotFound", "Repository", "Row", "ValidationFailed"]
 REPLICA_FILE = "replica.sqlite"
 INDEX_FILE = "index.sqlite"
 
-REFERENCES: dict[str, dict[str, str]] = {
-    "person": {"organization": "organization"},
-    "consent": {"person": "person"},
-    "webinar": {"prepared_by": "person"},
-    "registration": {"webinar": "webinar", "person": "person"},
-    "newsletter": {"webinar": "webinar", "stories": "story"},
-    "story": {"organization": "organization", "authors": "person", "spread_to": "organization"},
-    "indicator": {"story": "story"},
-}
-"""Kind → field → the kind its id (or list of ids) must point to. (Webinar presenters may be
-free-text names, so they are not checked.)"""
 
 _MEMBER = "instr({}, '|' || ? || '|') > 0"
 FILTERS: dict[str, dict[str, str]] = {
@@ -111,6 +101,8 @@ class Repository:
         """Use ``replica``; keep the derived index at ``index_path`` (rebuilt when stale)."""
         self.replica = replica
         self.index_path = Path(index_path)
+        self.undo = UndoLog(lambda: replica.meta("base_generation", "0") or "0")
+        """This session's unsynced edits, newest last (see :mod:`digikunta_tui.domain.undo`)."""
         self._index = self._open_index()
         self.refresh()
 
@@ -216,6 +208,7 @@ class Repository:
         record_id = new_id()
         normalised = self.validate(kind, fields)
         self.replica.put(kind, record_id, normalised)
+        self.undo.record("create", kind, record_id, None)
         self.refresh()
         return record_id
 
@@ -239,6 +232,7 @@ class Repository:
                 changes[name] = None
         if changes:
             self.replica.put(kind, record_id, changes)
+            self.undo.record("update", kind, record_id, current)
         self.refresh()
 
     def delete(self, kind: str, record_id: str) -> None:
@@ -247,9 +241,14 @@ class Repository:
         Raises:
             NotFound: no live record of that kind and id.
         """
-        self.require(kind, record_id)
+        previous = self.require(kind, record_id)
         self.replica.delete(kind, record_id)
+        self.undo.record("delete", kind, record_id, previous)
         self.refresh()
+
+    def undo_last(self) -> str | None:
+        """Take back the newest unsynced edit of this session (see :func:`undo.undo_last`)."""
+        return undo_last(self)
 
     def get(self, kind: str, record_id: str) -> dict[str, Any] | None:
         """The fields of a live record, or None."""
@@ -490,7 +489,9 @@ class Repository:
 
     def gdpr_erase(self, person_id: str) -> dict:
         """Erase a person for good (see :mod:`gdpr`); returns what was removed (counts)."""
-        return gdpr.erase_person(self, person_id)
+        removed = gdpr.erase_person(self, person_id)
+        self.undo.clear()  # an erasure is final: nothing before it may bring data back
+        return removed
 
     # ------------------------------------------------------------------ loading
     def load_demo(self) -> int:

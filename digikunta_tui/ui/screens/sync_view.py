@@ -1,16 +1,21 @@
-"""Sync: where the shared data lives, the last result, history, and open conflicts."""
+"""Sync: where the shared data lives, the last result, history, and open conflicts.
+
+Enter on a conflict opens it side by side (:mod:`digikunta_tui.ui.screens.conflict`).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
 from digikunta_tui.domain.finnish import format_datetime, format_number
 from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.text import field_label, field_lines, kind_label, literal, safe
 
@@ -20,14 +25,18 @@ class SyncScreen(ViewScreen):
 
     VIEW = "sync"
     CSS_PATH = "sync_view.tcss"
+    BINDINGS: ClassVar[list[Binding]] = [
+        bind("enter", "open_selected", "open-conflict", show=False),
+    ]
 
     def compose_body(self) -> ComposeResult:
         """Status, history and conflicts."""
         with Horizontal(id="sync-top"):
             yield Static(id="sync-status", markup=False)
             yield DataTable(id="sync-history", cursor_type="row", zebra_stripes=True)
-        with VerticalScroll(id="sync-conflicts"):
-            yield Static(id="conflict-list", markup=False)
+        with Vertical(id="sync-conflicts"):
+            yield Static(id="conflict-hint", markup=False)
+            yield DataTable(id="conflict-table", cursor_type="row", zebra_stripes=True)
 
     def relabel(self) -> None:
         """Panel titles and table columns."""
@@ -38,6 +47,10 @@ class SyncScreen(ViewScreen):
         table.clear(columns=True)
         for key in ("at", "outcome", "pulled", "pushed", "conflicts"):
             table.add_column(t(f"sync.col_{key}"), key=key)
+        conflicts = self.query_one("#conflict-table", DataTable)
+        conflicts.clear(columns=True)
+        for key in ("record", "kind", "field", "detected"):
+            conflicts.add_column(t(f"conflicts.col_{key}"), key=key)
 
     def refresh_view(self) -> None:
         """Render status, history and conflicts."""
@@ -80,7 +93,7 @@ class SyncScreen(ViewScreen):
                 str(entry.pushed),
                 str(entry.conflicts),
             )
-        self.query_one("#conflict-list", Static).update(self._conflicts())
+        self._show_conflicts()
 
     @staticmethod
     def _outcome(outcome: str) -> str:
@@ -88,36 +101,56 @@ class SyncScreen(ViewScreen):
         text = t(key)
         return literal(outcome) if text == key else text
 
-    def _conflicts(self) -> Text:
+    def _show_conflicts(self) -> None:
+        """Fill the conflict table (row key = conflict id), keeping the cursor where it was."""
+        lang = get_language()
         conflicts = self.repo.replica.conflicts()
+        hint = self.query_one("#conflict-hint", Static)
+        table = self.query_one("#conflict-table", DataTable)
+        table.display = bool(conflicts)
         if not conflicts:
-            return Text(t("sync.no_conflicts"), style="dim")
-        out = Text()
-        for index, entry in enumerate(conflicts):
-            if index:
-                out.append("\n\n")
-            record = self.repo.get(entry.kind, entry.record) or {}
-            title = (
-                record.get("name")
-                or record.get("title")
-                or " ".join(str(record.get(k, "")) for k in ("given_name", "family_name")).strip()
-                or entry.record
+            hint.update(Text(t("sync.no_conflicts"), style="dim"))
+        else:
+            hint.update(Text(t("conflicts.hint", count=len(conflicts)), style="dim"))
+        row = table.cursor_row
+        table.clear()
+        for entry in conflicts:
+            title = self.repo.index.title_of(entry.record) or entry.record
+            field = (
+                t("conflicts.deleted_field")
+                if entry.is_delete_conflict
+                else field_label(entry.kind, entry.field or "")
             )
-            out.append(kind_label(entry.kind) + ": ", style="bold")
-            out.append_text(safe(title, "bold"))
-            if entry.is_delete_conflict:
-                out.append("\n" + t("sync.deleted_conflict"))
-                continue
-            out.append("  " + field_label(entry.kind, entry.field or ""), style="dim")
-            out.append("\n" + t("sync.kept") + ": ", style="green")
-            out.append_text(safe(self._value(entry.kept)))
-            out.append("\n" + t("sync.lost") + ": ", style="red")
-            out.append_text(safe(self._value(entry.lost)))
-        return out
+            table.add_row(
+                safe(title),
+                kind_label(entry.kind),
+                field,
+                format_datetime(entry.detected_at, lang),
+                key=entry.id,
+            )
+        if conflicts:
+            table.move_cursor(row=min(row, len(conflicts) - 1))
+            focused = self.focused
+            if focused is None or focused.id == "sync-history":
+                table.focus()  # conflicts are what needs doing here
 
-    @staticmethod
-    def _value(side: dict[str, Any]) -> str:
-        value = side.get("value")
-        if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
-        return "" if value is None else str(value)
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a conflict opens it side by side."""
+        if event.data_table.id != "conflict-table" or event.row_key.value is None:
+            return
+        event.stop()
+        self.open_conflict(event.row_key.value)
+
+    def action_open_selected(self) -> None:
+        """Open the conflict under the cursor of the conflict table."""
+        table = self.query_one("#conflict-table", DataTable)
+        if table.row_count:
+            key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            if key.value is not None:
+                self.open_conflict(key.value)
+
+    def open_conflict(self, conflict_id: str) -> None:
+        """Show one conflict on the conflict screen."""
+        from digikunta_tui.ui.screens.conflict import ConflictScreen
+
+        self.app.push_screen(ConflictScreen(conflict_id))

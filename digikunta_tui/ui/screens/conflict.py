@@ -1,0 +1,342 @@
+"""One conflict side by side: who wrote what and when, and the choices that resolve it.
+
+A field conflict offers the kept value, the other (lost) value, or a merged value typed in a
+``TextArea`` (validated like a form field); a delete-versus-edit conflict offers keeping the
+record or confirming the deletion. Resolving goes through ``Replica.resolve`` – an ordinary edit
+that syncs like any other – and the screen closes with ``True``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static, TextArea
+
+from digikunta_tui.domain.finnish import format_datetime
+from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.text import field_label, kind_label, literal, safe
+from digikunta_tui.ui.widgets.line_diff import LineDiff
+
+if TYPE_CHECKING:
+    from digikunta_tui.ui.app import DigikuntaApp
+    from sync import ConflictEntry, Replica
+
+LONG_TEXT = 60
+"""Texts longer than this (or with several lines) also get a line-by-line comparison."""
+
+FIELD_ACTIONS = frozenset({"keep_this", "keep_other", "edit_merged"})
+DELETE_ACTIONS = frozenset({"restore_record", "confirm_delete"})
+
+
+def writer_label(stamp: str, replica: Replica) -> str:
+    """Who wrote ``stamp``: this laptop (by name) or another laptop by its replica id."""
+    from sync.hlc import parse_stamp
+
+    try:
+        _, _, replica_id = parse_stamp(stamp)
+    except (TypeError, ValueError):
+        return literal(stamp)
+    if replica_id == replica.replica_id:
+        return t("conflict.this_laptop", name=literal(replica.name or replica_id))
+    return t("conflict.laptop", id=replica_id)
+
+
+def stamp_time(stamp: str, lang: str) -> str:
+    """When ``stamp`` was written, as a Helsinki date and time ("1.12.2017 klo 10.00")."""
+    from sync.hlc import parse_stamp
+
+    try:
+        millis, _, _ = parse_stamp(stamp)
+    except (TypeError, ValueError):
+        return ""
+    return format_datetime(datetime.fromtimestamp(millis / 1000, UTC), lang)
+
+
+def shown_value(value: Any) -> str:
+    """A field value as people read it: lists one item a line, empty as "(empty)"."""
+    if value is None or value == "" or value == []:
+        return t("conflict.empty")
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return "\n".join(value)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def is_long(value: Any) -> bool:
+    """True for text that deserves a line diff (several lines or long)."""
+    return isinstance(value, str) and ("\n" in value or len(value) > LONG_TEXT)
+
+
+def to_editable(value: Any) -> str:
+    """Prefill text for the merged-value editor."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return "\n".join(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def from_editable(text: str, like: Any) -> Any:
+    """Turn the editor's text back into a value shaped like ``like`` (the kept value)."""
+    if isinstance(like, list) and all(isinstance(item, str) for item in like):
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    if isinstance(like, str) or like is None:
+        return text.strip("\n")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+class ConflictScreen(Screen[bool]):
+    """Resolve one conflict; dismissed with True once resolved, False when left open."""
+
+    CSS_PATH = "conflict.tcss"
+    BINDINGS: ClassVar[list[Binding]] = [
+        bind("k", "keep_this", "keep-this"),
+        bind("o", "keep_other", "keep-other"),
+        bind("e", "edit_merged", "edit-merged"),
+        bind("ctrl+o", "save_merged", "save-merged", priority=True),
+        bind("r", "restore_record", "restore-record"),
+        bind("d", "confirm_delete", "confirm-delete"),
+        bind("escape", "close", "close-conflict"),
+    ]
+
+    def __init__(self, conflict_id: str) -> None:
+        """Args: conflict_id: the open conflict to show."""
+        super().__init__()
+        localize(self)
+        self.conflict_id = conflict_id
+        """The conflict shown."""
+        self.entry: ConflictEntry | None = None
+        """The conflict entry (None when it is no longer open)."""
+        self.editing = False
+        """The merged-value editor is shown."""
+
+    @property
+    def digikunta(self) -> DigikuntaApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        """Heading, both sides, the diff, the editor, the buttons."""
+        repo = self.digikunta.repo
+        entry = repo.replica.conflict(self.conflict_id)
+        self.entry = entry if entry is not None and entry.resolved is None else None
+        with Vertical(id="conflict-body"):
+            if self.entry is None:
+                yield Static(t("conflict.not_open"), id="conflict-heading", markup=False)
+            else:
+                yield Static(self._heading(self.entry), id="conflict-heading", markup=False)
+                if self.entry.is_delete_conflict:
+                    yield from self._compose_delete(self.entry)
+                else:
+                    yield from self._compose_field(self.entry)
+        yield Footer()
+
+    def _heading(self, entry: ConflictEntry) -> Text:
+        lang = get_language()
+        title = self.digikunta.repo.index.title_of(entry.record)
+        heading = Text(
+            t("conflict.title", kind=kind_label(entry.kind), title=literal(title or entry.record)),
+            style="bold",
+        )
+        when = format_datetime(entry.detected_at, lang)
+        if entry.is_delete_conflict:
+            heading.append("\n" + t("conflict.delete_line", when=when), style="dim")
+        else:
+            field = field_label(entry.kind, entry.field or "")
+            heading.append("\n" + t("conflict.field_line", field=field, when=when), style="dim")
+        return heading
+
+    def _side(self, side_id: str, title: str, byline: str, body: Text) -> ComposeResult:
+        with VerticalScroll(id=side_id, classes="conflict-side") as side:
+            side.border_title = title
+            yield Static(Text(byline, style="italic"), classes="byline", markup=False)
+            yield Static(body, classes="value", markup=False)
+
+    def _compose_field(self, entry: ConflictEntry) -> ComposeResult:
+        lang = get_language()
+        replica = self.digikunta.repo.replica
+        kept, lost = entry.kept.get("value"), entry.lost.get("value")
+        with Horizontal(id="conflict-sides"):
+            for side_id, title, data in (
+                ("kept-side", t("conflict.kept"), entry.kept),
+                ("lost-side", t("conflict.lost"), entry.lost),
+            ):
+                stamp = str(data.get("stamp", ""))
+                byline = t(
+                    "conflict.by", who=writer_label(stamp, replica), when=stamp_time(stamp, lang)
+                )
+                value = safe(shown_value(data.get("value")), multiline=True)
+                yield from self._side(side_id, title, byline, value)
+        if is_long(kept) or is_long(lost):
+            with VerticalScroll(id="conflict-diff") as scroll:
+                scroll.border_title = t("conflict.diff")
+                yield LineDiff(str(lost or ""), str(kept or ""), id="line-diff")
+        editor = TextArea(to_editable(kept), id="conflict-merged", soft_wrap=True)
+        editor.border_title = t("conflict.merged")
+        editor.display = False
+        yield editor
+        yield Static(id="merged-error", markup=False)
+        with Horizontal(id="conflict-actions"):
+            yield Button(t("conflict.keep_this"), id="keep-this", variant="success")
+            yield Button(t("conflict.keep_other"), id="keep-other", variant="warning")
+            yield Button(t("conflict.edit_merged"), id="edit-merged")
+            yield Button(t("conflict.save_merged"), id="save-merged", variant="primary")
+            yield Button(t("conflict.back"), id="back")
+
+    def _compose_delete(self, entry: ConflictEntry) -> ComposeResult:
+        lang = get_language()
+        repo = self.digikunta.repo
+        restored = str(entry.kept.get("restored", ""))
+        deleted = str(entry.lost.get("deleted", ""))
+        by = str(entry.lost.get("by") or "")
+        deleter = (
+            writer_label(deleted, repo.replica) if deleted else t("conflict.laptop", id=literal(by))
+        )
+        body = self._record_text(entry.kind, repo.get(entry.kind, entry.record))
+        kept_by = t(
+            "conflict.restored_by",
+            who=writer_label(restored, repo.replica),
+            when=stamp_time(restored, lang),
+        )
+        with Horizontal(id="conflict-sides"):
+            yield from self._side("kept-side", t("conflict.kept"), kept_by, body)
+            deleted_by = t("conflict.deleted_by", who=deleter, when=stamp_time(deleted, lang))
+            yield from self._side("lost-side", t("conflict.lost"), deleted_by, Text())
+        with Horizontal(id="conflict-actions"):
+            yield Button(t("conflict.restore"), id="restore-record", variant="success")
+            yield Button(t("conflict.confirm_delete"), id="confirm-delete", variant="error")
+            yield Button(t("conflict.back"), id="back")
+
+    def _record_text(self, kind: str, fields: dict[str, Any] | None) -> Text:
+        """The restored record: its list subtitle, then its fields in form order."""
+        from digikunta_tui.domain.display import describe
+        from digikunta_tui.domain.validation import KIND_FIELDS
+
+        body = Text()
+        if fields is None:
+            return Text(t("conflict.record_gone"), style="dim")
+        subtitle = describe(kind, fields, self.digikunta.repo.index.title_of).subtitle
+        if subtitle:
+            body.append_text(safe(subtitle, "italic"))
+        titles = {"title", "name", "given_name", "family_name"}
+        order = [name for name in KIND_FIELDS.get(kind, ()) if name not in titles]
+        order += sorted(name for name in fields if name not in order and name not in titles)
+        for name in order:
+            value = fields.get(name)
+            if value in (None, "", []):
+                continue
+            if body:
+                body.append("\n")
+            body.append(field_label(kind, name) + ": ", style="bold")
+            body.append_text(safe(shown_value(value), multiline=True))
+        return body
+
+    def on_mount(self) -> None:
+        """Hide the save button until the editor is open; leave at once if already resolved."""
+        if self.entry is None:
+            self.notify(t("conflict.not_open"), severity="warning", markup=False)
+            return
+        for button in self.query("#save-merged"):
+            button.display = False
+        first = self.query(Button).first()
+        first.focus()
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only the choices that fit this conflict."""
+        entry = self.entry
+        if action in FIELD_ACTIONS:
+            return entry is not None and not entry.is_delete_conflict
+        if action == "save_merged":
+            return entry is not None and self.editing
+        if action in DELETE_ACTIONS:
+            return entry is not None and entry.is_delete_conflict
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Buttons run the same actions as the keys."""
+        event.stop()
+        action = (event.button.id or "").replace("-", "_")
+        if action == "back":
+            action = "close"
+        handler = getattr(self, f"action_{action}", None)
+        if handler is not None:
+            handler()
+
+    def action_close(self) -> None:
+        """Leave the conflict open and go back."""
+        self.dismiss(False)
+
+    def action_keep_this(self) -> None:
+        """Resolve with the kept value."""
+        if self.entry is not None:
+            self._resolve(self.entry.kept.get("value"))
+
+    def action_keep_other(self) -> None:
+        """Resolve with the other (lost) value."""
+        if self.entry is not None:
+            self._resolve(self.entry.lost.get("value"))
+
+    def action_edit_merged(self) -> None:
+        """Open the editor, prefilled with the kept value."""
+        editor = self.query_one("#conflict-merged", TextArea)
+        editor.display = True
+        self.query_one("#save-merged").display = True
+        self.editing = True
+        self.refresh_bindings()
+        editor.focus()
+
+    def action_save_merged(self) -> None:
+        """Validate the merged value like a form field, then resolve with it."""
+        from digikunta_tui.domain.validation import normalise_field, validate_field
+
+        entry = self.entry
+        if entry is None or entry.field is None or not self.editing:
+            return
+        text = self.query_one("#conflict-merged", TextArea).text
+        value = from_editable(text, entry.kept.get("value"))
+        error = validate_field(entry.kind, entry.field, value)
+        shown = self.query_one("#merged-error", Static)
+        if error:
+            shown.update(Text(error, style="bold red"))
+            return
+        shown.update("")
+        self._resolve(normalise_field(entry.kind, entry.field, value))
+
+    def action_restore_record(self) -> None:
+        """Keep the restored record."""
+        self._resolve("restore")
+
+    def action_confirm_delete(self) -> None:
+        """Delete the record after all."""
+        self._resolve("delete")
+
+    def _resolve(self, value: Any) -> None:
+        from sync import ReplicaError
+
+        app = self.digikunta
+        try:
+            app.repo.replica.resolve(self.conflict_id, value)
+        except ReplicaError as exc:
+            self.notify(t("conflict.failed", error=str(exc)), severity="error", markup=False)
+            return
+        app.repo.refresh()
+        app.data_version += 1
+        app.update_status()
+        self.notify(t("conflict.resolved"), markup=False)
+        self.dismiss(True)
