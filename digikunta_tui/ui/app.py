@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,10 +18,6 @@ from digikunta_tui.ui.commands import ActionCommands, RecordCommands
 from digikunta_tui.ui.messages import SyncFailed, SyncFinished
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.screens.dashboard import DashboardScreen
-from digikunta_tui.ui.screens.members import MembersScreen
-from digikunta_tui.ui.screens.stories import StoriesScreen
-from digikunta_tui.ui.screens.sync_view import SyncScreen
-from digikunta_tui.ui.screens.webinars import WebinarsScreen
 from digikunta_tui.ui.status import SyncStatus, read_status
 
 if TYPE_CHECKING:
@@ -41,16 +38,30 @@ VIEW_OF_KIND = {
 """Which view shows a record of each kind."""
 
 
+def lazy_screen(module: str, name: str) -> Callable[[], ViewScreen]:
+    """A MODES factory importing ``digikunta_tui.ui.screens.<module>`` on first use.
+
+    Only the dashboard is imported with the app, so the first paint does not wait for the
+    other views' modules (the stories view pulls in Markdown, for one).
+    """
+
+    def make() -> ViewScreen:
+        screen_class = getattr(import_module(f"digikunta_tui.ui.screens.{module}"), name)
+        return screen_class()
+
+    return make
+
+
 class DigikuntaApp(App[None]):
     """Members, webinars and experiment stories of the Digikokeileva kunta network."""
 
     TITLE = "Digikunta"
     MODES: ClassVar[dict[str, Any]] = {
         "dashboard": DashboardScreen,
-        "members": MembersScreen,
-        "webinars": WebinarsScreen,
-        "stories": StoriesScreen,
-        "sync": SyncScreen,
+        "members": lazy_screen("members", "MembersScreen"),
+        "webinars": lazy_screen("webinars", "WebinarsScreen"),
+        "stories": lazy_screen("stories", "StoriesScreen"),
+        "sync": lazy_screen("sync_view", "SyncScreen"),
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ActionCommands, RecordCommands}
@@ -62,6 +73,7 @@ class DigikuntaApp(App[None]):
         bind("5", "view('sync')", "view-sync", show=False),
         bind("s", "sync_now", "sync-now"),
         bind("c", "copy_contact", "copy-contact"),
+        bind("u", "undo", "undo", show=False),
         bind("f2", "switch_language", "switch-language"),
         bind("question_mark", "show_help", "help", key_display="?"),
         bind("q", "quit", "quit"),
@@ -174,6 +186,12 @@ class DigikuntaApp(App[None]):
                 keys.append((self.get_key_display(binding), t(f"key.{binding.id}")))
         keys.append(("ctrl+p", t("help.palette")))
         self.push_screen(HelpScreen(keys))
+
+    def action_undo(self) -> None:
+        """Take back the last change that has not been synced yet."""
+        from digikunta_tui.ui.undo_action import undo_last_change
+
+        undo_last_change(self)
 
     def action_copy_contact(self) -> None:
         """Copy the selected record's email address or link."""

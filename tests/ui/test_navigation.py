@@ -60,6 +60,8 @@ async def test_dashboard_shows_next_webinar_impact_and_chart(make_app, repo, scr
     app = make_app(language="fi")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the dashboard reads its data in a worker
+        await pilot.pause()
         text = screen_text(app)
         assert "Kevään webinaari" in text
         assert "16.1.2018 klo 12–14" in text
