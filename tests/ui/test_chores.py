@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from forms_testing import settle
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Button, Input, SelectionList, Static
 
 from digikunta_tui.ui.dialogs.attendance import AttendanceDialog
 from digikunta_tui.ui.dialogs.confirm import ChoiceDialog
@@ -92,7 +92,8 @@ async def test_attendance_for_held_webinar(make_app, repo) -> None:
         await settle(pilot)
         assert app.screen is dialog  # too many minutes: stays open with a message
         box.value = "55"
-        await pilot.click("#attendance-save")
+        # The error line above moved the buttons: press it rather than click old coordinates.
+        dialog.query_one("#attendance-save", Button).press()
         await settle(pilot)
         assert not isinstance(app.screen, AttendanceDialog)
     assert repo.get("registration", reg_id)["attended_minutes"] == 55

@@ -87,6 +87,32 @@ async def test_typing_filters_the_member_list(make_app, screen_text) -> None:
         assert "Toni Auvinen" not in screen_text(app)
 
 
+async def test_typing_in_the_view_starts_filtering_and_escape_returns_to_the_list(
+    make_app,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        listing = app.screen.query_one(FilteredList)
+        everyone = listing.records.total
+        assert not isinstance(app.focused, Input)
+        await pilot.press("k")  # no binding claims "k": it starts the filter
+        await pilot.pause()
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"uop")  # "u" (undo) is typed, not run, once in the filter box
+        await pilot.pause()
+        assert listing.query_text == "kuop"
+        assert 0 < listing.records.total < everyone
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is listing.records
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.focused, Input)
+        assert listing.query_text == "kuop"
+
+
 async def test_highlighting_a_person_shows_organisation_roles_and_registrations(
     make_app, screen_text
 ) -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input, TextArea
 
 from digikunta_tui.i18n import get_language
-from digikunta_tui.ui.bindings import localize
+from digikunta_tui.ui.bindings import bind, localize
 from digikunta_tui.ui.widgets.app_bar import AppBar
+from digikunta_tui.ui.widgets.filtered_list import FilteredList
 
 if TYPE_CHECKING:
     from digikunta_tui.ui.app import DigikuntaApp
@@ -21,6 +24,10 @@ class ViewScreen(Screen[None]):
 
     VIEW: ClassVar[str] = ""
     """The view name (mode name), e.g. ``"members"``."""
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        bind("slash", "focus_filter", "focus-filter", show=False, key_display="/")
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,6 +77,33 @@ class ViewScreen(Screen[None]):
         self._shown_version = self.digikunta.data_version
         self._shown_language = get_language()
         self.refresh_view()
+
+    def _filtered_list(self) -> FilteredList | None:
+        lists = self.query(FilteredList)
+        return lists.first() if lists else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` (filter) only where there is a list."""
+        if action == "focus_filter":
+            return self._filtered_list() is not None
+        return True
+
+    def action_focus_filter(self) -> None:
+        """Move to the list's filter box."""
+        listing = self._filtered_list()
+        if listing is not None:
+            listing.start_filter()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter that no key binding claims starts filtering the list (type to filter)."""
+        if isinstance(self.focused, Input | TextArea) or not event.is_printable:
+            return
+        if not event.character or event.key in self.app.active_bindings:
+            return
+        listing = self._filtered_list()
+        if listing is not None:
+            event.stop()
+            listing.start_filter(event.character)
 
     def relabel(self) -> None:
         """Re-translate fixed labels (placeholders, titles) after a language switch."""

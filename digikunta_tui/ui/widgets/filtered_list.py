@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label
@@ -14,7 +15,11 @@ from digikunta_tui.ui.widgets.record_list import RecordList
 
 
 class FilteredList(Vertical):
-    """Filter box, row count and a :class:`RecordList` of one record kind."""
+    """Filter box, row count and a :class:`RecordList` of one record kind.
+
+    Escape in the filter box goes back to the list (the view screen sends ``/`` and stray
+    letters here: see :meth:`start_filter`).
+    """
 
     DEFAULT_CSS = """
     FilteredList { height: 1fr; }
@@ -36,7 +41,7 @@ class FilteredList(Vertical):
 
     def compose(self) -> ComposeResult:
         """Filter box, count line, list."""
-        yield Input(placeholder=t("list.filter"), classes="filter")
+        yield Input(placeholder=t("list.filter"), classes="filter", select_on_focus=False)
         yield Label("", classes="filtered-list--count", markup=False)
         yield RecordList()
 
@@ -92,6 +97,19 @@ class FilteredList(Vertical):
         event.stop()
         self.query_text = event.value
         self.load()
+
+    def start_filter(self, text: str = "") -> None:
+        """Move to the filter box, typing ``text`` into it."""
+        box = self.query_one(Input)
+        box.focus()
+        if text:
+            box.insert_text_at_cursor(text)
+
+    def on_key(self, event: events.Key) -> None:
+        """Escape in the filter box goes back to the list."""
+        if event.key == "escape" and isinstance(self.app.focused, Input):
+            event.stop()
+            self.records.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the filter box moves to the list."""
