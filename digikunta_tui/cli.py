@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         "network, offline, with sync through a shared JSON file or an HTTP URL.",
         epilog="examples:\n"
         "  digikunta                 open the app on your replica\n"
+        "  digikunta --data-dir /tmp/toinen --remote ~/Jaettu/digikunta.json\n"
+        "                            the app on another replica, syncing with that file\n"
         "  digikunta demo            try the app on fresh demo data\n"
         "  digikunta sync            sync with the configured shared file\n"
         "  digikunta <command> -h    help for one command",
@@ -63,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder of the local replica (default: $DIGIKUNTA_DATA_DIR, the config's "
         "[replica] data_dir, or the platform data folder)",
+    )
+    parser.add_argument(
+        "--remote",
+        dest="app_remote",
+        metavar="PATH_OR_URL",
+        help="with no command: the shared file or URL the app syncs with (overrides the config)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:

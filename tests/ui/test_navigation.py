@@ -113,6 +113,23 @@ async def test_typing_in_the_view_starts_filtering_and_escape_returns_to_the_lis
         assert listing.query_text == "kuop"
 
 
+async def test_a_filter_matching_nothing_leaves_nothing_to_edit(make_app) -> None:
+    """Found by hand: after filtering to an empty list, `e` edited the row shown before."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen.current is not None
+        await pilot.press("slash", *"zzzz")
+        await pilot.pause()
+        listing = app.screen.query_one(FilteredList)
+        assert listing.records.total == 0
+        assert app.screen.current is None
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "MembersScreen"  # no form opened
+
+
 async def test_highlighting_a_person_shows_organisation_roles_and_registrations(
     make_app, screen_text
 ) -> None:

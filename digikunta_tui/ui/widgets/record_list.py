@@ -25,6 +25,7 @@ from digikunta_tui.ui.text import literal
 FetchPage = Callable[[int, int], list[Any]]
 """(offset, limit) → rows; each row has ``kind``, ``id``, ``title`` and ``subtitle``."""
 
+_NOT_ANNOUNCED = object()
 PAGE_SIZE = 100
 MAX_PAGES = 32
 
@@ -82,7 +83,7 @@ class RecordList(ScrollView, can_focus=True):
         self._count = count
         self._total = 0
         self._pages: OrderedDict[int, list[Any]] = OrderedDict()
-        self._last_highlighted: tuple[str, str] | None = None
+        self._last_highlighted: object = _NOT_ANNOUNCED
 
     @property
     def total(self) -> int:
@@ -102,7 +103,9 @@ class RecordList(ScrollView, can_focus=True):
         cursor = min(self.cursor, max(self._total - 1, 0)) if keep_cursor else 0
         if not keep_cursor:
             self.scroll_to(y=0, animate=False, immediate=True)
-        self._last_highlighted = None
+        # A reload always announces, even "nothing highlighted" when the list became empty:
+        # otherwise the view would keep acting on a row that is no longer shown.
+        self._last_highlighted = _NOT_ANNOUNCED
         self.set_reactive(RecordList.cursor, cursor)
         # Announce from this widget's own queue: a message posted while a parent handles its
         # own message would carry the parent as sender and stop bubbling there.
