@@ -13,10 +13,9 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 APP_NAME = "digikunta"
 
@@ -25,49 +24,51 @@ class ConfigError(Exception):
     """The config file is unreadable or has a bad setting (the message says which)."""
 
 
-class ReplicaSettings(BaseModel):
+# Plain dataclasses, so that starting without a config file does not import pydantic; a file's
+# content is validated by the pydantic models of ``config_schema`` (their rules and messages).
+@dataclass
+class ReplicaSettings:
     """``[replica]``: this laptop's copy."""
 
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(default="", max_length=200)
+    name: str = ""
     data_dir: str = ""
 
 
-class SyncSettings(BaseModel):
+@dataclass
+class SyncSettings:
     """``[sync]``: where the shared document lives and how to reach it."""
 
-    model_config = ConfigDict(extra="forbid")
     remote: str = ""
     token_env: str = ""
     username: str = ""
     password_env: str = ""
     ca_bundle: str = ""
     allow_insecure_http: bool = False
-    timeout: float = Field(default=10.0, gt=0, le=300)
-    retries: int = Field(default=3, ge=0, le=10)
-    full_sync_every: int = Field(default=20, ge=1)
-    full_sync_minutes: float = Field(default=10.0, gt=0)
-    auto_sync_minutes: float = Field(default=0.0, ge=0)
+    timeout: float = 10.0
+    retries: int = 3
+    full_sync_every: int = 20
+    full_sync_minutes: float = 10.0
+    auto_sync_minutes: float = 0.0
 
 
-class UiSettings(BaseModel):
+@dataclass
+class UiSettings:
     """``[ui]``: language and theme."""
 
-    model_config = ConfigDict(extra="forbid")
     language: Literal["auto", "fi", "en"] = "auto"
     theme: str = ""
 
 
-class Config(BaseModel):
+@dataclass
+class Config:
     """The whole config file."""
 
-    model_config = ConfigDict(extra="forbid")
-    replica: ReplicaSettings = ReplicaSettings()
-    sync: SyncSettings = SyncSettings()
-    ui: UiSettings = UiSettings()
-    keys: dict[str, str] = Field(default_factory=dict)
-
-    source: Path | None = Field(default=None, exclude=True)
+    replica: ReplicaSettings = field(default_factory=ReplicaSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    keys: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+    """The file read, or None when there is none (the defaults)."""
 
 
 def config_path(environ: Mapping[str, str] = os.environ) -> Path:
@@ -96,14 +97,23 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] = os.enviro
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    from pydantic import ValidationError
+
+    from .config_schema import ConfigFile
+
     try:
-        cfg = Config.model_validate(data)
+        checked = ConfigFile.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"])
         raise ConfigError(f"{path}: setting {where}: {err['msg']}") from None
-    cfg.source = path
-    return cfg
+    return Config(
+        replica=ReplicaSettings(**checked.replica.model_dump()),
+        sync=SyncSettings(**checked.sync.model_dump()),
+        ui=UiSettings(**checked.ui.model_dump()),
+        keys=dict(checked.keys),
+        source=path,
+    )
 
 
 def data_dir(cfg: Config, environ: Mapping[str, str] = os.environ) -> Path:

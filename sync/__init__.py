@@ -5,15 +5,18 @@ Records with per-field hybrid-logical-clock stamps live in a local SQLite :class
 behind an HTTP URL (:class:`HttpRemote`), three-way, without ever dropping an edit: concurrent
 edits become :class:`ConflictEntry` items that people resolve.
 
-This package never imports ``textual`` or ``digikunta_tui``.
+This package never imports ``textual`` or ``digikunta_tui``. Importing it loads only what a
+:class:`Replica` needs: the sync engine and the remotes (the document parser, pydantic, filelock,
+httpx) are imported on first use of :func:`sync`, :class:`SyncReport`, :class:`FileRemote` or
+:class:`HttpRemote`, so that an app can open its replica and paint before they load.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from .conflicts import ConflictEntry
-from .engine import SyncReport, sync
 from .errors import (
     AuthError,
     DocumentError,
@@ -22,12 +25,13 @@ from .errors import (
     ReplicaError,
     SyncError,
 )
-from .file_remote import FileRemote
 from .records import new_id
 from .remote import Remote, RemoteRead
 from .replica import Replica
 
 if TYPE_CHECKING:
+    from .engine import SyncReport, sync
+    from .file_remote import FileRemote
     from .http_remote import HttpRemote
 
 __all__ = [
@@ -49,10 +53,18 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # httpx is imported only by those who sync over HTTP.
-    if name == "HttpRemote":
-        from .http_remote import HttpRemote
+_LAZY = {
+    "SyncReport": "engine",
+    "sync": "engine",
+    "FileRemote": "file_remote",
+    "HttpRemote": "http_remote",  # httpx is imported only by those who sync over HTTP
+}
+"""Public name → the submodule that defines it, imported when the name is first used."""
 
-        return HttpRemote
-    raise AttributeError(name)
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(name)
+    value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .document import scrub_document
 from .errors import DocumentError, RemoteChanged, RemoteOffline
 from .remote import RemoteRead, SideCopy
 from .side_copies import copy_pattern
@@ -162,6 +161,8 @@ class FileRemote:
         tmp = folder / f".{self.backup_path.name}.{secrets.token_hex(4)}.tmp"
         current = b""
         if scrub:
+            from .document import scrub_document  # the parser (pydantic) only when erasing
+
             current = self.path.read_bytes()
             with contextlib.suppress(DocumentError):
                 current = scrub_document(current, scrub, str(self.path))
@@ -214,6 +215,8 @@ class FileRemote:
         _fsync_dir(self.path.parent)
 
     def _scrub_absorbed(self, scrub: frozenset[str]) -> None:
+        from .document import scrub_document  # the parser (pydantic) only when erasing
+
         for path in sorted(self.absorbed_dir.glob("*.json")):
             try:
                 data = path.read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,27 @@ def test_the_example_config_is_valid_and_documents_every_setting() -> None:
     text = (REPO / "config.example.toml").read_text("utf-8")
     for section in ("replica", "sync", "ui"):
         model = getattr(cfg, section)
-        for name in type(model).model_fields:
+        for name in (f.name for f in dataclasses.fields(model)):
             assert f"\n{name} = " in text or f"\n# {name} = " in text, f"{section}.{name}"
+
+
+def test_the_file_rules_mirror_the_settings_and_their_defaults() -> None:
+    from digikunta_tui.config import Config
+    from digikunta_tui.config_schema import ConfigFile
+
+    defaults = dataclasses.asdict(Config())
+    assert defaults.pop("source") is None
+    assert ConfigFile().model_dump() == defaults
+
+
+def test_a_config_file_gives_the_same_settings_types(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[sync]\ntimeout = 5\nretries = 0\n[keys]\nsync-now = "ctrl+y"\n', "utf-8")
+    cfg = load_config(path, environ={})
+    assert cfg.source == path
+    assert cfg.sync.timeout == 5.0 and isinstance(cfg.sync.timeout, float)
+    assert cfg.sync.retries == 0 and cfg.sync.full_sync_every == 20
+    assert cfg.keys == {"sync-now": "ctrl+y"}
 
 
 def test_missing_config_gives_defaults(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import shutil
 from pathlib import Path
@@ -44,11 +45,14 @@ def _language(ctx: CommandContext) -> str:
 def open_app(ctx: CommandContext, remote_target: str | None) -> int:
     """Run the Textual app on the context's repository."""
     from ..config import load_ui_state, save_ui_state, ui_state_path
-    from ..remotes import make_remote
 
     lang = _language(ctx)
     settings = ctx.config.sync
-    remote = make_remote(settings, remote_target) if (remote_target or settings.remote) else None
+    remote = None
+    if remote_target or settings.remote:
+        from ..remotes import make_remote  # the remotes (filelock, httpx) only when configured
+
+        remote = make_remote(settings, remote_target)
     repo = ctx.repository()
     state_path = ui_state_path(ctx.config) if ctx.config.source else ctx.data_dir / "ui-state.toml"
     state = load_ui_state(state_path)
@@ -72,8 +76,8 @@ def open_app(ctx: CommandContext, remote_target: str | None) -> int:
 
 
 def run_default(args: argparse.Namespace, ctx: CommandContext) -> int:
-    """``digikunta``: the app on the configured replica."""
-    return open_app(ctx, None)
+    """``digikunta``: the app on the configured replica (``--remote`` overrides the config)."""
+    return open_app(ctx, getattr(args, "app_remote", None))
 
 
 def demo_paths(base: Path) -> tuple[Path, Path]:
@@ -114,7 +118,7 @@ def run_demo(args: argparse.Namespace, ctx: CommandContext) -> int:
         print(f"demo replica: {data}")
         print(f"demo shared file: {shared}")
         return 0
-    demo_ctx = CommandContext(ctx.config.model_copy(deep=True), data)
+    demo_ctx = CommandContext(copy.deepcopy(ctx.config), data)
     demo_ctx.config.replica.name = "demo"
     try:
         return open_app(demo_ctx, str(shared))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from digikunta_tui.domain.display import describe
-from digikunta_tui.domain.models import MODELS
+from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.search import search_text
 from sync import Replica
 
@@ -27,7 +27,7 @@ SCHEMA_VERSION = 2
 """Bump when the tables or what goes in them change: old index files are then rebuilt."""
 
 # Parents first, so that a rebuild finds every referenced title already in the index.
-KIND_ORDER: tuple[str, ...] = ("organization", "person", "webinar", "story", *MODELS)
+KIND_ORDER: tuple[str, ...] = ("organization", "person", "webinar", "story", *KINDS)
 _KINDS = tuple(dict.fromkeys(KIND_ORDER))
 
 _SCHEMA = """
@@ -287,7 +287,7 @@ class SearchIndex:
 
     def _apply(self, changes: list[tuple[str, str, dict[str, Any] | None]], newest: int) -> int:
         conn = self._conn
-        batch = {rid: (kind, fields) for kind, rid, fields in changes if kind in MODELS}
+        batch = {rid: (kind, fields) for kind, rid, fields in changes if kind in KINDS}
 
         def name_of(rid: str) -> str | None:
             if rid in batch:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from digikunta_tui.domain.kinds import REFERENCES
 from digikunta_tui.domain.models_events import (
     Newsletter,
     NewsletterStatus,
@@ -86,6 +87,7 @@ def to_fields(model: DomainModel) -> dict[str, Any]:
 
 __all__ = [
     "MODELS",
+    "REFERENCES",
     "Consent",
     "ConsentAction",
     "ConsentPurpose",
@@ -118,16 +120,3 @@ __all__ = [
     "progress",
     "to_fields",
 ]
-
-
-#: Kind → reference field → the kind its id (or list of ids) must point to. Webinar
-#: ``presenters`` may hold free-text names, so they are not listed.
-REFERENCES: dict[str, dict[str, str]] = {
-    "person": {"organization": "organization"},
-    "consent": {"person": "person"},
-    "webinar": {"prepared_by": "person"},
-    "registration": {"webinar": "webinar", "person": "person"},
-    "newsletter": {"webinar": "webinar", "stories": "story"},
-    "story": {"organization": "organization", "authors": "person", "spread_to": "organization"},
-    "indicator": {"story": "story"},
-}

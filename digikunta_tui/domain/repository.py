@@ -5,6 +5,10 @@ It writes through the sync :class:`~sync.Replica` (every write validated first: 
 registration) and reads lists from the derived :class:`~digikunta_tui.domain.index.SearchIndex`,
 which it refreshes after each of its own writes and whenever :meth:`Repository.refresh` is
 called (after a sync).
+
+Opening a repository and reading lists needs neither the typed models nor pydantic: the
+validation rules (:mod:`validation`) and the impact rules (:mod:`impact`) are imported by the
+methods that write or compute, which run after the first paint or in workers.
 """
 
 from __future__ import annotations
@@ -12,18 +16,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digikunta_tui.domain import consent, gdpr
 from digikunta_tui.domain.finnish import sort_key
-from digikunta_tui.domain.impact import Impact, compute_impact
 from digikunta_tui.domain.index import Hit, Row, SearchIndex
-from digikunta_tui.domain.models import MODELS, REFERENCES
+from digikunta_tui.domain.kinds import KINDS, REFERENCES
 from digikunta_tui.domain.search import match_expression
 from digikunta_tui.domain.undo import UndoLog, undo_last
-from digikunta_tui.domain.validation import KIND_FIELDS, validate_record
 from digikunta_tui.i18n import get_language, t
 from sync import Replica, new_id
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.impact import Impact
 
 __all__ = ["Hit", "Impact", "NotFound", "Repository", "Row", "ValidationFailed"]
 
@@ -60,6 +65,15 @@ SEARCH_KINDS: tuple[str, ...] = (
 
 CHUNK = 5000
 """Records per transaction when loading in bulk."""
+
+
+def __getattr__(name: str) -> Any:
+    # ``Impact`` stays importable from here without loading the models with the repository.
+    if name == "Impact":
+        from digikunta_tui.domain.impact import Impact
+
+        return Impact
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ValidationFailed(Exception):
@@ -156,6 +170,8 @@ class Repository:
         Raises:
             ValidationFailed: with translated messages per field.
         """
+        from digikunta_tui.domain.validation import validate_record
+
         context: dict[str, Any] | None = None
         if kind == "registration" and fields.get("webinar"):
             webinar = self.replica.get("webinar", str(fields["webinar"]))
@@ -222,6 +238,8 @@ class Repository:
             ValidationFailed: nothing was written.
         """
         current = self.require(kind, record_id)
+        from digikunta_tui.domain.validation import KIND_FIELDS
+
         known = set(KIND_FIELDS.get(kind, ()))
         merged = {k: v for k, v in current.items() if k in known and not _blank(v)}
         merged.update(fields)
@@ -315,7 +333,7 @@ class Repository:
         match = match_expression(query)
         if match is None:
             return []
-        wanted = SEARCH_KINDS if kinds is None else [k for k in kinds if k in MODELS]
+        wanted = SEARCH_KINDS if kinds is None else [k for k in kinds if k in KINDS]
         return self._index.search(match, kinds=list(wanted), limit=limit)
 
     def _children(self, kind: str, column: str, parent_id: str) -> list[Row]:
@@ -383,10 +401,12 @@ class Repository:
 
     def counts(self) -> dict[str, int]:
         """Live records per kind."""
-        return {kind: self.replica.count(kind) for kind in MODELS}
+        return {kind: self.replica.count(kind) for kind in KINDS}
 
     def impact(self) -> Impact:
         """Savings and hours saved per organisation and in total (rules in :mod:`impact`)."""
+        from digikunta_tui.domain.impact import compute_impact
+
         stories = {
             rid: str(f.get("organization") or "") for _, rid, f in self.replica.records("story")
         }
@@ -503,6 +523,7 @@ class Repository:
             ValueError: the demo data is invalid (names the records and fields).
         """
         from digikunta_tui.domain.demo import demo_records
+        from digikunta_tui.domain.validation import validate_record
 
         records = demo_records()
         kinds = {rid: kind for kind, rid, _ in records}
@@ -543,6 +564,8 @@ class Repository:
 
     @staticmethod
     def _checked(kind: str, rid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        from digikunta_tui.domain.validation import validate_record
+
         result = validate_record(kind, fields)
         if not result.ok:
             raise ValueError(f"invalid synthetic {kind} {rid}: {result.errors}")

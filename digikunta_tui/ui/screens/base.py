@@ -8,7 +8,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Footer, Input
 
 from digikunta_tui.i18n import get_language
 from digikunta_tui.ui.bindings import bind, localize
@@ -96,7 +96,11 @@ class ViewScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """A letter that no key binding claims starts filtering the list (type to filter)."""
-        if isinstance(self.focused, Input | TextArea) or not event.is_printable:
+        if not event.is_printable or isinstance(self.focused, Input):
+            return
+        from textual.widgets import TextArea  # not at import time: it is heavy, first paint
+
+        if isinstance(self.focused, TextArea):
             return
         if not event.character or event.key in self.app.active_bindings:
             return

@@ -1,0 +1,57 @@
+"""The rules of a config file's content: pydantic models mirroring the settings of :mod:`config`.
+
+Imported only when there is a file to validate (``config.load_config``), so that starting
+without one does not load pydantic. Defaults come from the settings dataclasses themselves;
+a test keeps the fields of both equal.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .config import ReplicaSettings, SyncSettings, UiSettings
+
+
+class ReplicaSection(BaseModel):
+    """``[replica]``."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(default=ReplicaSettings.name, max_length=200)
+    data_dir: str = ReplicaSettings.data_dir
+
+
+class SyncSection(BaseModel):
+    """``[sync]``."""
+
+    model_config = ConfigDict(extra="forbid")
+    remote: str = SyncSettings.remote
+    token_env: str = SyncSettings.token_env
+    username: str = SyncSettings.username
+    password_env: str = SyncSettings.password_env
+    ca_bundle: str = SyncSettings.ca_bundle
+    allow_insecure_http: bool = SyncSettings.allow_insecure_http
+    timeout: float = Field(default=SyncSettings.timeout, gt=0, le=300)
+    retries: int = Field(default=SyncSettings.retries, ge=0, le=10)
+    full_sync_every: int = Field(default=SyncSettings.full_sync_every, ge=1)
+    full_sync_minutes: float = Field(default=SyncSettings.full_sync_minutes, gt=0)
+    auto_sync_minutes: float = Field(default=SyncSettings.auto_sync_minutes, ge=0)
+
+
+class UiSection(BaseModel):
+    """``[ui]``."""
+
+    model_config = ConfigDict(extra="forbid")
+    language: Literal["auto", "fi", "en"] = UiSettings.language
+    theme: str = UiSettings.theme
+
+
+class ConfigFile(BaseModel):
+    """The whole file; ``config.load_config`` turns it into a :class:`~config.Config`."""
+
+    model_config = ConfigDict(extra="forbid")
+    replica: ReplicaSection = ReplicaSection()
+    sync: SyncSection = SyncSection()
+    ui: UiSection = UiSection()
+    keys: dict[str, str] = Field(default_factory=dict)
