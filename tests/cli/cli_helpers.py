@@ -12,12 +12,6 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# tests/ is on sys.path and tests/sync (no __init__.py) would shadow the sync library.
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-if getattr(sys.modules.get("sync"), "__file__", None) is None:
-    sys.modules.pop("sync", None)
-
 
 @dataclass
 class Result:

@@ -12,8 +12,6 @@ import pytest
 # library (see tests/sync/conftest.py); put the repository first until that is fixed centrally.
 if str(Path(__file__).resolve().parents[2]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-if getattr(sys.modules.get("sync"), "__file__", None) is None:
-    sys.modules.pop("sync", None)
 
 from digikunta_tui.domain.repository import NotFound, Repository, ValidationFailed
 from digikunta_tui.i18n import set_language

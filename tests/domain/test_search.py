@@ -11,8 +11,6 @@ import pytest
 # See test_repository.py: keep tests/sync from shadowing the sync library.
 if str(Path(__file__).resolve().parents[2]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-if getattr(sys.modules.get("sync"), "__file__", None) is None:
-    sys.modules.pop("sync", None)
 
 from digikunta_tui.domain.repository import Repository
 from digikunta_tui.domain.search import match_expression, query_terms

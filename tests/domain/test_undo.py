@@ -11,8 +11,6 @@ import pytest
 # tests/sync (no __init__.py) would shadow the sync library; put the repository first.
 if str(Path(__file__).resolve().parents[2]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-if getattr(sys.modules.get("sync"), "__file__", None) is None:
-    sys.modules.pop("sync", None)
 
 from digikunta_tui.domain.repository import Repository, ValidationFailed
 from digikunta_tui.domain.undo import UndoLog, UndoRefused, restore_changes

@@ -9,29 +9,16 @@ Imported by ``tests/scenarios/conftest.py`` and the scenario tests by its own (u
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from webdav_server import run_webdav
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TESTS_DIR = REPO_ROOT / "tests"
-
-# tests/ is on sys.path, where tests/sync (no __init__.py) would shadow the sync library as a
-# namespace package: put the repository first and drop such a namespace module.
-for _path in (str(TESTS_DIR), str(REPO_ROOT)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-if getattr(sys.modules.get("sync"), "__file__", None) is None:
-    sys.modules.pop("sync", None)
-
-from webdav_server import run_webdav  # noqa: E402
-
-from sync import FileRemote, Remote, RemoteRead, Replica  # noqa: E402
-from sync.remote import SideCopy  # noqa: E402
+from sync import FileRemote, Remote, RemoteRead, Replica
+from sync.remote import SideCopy
 
 DOC_NAME = "digikunta.json"
 

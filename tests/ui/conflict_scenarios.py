@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-# tests/ is on sys.path and tests/sync (no __init__.py) would shadow the sync library.
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-if getattr(sys.modules.get("sync"), "__file__", None) is None:
-    sys.modules.pop("sync", None)
-
-from digikunta_tui.domain.repository import Repository  # noqa: E402
-from sync import ConflictEntry, FileRemote, sync  # noqa: E402
+from digikunta_tui.domain.repository import Repository
+from sync import ConflictEntry, FileRemote, sync
 
 PERSON = {"given_name": "Maija", "family_name": "Meikäläinen", "notes": "first"}
 

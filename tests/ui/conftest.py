@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-# pyproject puts tests/ on sys.path, where tests/sync (no __init__.py) would shadow the ``sync``
-# library as a namespace package: put the repository first (as tests/sync/conftest.py does).
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-if getattr(sys.modules.get("sync"), "__file__", None) is None:
-    sys.modules.pop("sync", None)
-
-from textual.widgets import Input  # noqa: E402
-
-from digikunta_tui import i18n  # noqa: E402
-from digikunta_tui.domain.repository import Repository  # noqa: E402
-from digikunta_tui.ui.app import DigikuntaApp  # noqa: E402
+from digikunta_tui import i18n
+from digikunta_tui.domain.repository import Repository
+from digikunta_tui.ui.app import DigikuntaApp
 
 FROZEN_NOW = datetime(2017, 12, 1, 8, 0, tzinfo=UTC)
 """Before the demo's second webinar (12.12.2017), so the dashboard has a "next webinar"."""
