@@ -197,7 +197,7 @@ def _loads(data: bytes, source: str) -> Any:
     except UnicodeDecodeError:
         raise DocumentError(f"{source}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(data.rstrip()) - 1:
+        if exc.pos >= len(data.rstrip()) - 1 or not data.rstrip().endswith(b"}"):
             raise DocumentError(f"{source}: the document is truncated (incomplete JSON)") from None
         raise DocumentError(
             f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
