@@ -279,25 +279,3 @@ class DigikuntaApp(App[None]):
             markup=False,
             timeout=8,
         )
-
-
-def run_app(
-    repo: Any,
-    *,
-    remote: Remote | None,
-    language: str,
-    keymap: dict[str, str] | None = None,
-    theme: str | None = None,
-    auto_sync_minutes: float | None = None,
-    on_theme_change: Callable[[str], None] | None = None,
-) -> None:
-    """Run the app until the user quits (see :class:`DigikuntaApp` for the arguments)."""
-    DigikuntaApp(
-        repo,
-        remote=remote,
-        language=language,
-        keymap=keymap,
-        theme=theme,
-        auto_sync_minutes=auto_sync_minutes,
-        on_theme_change=on_theme_change,
-    ).run()
