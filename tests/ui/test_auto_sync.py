@@ -1,0 +1,37 @@
+"""Automatic sync every N minutes (from the config) runs the same background sync as `s`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from digikunta_tui.ui.messages import SyncFinished
+from sync import FileRemote
+
+
+async def test_auto_sync_runs_on_its_own(make_app, tmp_path: Path) -> None:
+    shared = tmp_path / "shared" / "digikunta.json"
+    shared.parent.mkdir()
+    messages: list[object] = []
+    # 0.002 minutes: a sync every 0.12 s, so the test need not wait long.
+    app = make_app(remote=FileRemote(shared), auto_sync_minutes=0.002)
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        assert app.sync_status.state == "pending"
+        for _ in range(200):  # a bound on waiting, not a speed requirement
+            if any(isinstance(m, SyncFinished) for m in messages):
+                break
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(isinstance(m, SyncFinished) for m in messages)
+        assert shared.exists()
+        assert app.sync_status.state == "synced"
+
+
+async def test_no_auto_sync_without_a_remote_or_interval(make_app, tmp_path: Path) -> None:
+    messages: list[object] = []
+    app = make_app(remote=None, auto_sync_minutes=0.002)
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        for _ in range(10):
+            await pilot.pause(0.05)
+        assert not any(isinstance(m, SyncFinished) for m in messages)
+        assert app.sync_status.state != "synced"
