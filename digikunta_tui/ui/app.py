@@ -125,14 +125,22 @@ class DigikuntaApp(App[None]):
         """The current time (from the injected clock)."""
         return self._clock()
 
+    def on_load(self) -> None:
+        """Read the sync state before the views are composed.
+
+        The indicator then shows the real state in its first render; setting it after the
+        mount instead (watchers firing) would cost a restyle and a relayout before the first
+        frame.
+        """
+        self.set_reactive(DigikuntaApp.sync_status, self._read_status())
+
     def on_mount(self) -> None:
-        """Keys, theme, sync state and the auto-sync timer."""
+        """Keys, theme and the auto-sync timer (the sync state is read in :meth:`on_load`)."""
         if self._keymap_wanted:
             self.set_keymap(self._keymap_wanted)
         if self._theme_wanted and self._theme_wanted in self.available_themes:
             self.theme = self._theme_wanted
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.update_status()
         if self._auto_sync_minutes and self._auto_sync_minutes > 0 and self.remote is not None:
             self.set_interval(self._auto_sync_minutes * 60, self.action_sync_now)
 
@@ -142,7 +150,10 @@ class DigikuntaApp(App[None]):
 
     def update_status(self) -> None:
         """Recompute the sync indicator from the replica."""
-        self.sync_status = read_status(
+        self.sync_status = self._read_status()
+
+    def _read_status(self) -> SyncStatus:
+        return read_status(
             self.repo.replica,
             syncing=self._syncing,
             failure=self._failure,

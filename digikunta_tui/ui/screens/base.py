@@ -32,6 +32,8 @@ class ViewScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         localize(self)
+        self._localized_language = get_language()
+        """The language of the bindings' descriptions and (composed from it) the tab labels."""
         self._shown_version = -1
         self._shown_language = ""
 
@@ -69,13 +71,16 @@ class ViewScreen(Screen[None]):
 
     def update_view(self) -> None:
         """Re-translate labels and re-render the data."""
-        if self._shown_language != get_language():
-            localize(self)
-            self.query_one(AppBar).relabel()
+        language = get_language()
+        if self._shown_language != language:
+            if self._localized_language != language:  # not on the first render: done already
+                localize(self)
+                self.query_one(AppBar).relabel()
+                self.refresh_bindings()
+                self._localized_language = language
             self.relabel()
-            self.refresh_bindings()
         self._shown_version = self.digikunta.data_version
-        self._shown_language = get_language()
+        self._shown_language = language
         self.refresh_view()
 
     def _filtered_list(self) -> FilteredList | None:
