@@ -39,9 +39,13 @@ async def test_number_keys_switch_views(make_app, screen_text, key, screen_type,
 
 
 async def test_clicking_a_tab_switches_view(make_app) -> None:
+    from digikunta_tui.ui.widgets.app_bar import ViewBar
+
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#tab-stories")
+        spans = app.screen.query_one(ViewBar).spans()
+        _view, start, _end = next(span for span in spans if span[0] == "stories")
+        await pilot.click(ViewBar, offset=(start + 2, 0))
         await pilot.pause()
         assert isinstance(app.screen, StoriesScreen)
 

@@ -25,6 +25,9 @@ class ViewScreen(Screen[None]):
     VIEW: ClassVar[str] = ""
     """The view name (mode name), e.g. ``"members"``."""
 
+    AUTO_FOCUS: ClassVar[str | None] = "RecordList"
+    """A view opens with its list focused (keys act on it; typing a letter starts the filter)."""
+
     BINDINGS: ClassVar[list[Binding]] = [
         bind("slash", "focus_filter", "focus-filter", show=False, key_display="/")
     ]
