@@ -120,6 +120,7 @@ class DigikuntaApp(App[None]):
         self._clock = clock or (lambda: datetime.now(UTC))
         self._failure = ""
         self._syncing = False
+        self._quiet_sync = False
 
     def now(self) -> datetime:
         """The current time (from the injected clock)."""
@@ -142,7 +143,7 @@ class DigikuntaApp(App[None]):
             self.theme = self._theme_wanted
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self._auto_sync_minutes and self._auto_sync_minutes > 0 and self.remote is not None:
-            self.set_interval(self._auto_sync_minutes * 60, self.action_sync_now)
+            self.set_interval(self._auto_sync_minutes * 60, self._auto_sync)
 
     def _theme_changed(self, theme: Theme) -> None:
         if self._on_theme_change is not None:
@@ -173,6 +174,13 @@ class DigikuntaApp(App[None]):
         self._syncing = True
         self.update_status()
         self.run_sync()
+
+    def _auto_sync(self) -> None:
+        """The timer's sync: skipped while one runs, and quiet when nothing changed."""
+        if self._syncing:
+            return
+        self._quiet_sync = True
+        self.action_sync_now()
 
     def action_switch_language(self) -> None:
         """Finnish ↔ English, re-rendering everything."""
@@ -270,6 +278,9 @@ class DigikuntaApp(App[None]):
         if isinstance(self.screen, ViewScreen):
             self.screen.update_view()
         report = message.report
+        quiet, self._quiet_sync = self._quiet_sync, False
+        if quiet and report.unchanged and not report.conflicts:
+            return  # an automatic sync that found nothing new: no need to interrupt
         if report.unchanged:
             text = t("notify.sync_unchanged")
         else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.notifications import Notify
+
 from digikunta_tui.ui.messages import SyncFinished
 from sync import FileRemote
 
@@ -38,3 +40,23 @@ async def test_no_auto_sync_without_a_remote_or_interval(make_app, tmp_path: Pat
             await pilot.pause(0.05)
         assert not any(isinstance(m, SyncFinished) for m in messages)
         assert app.sync_status.state != "synced"
+
+
+async def test_an_automatic_sync_that_changes_nothing_does_not_notify(
+    make_app, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared" / "digikunta.json"
+    shared.parent.mkdir()
+    app = make_app(remote=FileRemote(shared), auto_sync_minutes=0.002)
+    messages: list[object] = []
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        for _ in range(200):  # the first automatic sync pushes the demo data: one notification
+            if sum(isinstance(m, SyncFinished) for m in messages) >= 3:
+                break
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        finished = sum(isinstance(m, SyncFinished) for m in messages)
+        assert finished >= 3
+        notes = [m.notification.message for m in messages if isinstance(m, Notify)]
+        assert len(notes) == 1, notes  # later syncs found nothing new and stayed quiet
