@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# See test_repository.py: keep tests/sync from shadowing the sync library.
-if str(Path(__file__).resolve().parents[2]) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from digikunta_tui.domain.repository import NotFound, Repository
-from digikunta_tui.i18n import set_language
 from sync import FileRemote, sync
 
 NAME, FAMILY = "Hilkka", "Häivähdys"
 EMAIL, PHONE = "hilkka.haivahdys@tervo.example.fi", "+358401112233"
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Repository]:
-    set_language("en")
-    repository = Repository.open(tmp_path / "data")
-    yield repository
-    repository.close()
 
 
 def _world(repo: Repository) -> dict[str, str]:

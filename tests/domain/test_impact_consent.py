@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-# See test_repository.py: keep tests/sync from shadowing the sync library.
-if str(Path(__file__).resolve().parents[2]) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from digikunta_tui.domain.consent import consent_state, granted_people
 from digikunta_tui.domain.repository import Repository, ValidationFailed
-from digikunta_tui.i18n import set_language
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Repository]:
-    set_language("en")
-    repository = Repository.open(tmp_path / "data")
-    yield repository
-    repository.close()
 
 
 def _indicator(repo: Repository, story: str, category: str, **fields: Any) -> str:

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# pyproject's pythonpath = ["tests"] makes tests/sync a namespace package that shadows the sync
-# library (see tests/sync/conftest.py); put the repository first until that is fixed centrally.
-if str(Path(__file__).resolve().parents[2]) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from digikunta_tui.domain.repository import NotFound, Repository, ValidationFailed
-from digikunta_tui.i18n import set_language
 from sync import FileRemote, sync
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language("en")
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Repository]:
-    repository = Repository.open(tmp_path / "data")
-    yield repository
-    repository.close()
 
 
 def _org(repo: Repository, name: str = "Kuopio") -> str:

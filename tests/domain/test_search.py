@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-# See test_repository.py: keep tests/sync from shadowing the sync library.
-if str(Path(__file__).resolve().parents[2]) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from digikunta_tui.domain.repository import Repository
 from digikunta_tui.domain.search import match_expression, query_terms

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# tests/sync (no __init__.py) would shadow the sync library; put the repository first.
-if str(Path(__file__).resolve().parents[2]) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from digikunta_tui.domain.repository import Repository, ValidationFailed
 from digikunta_tui.domain.undo import UndoLog, UndoRefused, restore_changes
-from digikunta_tui.i18n import set_language
 from sync import FileRemote, sync
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language("en")
 
 
 @pytest.fixture
