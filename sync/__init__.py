@@ -23,6 +23,7 @@ from .errors import (
     RemoteChanged,
     RemoteOffline,
     ReplicaError,
+    SyncCancelled,
     SyncError,
 )
 from .records import new_id
@@ -46,6 +47,7 @@ __all__ = [
     "RemoteRead",
     "Replica",
     "ReplicaError",
+    "SyncCancelled",
     "SyncError",
     "SyncReport",
     "new_id",

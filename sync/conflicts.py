@@ -44,7 +44,16 @@ class ConflictEntry:
     @property
     def is_delete_conflict(self) -> bool:
         """True for delete-versus-edit (the record was restored)."""
-        return self.field is None
+        return self.field is None and not self.is_id_collision
+
+    @property
+    def is_id_collision(self) -> bool:
+        """True when two records of different kinds met under one id.
+
+        Then ``kept`` is ``{"kind": kind that kept the id}`` and ``lost`` is
+        ``{"kind": the other kind, "moved_to": the id that record now has}``.
+        """
+        return self.field is None and "moved_to" in self.lost
 
     def to_json(self) -> dict[str, Any]:
         """The entry as stored in the shared document."""

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,14 @@ from .document import (
     parse_document,
     record_line,
 )
-from .errors import AuthError, DocumentError, RemoteChanged, RemoteOffline, SyncError
+from .errors import (
+    AuthError,
+    DocumentError,
+    RemoteChanged,
+    RemoteOffline,
+    SyncCancelled,
+    SyncError,
+)
 from .hlc import HybridClock
 from .merge import common_base, merge
 from .reconcile import reconcile
@@ -56,6 +64,7 @@ class SyncReport:
         ignored_copies: (name, reason) of copies left alone (other data set, unreadable).
         attempts: read-merge-write rounds (more than one when someone wrote in between).
         duration: seconds.
+        warnings: things a person should know although the sync succeeded (one line each).
     """
 
     transport: str
@@ -69,6 +78,7 @@ class SyncReport:
     ignored_copies: list[tuple[str, str]] = field(default_factory=list)
     attempts: int = 0
     duration: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -88,6 +98,8 @@ class SyncReport:
             parts.append(f"absorbed {len(self.absorbed)} conflict copy(ies)")
         if self.ignored_copies:
             parts.append(f"left {len(self.ignored_copies)} unrelated copy(ies) alone")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning(s)")
         parts.append(f"{self.duration * 1000:.0f} ms")
         return ": ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if len(parts) > 2 else "")
 
@@ -99,30 +111,59 @@ def sync(
     max_attempts: int = MAX_ATTEMPTS,
     full_every_syncs: int = FULL_EVERY_SYNCS,
     full_every: timedelta = FULL_EVERY,
+    cancel: threading.Event | None = None,
 ) -> SyncReport:
     """Reconcile ``replica`` with ``remote``. Never loses a local or remote edit.
 
     A full read-merge-write (no fast path) happens at least every ``full_every_syncs`` syncs
     or ``full_every``, so that a remote with coarse version tags cannot hide a lost update.
 
+    ``cancel``, when set (from another thread), stops the sync at the next step boundary with
+    :class:`SyncCancelled`; set it *and* call the remote's ``cancel()`` (if it has one) to cut
+    a network read short. Nothing is committed by a cancelled sync.
+
     Raises:
         DocumentError: the remote document (or its data set) was refused; nothing changed.
         RemoteOffline: the remote could not be reached; local changes stay pending.
         AuthError: the remote refused the credentials.
         SyncError: someone kept writing in between for ``max_attempts`` rounds.
+        SyncCancelled: ``cancel`` was set.
     """
     started = time.perf_counter()
     report = SyncReport(transport=remote.transport, target=remote.description)
+    check = _Cancel(cancel)
     try:
-        _run(replica, remote, report, max_attempts, full_every_syncs, full_every, started)
+        _run(replica, remote, report, max_attempts, full_every_syncs, full_every, started, check)
     except SyncError as exc:
+        if check.cancelled and not isinstance(exc, SyncCancelled):
+            # the remote was cut short by cancel(): say so rather than "offline"
+            raise SyncCancelled(f"{remote.description}: the sync was cancelled") from None
         outcome = "offline" if isinstance(exc, RemoteOffline) else "error"
         if isinstance(exc, AuthError):
             outcome = "auth"
+        elif isinstance(exc, SyncCancelled):
+            outcome = "cancelled"
         report.duration = time.perf_counter() - started
         _log_failure(replica, report, outcome, str(exc))
         raise
     return report
+
+
+class _Cancel:
+    """The cancel flag of one sync, checked at step boundaries."""
+
+    __slots__ = ("_event",)
+
+    def __init__(self, event: threading.Event | None) -> None:
+        self._event = event
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event is not None and self._event.is_set()
+
+    def __call__(self, where: str) -> None:
+        if self.cancelled:
+            raise SyncCancelled(f"the sync was cancelled ({where}); nothing was committed")
 
 
 def _log_failure(replica: Replica, report: SyncReport, outcome: str, message: str) -> None:
@@ -153,8 +194,10 @@ def _run(
     full_every_syncs: int,
     full_every: timedelta,
     started: float,
+    check: _Cancel,
 ) -> None:
     for attempt in range(1, max_attempts + 1):
+        check("before reading")
         report.attempts = attempt
         snapshot_seq = replica.max_seq()
         pushing = replica.needs_push()
@@ -171,8 +214,11 @@ def _run(
         # Parse here and drop the raw bytes: only the record lines stay in memory.
         doc = parse_document(read.data, remote.description) if read.data is not None else None
         del read
+        check("after reading")
         try:
-            _merge_and_write(replica, remote, report, doc, tag, copies, snapshot_seq, full, started)
+            _merge_and_write(
+                replica, remote, report, doc, tag, copies, snapshot_seq, full, started, check
+            )
             return
         except RemoteChanged:
             report.pulled = report.pushed = 0
@@ -257,6 +303,7 @@ def _merge_and_write(
     snapshot_seq: int,
     full: bool,
     started: float,
+    check: _Cancel,
 ) -> None:
     source = remote.description
     dataset = replica.dataset
@@ -282,6 +329,7 @@ def _merge_and_write(
     report.pulled, report.pushed = plan.pulled, plan.pushed
 
     write = doc is None or bool(copies) or plan.changed_remote or conflicts != remote_conflicts
+    check("before writing")
     if write:
         header = _header(doc, dataset, replica, conflicts, now_iso)
         del doc  # the lines live on in plan.entries
@@ -309,6 +357,7 @@ def _merge_and_write(
         full_read=full,
         log=log,
     )
+    check("before committing")
     late = commit_sync(replica, outcome)
     report.conflicts.extend(ConflictEntry.from_json(c) for c in late)
 

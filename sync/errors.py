@@ -28,3 +28,11 @@ class AuthError(SyncError):
 
 class ReplicaError(SyncError):
     """The local replica refused an operation (for example editing an erased record)."""
+
+
+class SyncCancelled(SyncError):
+    """The caller cancelled the sync (the app is quitting); nothing was committed locally.
+
+    A sync is committed in one SQLite transaction at its very end, so a cancelled sync loses
+    nothing: local changes stay pending and the next sync starts afresh.
+    """

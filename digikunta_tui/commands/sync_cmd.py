@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import timedelta
 
 from .context import CommandContext
@@ -52,4 +53,6 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         print(f"  absorbed conflict copy: {name}")
     for name, reason in report.ignored_copies:
         print(f"  left alone: {name}: {reason}")
+    for warning in report.warnings:
+        print(f"digikunta: warning: {warning}", file=sys.stderr)
     return 0
