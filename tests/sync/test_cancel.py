@@ -1,4 +1,4 @@
-"""Cancelling a sync (the app quits while one runs): it stops at a step boundary, commits nothing."""
+"""Cancelling a sync (the app quits while one runs): it stops at a step, commits nothing."""
 
 from __future__ import annotations
 
