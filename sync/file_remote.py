@@ -15,6 +15,7 @@ from filelock import FileLock, Timeout
 from .errors import DocumentError, RemoteChanged, RemoteOffline
 from .remote import RemoteRead, SideCopy
 from .side_copies import copy_pattern
+from .temp_files import remove_stale_temp_files
 
 ABSORBED_DIR = ".digikunta-absorbed"
 
@@ -126,6 +127,7 @@ class FileRemote:
         expected_tag: str | None,
         scrub: frozenset[str],
     ) -> str:
+        remove_stale_temp_files(folder, self.path.name)  # we hold the lock: any left are stale
         try:  # hashed in chunks: the document is not held in memory a second time
             with open(self.path, "rb") as fh:
                 current_sha: str | None = hashlib.file_digest(fh, "sha256").hexdigest()[:32]
@@ -170,6 +172,8 @@ class FileRemote:
             try:  # a hard link costs no copy; the document itself is replaced, never changed
                 os.link(self.path, tmp)
                 os.replace(tmp, self.backup_path)
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()  # still there if NAME.bak was this very file: rename did nothing
                 return
             except OSError:
                 with contextlib.suppress(OSError):
