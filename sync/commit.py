@@ -3,6 +3,9 @@
 Records edited locally *while* the sync ran (their change-feed number is newer than the
 snapshot the sync started from) are not overwritten: they are merged once more, three-way,
 against the base they had when the sync started, and stay pending if they still differ.
+
+A sync that erases records held here (a GDPR erasure made on another laptop) counts the
+erasure and scrubs the replica file once the transaction is committed (:meth:`Replica.scrub`).
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
             " base_deleted = deleted WHERE id = ?",
             [(h, rid) for h, rid in plan.unchanged if rid not in edited],
         )
+        if plan.staged and _erases_held(conn):
+            replica.note_erasure(conn)
         if plan.staged:
             conn.execute(
                 "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty,"
@@ -98,7 +103,22 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
         replica.log_sync(outcome.log, conn)
     conn.execute("DROP TABLE IF EXISTS temp.sync_stage")
     replica.remember_base_index(generation, {h: key for key, _, h in plan.entries})
+    if replica.scrub_due:  # this sync erased records, or an earlier scrub was blocked
+        replica.scrub()
     return late
+
+
+def _erases_held(conn: sqlite3.Connection) -> bool:
+    """True when the staged records erase a record this replica holds unerased.
+
+    Edited records are staged too (and merged in :func:`_merge_edited`, where an erasure
+    always wins), so they are covered.
+    """
+    row = conn.execute(
+        "SELECT 1 FROM temp.sync_stage AS s JOIN records AS r ON r.id = s.id"
+        " WHERE s.erased = 1 AND r.erased = 0 LIMIT 1"
+    ).fetchone()
+    return row is not None
 
 
 def _merge_edited(

@@ -7,6 +7,12 @@ commits a whole sync in one transaction too (see :mod:`sync.engine`).
 
 One ``Replica`` may be used from several threads (the app edits while a worker syncs): each
 thread gets its own SQLite connection, and WAL mode lets them work side by side.
+
+After a GDPR erasure (made here, or arriving by sync) the file is *scrubbed*: every connection
+zeroes deleted content (``secure_delete``), and :meth:`Replica.scrub` rewrites the file
+(``VACUUM``) and empties the write-ahead log, so no byte of an erased record's values is left
+in free pages or old WAL frames. The meta counters ``erasures`` and ``scrubbed`` say whether a
+scrub is due; a scrub that could not finish (another connection was reading) is retried.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +30,7 @@ from .conflicts import ConflictEntry, utc_now_iso
 from .errors import ReplicaError
 from .hlc import HybridClock, new_replica_id
 from .records import Record, clean_text, clean_value, is_alive
-from .schema import SCHEMA, SCHEMA_VERSION, connect
+from .schema import BUSY_TIMEOUT, SCHEMA, SCHEMA_VERSION, connect
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 _loads = json.loads
@@ -79,6 +85,12 @@ def _check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _checkpoint(conn: sqlite3.Connection) -> bool:
+    """Copy the WAL into the file and truncate it to 0 bytes; False if a reader blocked it."""
+    busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
+
+
 class Replica:
     """This laptop's copy of the data set. Create with :meth:`open`."""
 
@@ -116,6 +128,9 @@ class Replica:
                 conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             elif int(meta.get("schema", "1")) > SCHEMA_VERSION:
                 raise ReplicaError(f"{path}: made by a newer Digikunta; update to open it")
+            if "erasures" not in meta:  # made before erasures were counted: scrub once
+                held = conn.execute("SELECT 1 FROM records WHERE erased = 1 LIMIT 1").fetchone()
+                conn.execute("INSERT INTO meta VALUES ('erasures', ?)", ("1" if held else "0",))
             if name is not None and name != meta.get("name"):
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('name', ?)", (name,))
                 meta["name"] = name
@@ -145,7 +160,10 @@ class Replica:
         return conn
 
     def close(self) -> None:
-        """Close every connection this object opened."""
+        """Close every connection this object opened (finishing a due scrub first)."""
+        with suppress(sqlite3.Error, ReplicaError):
+            if self._connections and self.scrub_due:
+                self.scrub()
         with self._lock:
             for conn in self._connections:
                 conn.close()
@@ -288,6 +306,7 @@ class Replica:
         """Erase a record for good (GDPR): no edit can restore it, no value of it is kept.
 
         Conflict entries about the record (which may hold its values) are removed at once.
+        The file still holds the old values in free space until :meth:`scrub` (due now).
         """
         with self.write() as conn:
             row = conn.execute("SELECT kind FROM records WHERE id = ?", (record_id,)).fetchone()
@@ -298,6 +317,8 @@ class Replica:
             if conn.execute("DELETE FROM conflicts WHERE record = ?", (record_id,)).rowcount:
                 self.set_meta(conn, "conflicts_dirty", "1")
             self.set_meta(conn, "clock", clock.last)
+            if row is not None:
+                self.note_erasure(conn)
 
     def _require_alive(self, conn: sqlite3.Connection, kind: str, rid: str) -> None:
         row = conn.execute("SELECT kind, alive FROM records WHERE id = ?", (rid,)).fetchone()
@@ -428,6 +449,63 @@ class Replica:
             )
             self.set_meta(conn, "conflicts_dirty", "1")
             self.set_meta(conn, "clock", clock.last)
+
+    # ---------------------------------------------------------------- erasure
+    @property
+    def erasures(self) -> int:
+        """How many times records held here were erased (GDPR), here or by a sync."""
+        return int(self.meta("erasures", "0") or 0)
+
+    @property
+    def scrub_due(self) -> bool:
+        """True when an erasure happened after the last finished :meth:`scrub`."""
+        row = self.conn.execute(
+            "SELECT (SELECT value FROM meta WHERE key = 'erasures'),"
+            " (SELECT value FROM meta WHERE key = 'scrubbed')"
+        ).fetchone()
+        return int(row[0] or 0) != int(row[1] or 0)
+
+    def note_erasure(self, conn: sqlite3.Connection) -> None:
+        """Count an erasure inside the caller's write transaction: a :meth:`scrub` is due."""
+        count = int(self.meta_in(conn, "erasures", "0")) + 1
+        self.set_meta(conn, "erasures", str(count))
+
+    def scrub(self, *, wait: float = 10.0) -> bool:
+        """Leave no byte of erased records in the file: ``VACUUM``, then empty the WAL.
+
+        Deleted content is zeroed as it is deleted (``secure_delete``); this rewrites the file
+        without free pages (older files, written before that, may hold some) and truncates the
+        write-ahead log, whose old frames hold the pages as they were before the erasure. Call
+        it outside any transaction of this thread. A checkpoint cannot pass a reader that is
+        still open on another connection (another thread's or process's): it waits up to
+        ``wait`` seconds, then gives up, and the scrub stays due (:attr:`scrub_due`) for the
+        next call — the engine's next commit, or :meth:`close`.
+
+        Returns:
+            True when the file is scrubbed (or nothing was due), False when it must be retried.
+
+        Raises:
+            ReplicaError: called inside a transaction of this thread.
+        """
+        conn = self.conn
+        if conn.in_transaction:
+            raise ReplicaError("a scrub cannot run inside a transaction")
+        due = self.meta("erasures", "0") or "0"
+        if due == (self.meta("scrubbed", "0") or "0"):
+            return True
+        conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        try:
+            conn.execute("VACUUM")
+            if not _checkpoint(conn):
+                return False
+            with self.write() as w:
+                self.set_meta(w, "scrubbed", due)
+            _checkpoint(conn)  # the WAL held only the meta page: empty it again
+        except sqlite3.OperationalError:  # busy: another connection is writing
+            return False
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        return True
 
     # ---------------------------------------------------------------- history
     def history(self, limit: int = 20) -> list[SyncLogEntry]:

@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 
 SCHEMA_VERSION = 1
+BUSY_TIMEOUT = 30.0
+"""Seconds a connection waits for another one's lock before it gives up."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,11 +54,19 @@ CREATE TABLE IF NOT EXISTS sync_log (
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open a connection in autocommit mode (transactions are explicit), WAL, full sync."""
+    """Open a connection in autocommit mode (transactions are explicit), WAL, full sync.
+
+    ``secure_delete`` makes SQLite overwrite deleted content with zeros, so a value that is
+    replaced or erased does not linger in free space of the file's pages (GDPR erasure; the
+    WAL is dealt with by :meth:`sync.Replica.scrub`).
+    """
     # Each connection is used by one thread only; check_same_thread=False lets the owner of
     # the Replica close them all from whichever thread it is in.
-    conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+    )
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA secure_delete=ON")
     return conn
