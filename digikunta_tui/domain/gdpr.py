@@ -91,5 +91,5 @@ def erase_person(repo: Repository, person_id: str) -> dict[str, int]:
     repo.replica.erase("person", person_id)
     counts["person"] = 1
     repo.refresh()
-    repo.index.optimize()
+    repo.scrub_erasures()  # no-op when refresh could scrub; else it is tried once more
     return counts

@@ -5,6 +5,10 @@ fields and a few filter columns) and an FTS5 table over folded text, and remembe
 id, its own schema version, the UI language (subtitles are translated) and the replica change
 sequence number it has seen. Anything that does not match — or a missing or corrupt file —
 means a rebuild; the file is always safe to delete.
+
+It also remembers the replica's erasure count (:attr:`sync.Replica.erasures`) it is clean of:
+when records are erased, here or by a sync, :meth:`SearchIndex.scrub` takes their words out
+of the full-text segments and rewrites the file, so nothing of them stays on disk.
 """
 
 from __future__ import annotations
@@ -136,6 +140,12 @@ def kind_match(kinds: Iterable[str]) -> str:
     return "kind : (" + " OR ".join(f'"{name}"' for name in names) + ")"
 
 
+def _checkpoint(conn: sqlite3.Connection) -> bool:
+    """Copy the WAL into the file and truncate it to 0 bytes; False if a reader blocked it."""
+    busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
+
+
 def _remove_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with suppress(FileNotFoundError):
@@ -153,10 +163,12 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: Path, *, replica_id: str, language: str) -> SearchIndex:
+    def open(cls, path: Path, *, replica_id: str, language: str, erasures: int = 0) -> SearchIndex:
         """Open the index at ``path``; a missing, corrupt or foreign file is started afresh.
 
         A fresh index has never been built (``seq == -1``): the next :meth:`refresh` builds it.
+        It holds nothing erased so far, so it records ``erasures`` (the replica's count) as
+        scrubbed.
         """
         identity = {"schema": str(SCHEMA_VERSION), "replica_id": replica_id, "language": language}
         try:
@@ -170,7 +182,10 @@ class SearchIndex:
         conn = cls._connect(path)
         with conn:
             conn.execute("DELETE FROM meta")
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", [*identity.items(), ("seq", "-1")])
+            conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [*identity.items(), ("seq", "-1"), ("erasures", str(erasures))],
+            )
         return cls(path, conn, identity)
 
     @staticmethod
@@ -180,6 +195,7 @@ class SearchIndex:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed (GDPR)
             conn.executescript(_SCHEMA)
             conn.execute("SELECT COUNT(*) FROM fts WHERE rowid = 0").fetchone()
         except BaseException:
@@ -343,11 +359,40 @@ class SearchIndex:
             item, text = self._row(rowid, kind, rid, json.loads(fields), seq, name_of)
             self._insert([item], [text])
 
-    def optimize(self) -> None:
-        """Merge the full-text segments (drops text of deleted rows from the file)."""
+    # ------------------------------------------------------------------ erasure
+    @property
+    def erasures(self) -> int:
+        """The replica's erasure count this file is scrubbed of (see :meth:`scrub`)."""
         with self._lock:
-            self._conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
-            self._conn.execute("VACUUM")
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'erasures'").fetchone()
+            return int(row[0]) if row else 0
+
+    def scrub(self, erasures: int) -> bool:
+        """Leave no trace of deleted rows in the file; then remember ``erasures`` as done.
+
+        Call after :meth:`refresh` has removed the erased records' rows. FTS5 keeps a deleted
+        row's words in its segments until they are merged (SQLite 3.40 has no FTS5
+        ``secure-delete``): ``optimize`` merges every segment into one without them. Deleted
+        pages are zeroed (``secure_delete``); ``VACUUM`` rewrites the file without free pages;
+        a ``TRUNCATE`` checkpoint empties the write-ahead log, whose old frames hold the pages
+        as they were. Slow on a large index (seconds): a worker may call it.
+
+        Returns:
+            False when another process kept the file busy (a reader the log cannot pass, or
+            a writer): nothing is remembered, and the next call tries again.
+        """
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+                conn.execute("VACUUM")
+                if not _checkpoint(conn):
+                    return False
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('erasures', ?)", (str(erasures),))
+                _checkpoint(conn)  # the log held only the meta page: empty it again
+            except sqlite3.OperationalError:  # another process is writing the index
+                return False
+            return True
 
     # ------------------------------------------------------------------ reading
     def title_of(self, record_id: str) -> str | None:

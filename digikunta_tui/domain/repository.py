@@ -13,7 +13,9 @@ methods that write or compute, which run after the first paint or in workers.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,11 +131,17 @@ class Repository:
 
     def _open_index(self) -> SearchIndex:
         return SearchIndex.open(
-            self.index_path, replica_id=self.replica.replica_id, language=get_language()
+            self.index_path,
+            replica_id=self.replica.replica_id,
+            language=get_language(),
+            erasures=self.replica.erasures,
         )
 
     def close(self) -> None:
-        """Close the index and the replica."""
+        """Close the index and the replica (finishing a due scrub first)."""
+        with suppress(sqlite3.Error):
+            if self.scrub_due:
+                self.scrub_erasures()
         self._index.close()
         self.replica.close()
 
@@ -152,11 +160,38 @@ class Repository:
         """Bring the index up to date with the replica; returns how many records changed.
 
         Cheap when nothing changed. A changed UI language rebuilds it (subtitles are translated).
+        After an erasure — made here or brought by a sync — it also scrubs both files
+        (:meth:`scrub_erasures`, seconds on a large data set).
         """
         if self._index.language != get_language():
             self._index.close()
             self._index = self._open_index()
-        return self._index.refresh(self.replica)
+        changed = self._index.refresh(self.replica)
+        if self.scrub_due:
+            self.scrub_erasures()
+        return changed
+
+    @property
+    def scrub_due(self) -> bool:
+        """True when erased records may still have traces in the replica or index file."""
+        return self.replica.scrub_due or self._index.erasures != self.replica.erasures
+
+    def scrub_erasures(self) -> bool:
+        """Remove every trace of erased records from the replica and the index files.
+
+        The index first drops the erased records' rows (a :meth:`refresh` of it), then both
+        files are scrubbed (:meth:`sync.Replica.scrub`, :meth:`SearchIndex.scrub`). Needs no
+        UI: a worker thread may call it. Cheap when nothing is due.
+
+        Returns:
+            True when both files are clean; False when another connection kept one busy (it
+            stays due and is retried by the next call, :meth:`refresh` or :meth:`close`).
+        """
+        erasures = self.replica.erasures  # read first: the index refresh below covers them
+        self._index.refresh(self.replica)
+        replica_clean = self.replica.scrub()
+        index_clean = self._index.erasures == erasures or self._index.scrub(erasures)
+        return replica_clean and index_clean
 
     # ------------------------------------------------------------------ validation
     def validate(
