@@ -470,16 +470,17 @@ class Replica:
         count = int(self.meta_in(conn, "erasures", "0")) + 1
         self.set_meta(conn, "erasures", str(count))
 
-    def scrub(self, *, wait: float = 10.0) -> bool:
+    def scrub(self, *, wait: float = 2.0) -> bool:
         """Leave no byte of erased records in the file: ``VACUUM``, then empty the WAL.
 
-        Deleted content is zeroed as it is deleted (``secure_delete``); this rewrites the file
-        without free pages (older files, written before that, may hold some) and truncates the
-        write-ahead log, whose old frames hold the pages as they were before the erasure. Call
-        it outside any transaction of this thread. A checkpoint cannot pass a reader that is
-        still open on another connection (another thread's or process's): it waits up to
-        ``wait`` seconds, then gives up, and the scrub stays due (:attr:`scrub_due`) for the
-        next call — the engine's next commit, or :meth:`close`.
+        Deleted content is zeroed as it is deleted (``secure_delete``), but not everywhere
+        (older files, cells copied when pages were rebalanced); ``VACUUM`` rewrites the file
+        from the live rows only, and a truncating checkpoint empties the write-ahead log, whose
+        old frames hold the pages as they were before the erasure. Call it outside any
+        transaction of this thread. A checkpoint cannot pass a reader still open on another
+        connection (another thread's or process's): it waits up to ``wait`` seconds, then gives
+        up, and the scrub stays due (:attr:`scrub_due`) for the next call — the engine's next
+        commit, or :meth:`close`; a retry after a finished ``VACUUM`` only checkpoints.
 
         Returns:
             True when the file is scrubbed (or nothing was due), False when it must be retried.
@@ -495,7 +496,10 @@ class Replica:
             return True
         conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
         try:
-            conn.execute("VACUUM")
+            if self.meta("vacuumed") != due:
+                conn.execute("VACUUM")
+                with self.write() as w:
+                    self.set_meta(w, "vacuumed", due)
             if not _checkpoint(conn):
                 return False
             with self.write() as w:

@@ -62,6 +62,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 """
 
 _COLUMNS = "id, kind, title, subtitle, sort_key, fields, seq"
+_BUSY_TIMEOUT_MS = 5000  # sqlite3.connect's default, restored after a scrub
 _FILTERS = (
     "organization",
     "unit",
@@ -367,32 +368,44 @@ class SearchIndex:
             row = self._conn.execute("SELECT value FROM meta WHERE key = 'erasures'").fetchone()
             return int(row[0]) if row else 0
 
-    def scrub(self, erasures: int) -> bool:
+    def scrub(self, erasures: int, *, wait: float = 2.0) -> bool:
         """Leave no trace of deleted rows in the file; then remember ``erasures`` as done.
 
         Call after :meth:`refresh` has removed the erased records' rows. FTS5 keeps a deleted
         row's words in its segments until they are merged (SQLite 3.40 has no FTS5
         ``secure-delete``): ``optimize`` merges every segment into one without them. Deleted
-        pages are zeroed (``secure_delete``); ``VACUUM`` rewrites the file without free pages;
-        a ``TRUNCATE`` checkpoint empties the write-ahead log, whose old frames hold the pages
-        as they were. Slow on a large index (seconds): a worker may call it.
+        content is zeroed (``secure_delete``) but not everywhere; ``VACUUM`` rewrites the file
+        from the live rows; a ``TRUNCATE`` checkpoint empties the write-ahead log, whose old
+        frames hold the pages as they were. Slow on a large index (seconds): a worker may
+        call it.
 
         Returns:
-            False when another process kept the file busy (a reader the log cannot pass, or
-            a writer): nothing is remembered, and the next call tries again.
+            False when another process kept the file busy for ``wait`` seconds (a reader the
+            log cannot pass, or a writer): it stays due, and a retry after a finished
+            ``VACUUM`` only checkpoints.
         """
+        done = str(erasures)
         with self._lock:
             conn = self._conn
+            conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
             try:
-                conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
-                conn.execute("VACUUM")
+                if self._meta("vacuumed") != done:
+                    conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+                    conn.execute("VACUUM")
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('vacuumed', ?)", (done,))
                 if not _checkpoint(conn):
                     return False
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('erasures', ?)", (str(erasures),))
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('erasures', ?)", (done,))
                 _checkpoint(conn)  # the log held only the meta page: empty it again
             except sqlite3.OperationalError:  # another process is writing the index
                 return False
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             return True
+
+    def _meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     # ------------------------------------------------------------------ reading
     def title_of(self, record_id: str) -> str | None:

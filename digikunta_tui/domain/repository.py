@@ -167,8 +167,8 @@ class Repository:
             self._index.close()
             self._index = self._open_index()
         changed = self._index.refresh(self.replica)
-        if self.scrub_due:
-            self.scrub_erasures()
+        if self.scrub_due:  # short waits: a blocked scrub must not slow every edit down
+            self.scrub_erasures(wait=0.5)
         return changed
 
     @property
@@ -176,12 +176,13 @@ class Repository:
         """True when erased records may still have traces in the replica or index file."""
         return self.replica.scrub_due or self._index.erasures != self.replica.erasures
 
-    def scrub_erasures(self) -> bool:
+    def scrub_erasures(self, *, wait: float = 2.0) -> bool:
         """Remove every trace of erased records from the replica and the index files.
 
         The index first drops the erased records' rows (a :meth:`refresh` of it), then both
-        files are scrubbed (:meth:`sync.Replica.scrub`, :meth:`SearchIndex.scrub`). Needs no
-        UI: a worker thread may call it. Cheap when nothing is due.
+        files are scrubbed (:meth:`sync.Replica.scrub`, :meth:`SearchIndex.scrub`), each
+        waiting at most ``wait`` seconds for another connection. Needs no UI: a worker thread
+        may call it. Cheap when nothing is due; seconds on a large data set when it is.
 
         Returns:
             True when both files are clean; False when another connection kept one busy (it
@@ -189,8 +190,8 @@ class Repository:
         """
         erasures = self.replica.erasures  # read first: the index refresh below covers them
         self._index.refresh(self.replica)
-        replica_clean = self.replica.scrub()
-        index_clean = self._index.erasures == erasures or self._index.scrub(erasures)
+        replica_clean = self.replica.scrub(wait=wait)
+        index_clean = self._index.erasures == erasures or self._index.scrub(erasures, wait=wait)
         return replica_clean and index_clean
 
     # ------------------------------------------------------------------ validation

@@ -203,3 +203,21 @@ def test_tombstones_of_records_never_held_here_need_no_scrub(
     sync(c, remote)
     assert c.record("secret")["erased"] is True
     assert c.erasures == 0 and not c.scrub_due
+
+
+def test_each_erasure_gets_its_own_scrub(make_replica: Callable[..., Replica]) -> None:
+    replica = make_replica("a")
+    replica.conn.execute("PRAGMA secure_delete=OFF")  # so that only a VACUUM cleans
+    _fill(replica)
+    _person(replica)
+    replica.put("person", "second", {"name": "Wömbleqvist Trunkhaus", "notes": "Wömbleqvist " * 40})
+    replica.erase("person", "secret")
+    assert replica.scrub()
+    replica.erase("person", "second")
+    replica.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert find_traces(_files(replica), ["Wömbleqvist Trunkhaus"])
+
+    assert replica.scrub()
+
+    assert replica.erasures == 2 and not replica.scrub_due
+    assert find_traces(_files(replica), [*SECRETS, "Wömbleqvist Trunkhaus"]) == []
