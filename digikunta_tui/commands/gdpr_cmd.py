@@ -108,4 +108,9 @@ def run_erase(args: argparse.Namespace, ctx: CommandContext) -> int:
         )
     else:
         print("The erasure reaches the shared document at your next sync.")
+    print(
+        "This laptop's files hold nothing of them now; every other laptop scrubs its own at its "
+        "next sync. Other backups, the cloud's version history and files you exported are "
+        "yours to clean: see docs/gdpr.md."
+    )
     return 0

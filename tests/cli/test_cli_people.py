@@ -71,6 +71,8 @@ def test_gdpr_erase_removes_the_person_and_says_when_it_syncs(cli: Cli) -> None:
         "The erasure reaches the shared document at your next sync; "
         "its backup digikunta.json.bak is scrubbed at that write."
     ) in result.text
+    assert "every other laptop scrubs its own at its next sync" in result.text
+    assert "docs/gdpr.md" in result.text
     assert maija["id"] not in {p["id"] for p in people(cli)}
     assert maija["email"] not in cli("mailing-list").text
     consents = json.loads(cli("export", "consents", "--format", "json").out)
