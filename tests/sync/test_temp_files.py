@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
 
 @pytest.mark.slow
 def test_a_writer_killed_mid_write_leaves_a_temp_file_that_the_next_writer_removes(
-    make_replica, remote: FileRemote, shared: Path
+    make_replica: Callable[..., Replica], remote: FileRemote, shared: Path
 ) -> None:
     a = make_replica("a")
     a.put("person", "p1", {"name": SECRET})
@@ -101,8 +102,10 @@ def test_only_temp_files_of_this_document_are_removed(shared: Path) -> None:
     assert sorted(os.listdir(absorbed)) == sorted([fresh.name, copy.name])
 
 
-def test_every_write_of_the_file_remote_cleans_up(make_replica, shared: Path) -> None:
-    a: Replica = make_replica("a")
+def test_every_write_of_the_file_remote_cleans_up(
+    make_replica: Callable[..., Replica], shared: Path
+) -> None:
+    a = make_replica("a")
     a.put("person", "p1", {"name": "Aino"})
     sync(a, FileRemote(shared))
     leftover = shared.parent / ".digikunta.json.bak.00ff00ff.tmp"
@@ -117,7 +120,7 @@ def test_a_missing_folder_is_not_an_error(tmp_path: Path) -> None:
 
 
 def test_a_backup_that_already_is_the_document_leaves_no_temp_link(
-    make_replica, remote: FileRemote, shared: Path
+    make_replica: Callable[..., Replica], remote: FileRemote, shared: Path
 ) -> None:
     """A writer killed after linking NAME.bak to the document, before replacing the document."""
     a = make_replica("a")
