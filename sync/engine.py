@@ -249,8 +249,14 @@ def _finish_fast(replica: Replica, report: SyncReport, read: RemoteRead, started
 def _parse_copies(
     copies: list[SideCopy], dataset: str | None, report: SyncReport
 ) -> list[tuple[SideCopy, ParsedDocument]]:
+    """The copies to merge; look-alike names, unreadable copies and other data sets reported."""
+    from .side_copies import LeftAlone  # a file whose name is no conflict copy's: never read
+
     usable = []
     for copy in copies:
+        if isinstance(copy, LeftAlone):
+            report.ignored_copies.append((copy.name, copy.reason))
+            continue
         try:
             doc = parse_document(copy.data, copy.name)
         except DocumentError as exc:
