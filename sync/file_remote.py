@@ -15,7 +15,7 @@ from filelock import FileLock, Timeout
 
 from .errors import DocumentError, RemoteChanged, RemoteOffline
 from .remote import RemoteRead, SideCopy
-from .side_copies import LeftAlone, classify_names
+from .side_copies import LeftAlone, classify_names, printable_name
 
 ABSORBED_DIR = ".digikunta-absorbed"
 
@@ -251,7 +251,7 @@ class FileRemote:
             with contextlib.suppress(OSError):
                 found.append(SideCopy(name=name, data=path.read_bytes(), token=path))
         found.extend(
-            LeftAlone(name=name, data=b"", token=folder / name)
+            LeftAlone(name=printable_name(name), data=b"", token=folder / name)
             for name in alike
             if (folder / name).is_file()
         )

@@ -15,6 +15,7 @@ from .remote import SideCopy
 
 NOT_A_COPY_NAME = "not a conflict copy's name: left alone"
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DATE = r"\d{4}-\d{2}-\d{2}"
 # Dropbox: "NAME (Ville's conflicted copy 2026-11-29).json"; the owner is the user's or the
 # computer's name, and a second copy of the same day gets a counter: "... 2026-11-29 (1))".
@@ -62,22 +63,31 @@ def looks_related(name: str, filename: str) -> bool:
 
 
 def classify_names(filename: str, names: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Split a folder listing into (conflict copies, look-alikes), each sorted by name."""
+    """Split a folder listing into (conflict copies, look-alikes), each sorted by name.
+
+    No client writes control characters into a name: such a name is never a copy.
+    """
     pattern = copy_pattern(filename)
     copies, alike = [], []
     for name in sorted(names):
-        if pattern.match(name):
+        if pattern.match(name) and not _CONTROL.search(name):
             copies.append(name)
         elif looks_related(name, filename):
             alike.append(name)
     return copies, alike
 
 
+def printable_name(name: str) -> str:
+    """``name`` with control characters shown as ``?``: safe to print to a terminal."""
+    return _CONTROL.sub("?", name)
+
+
 @dataclass(frozen=True, slots=True)
 class LeftAlone(SideCopy):
     """A file beside the document that looks related but is not merged (never even read).
 
-    The engine reports it in ``SyncReport.ignored_copies`` as ``(name, reason)``.
+    The engine reports it in ``SyncReport.ignored_copies`` as ``(name, reason)``; ``name`` is
+    made printable (:func:`printable_name`), ``token`` is the real path.
     """
 
     reason: str = NOT_A_COPY_NAME

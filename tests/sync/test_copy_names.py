@@ -164,3 +164,21 @@ def test_a_users_own_files_are_left_alone_unread_and_reported(
     assert a.conflicts(include_resolved=True) == []
     assert set(live_shared(shared)) == {"p1", "c1"}
     assert "left 2 unrelated copy(ies) alone" in report.summary()
+
+
+def test_a_name_with_control_characters_is_never_a_copy_and_is_reported_printable(
+    make_replica: Callable[..., Replica], remote: FileRemote, shared: Path
+) -> None:
+    a = make_replica("a")
+    a.put("person", "p1", {"name": "Ville"})
+    sync(a, remote)
+    hostile = "digikunta (\x1b]0;pwned\x07's conflicted copy 2026-11-29).json"
+    assert copy_pattern("digikunta.json").match(hostile)  # the owner part allows anything ...
+    assert classify_names("digikunta.json", [hostile]) == ([], [hostile])  # ... but not this
+    (shared.parent / hostile).write_bytes(shared.read_bytes())
+    report = sync(a, remote)
+    assert report.absorbed == []
+    assert report.ignored_copies == [
+        ("digikunta (?]0;pwned?'s conflicted copy 2026-11-29).json", NOT_A_COPY_NAME)
+    ]
+    assert (shared.parent / hostile).is_file()
