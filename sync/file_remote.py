@@ -144,7 +144,11 @@ class FileRemote:
     def write(
         self, data: bytes | Iterable[bytes], expected_tag: str | None, *, scrub: frozenset[str]
     ) -> str:
-        """Replace the document if it still is the version read (see the class docstring)."""
+        """Replace the document if it still is the version read (see the class docstring).
+
+        A lock file that cannot be created or opened makes filelock raise at once (it polls
+        only a lock that another process holds), so an unwritable folder is offline at once.
+        """
         target = self.target
         folder = self._folder(target)
         lock_path = _beside(target, ".lock")
@@ -237,7 +241,8 @@ class FileRemote:
         """Conflict copies beside the target, by name (cheap: one folder listing).
 
         Files that look related (``NAME…json``) but have no conflict copy's name come back as
-        :class:`sync.side_copies.LeftAlone`, unread, so that the sync can report them.
+        :class:`sync.side_copies.LeftAlone`, unread, so that the sync can report them; so does
+        a copy that cannot be read.
         """
         target = self.target
         folder = target.parent
@@ -248,8 +253,13 @@ class FileRemote:
         found: list[SideCopy] = []
         for name in copies:
             path = folder / name
-            with contextlib.suppress(OSError):
+            try:
                 found.append(SideCopy(name=name, data=path.read_bytes(), token=path))
+            except FileNotFoundError:
+                continue  # moved away since the listing (another laptop absorbed it)
+            except OSError as exc:
+                reason = f"cannot be read: {exc.strerror or exc}: left alone"
+                found.append(LeftAlone(name=name, data=b"", token=path, reason=reason))
         found.extend(
             LeftAlone(name=printable_name(name), data=b"", token=folder / name)
             for name in alike

@@ -182,3 +182,18 @@ def test_a_name_with_control_characters_is_never_a_copy_and_is_reported_printabl
         ("digikunta (?]0;pwned?'s conflicted copy 2026-11-29).json", NOT_A_COPY_NAME)
     ]
     assert (shared.parent / hostile).is_file()
+
+
+def test_a_copy_that_cannot_be_read_is_reported_and_left_alone(
+    make_replica: Callable[..., Replica], remote: FileRemote, shared: Path
+) -> None:
+    a = make_replica("a")
+    a.put("person", "p1", {"name": "Ville"})
+    sync(a, remote)
+    name = REAL_COPIES["Nextcloud/ownCloud"]
+    (shared.parent / name).mkdir()  # a folder under a copy's name: reading it fails
+    report = sync(a, remote)
+    assert report.absorbed == []
+    [(reported, reason)] = report.ignored_copies
+    assert reported == name and reason.startswith("cannot be read: ")
+    assert (shared.parent / name).is_dir()
