@@ -249,8 +249,14 @@ def _finish_fast(replica: Replica, report: SyncReport, read: RemoteRead, started
 def _parse_copies(
     copies: list[SideCopy], dataset: str | None, report: SyncReport
 ) -> list[tuple[SideCopy, ParsedDocument]]:
+    """The copies to merge; look-alike names, unreadable copies and other data sets reported."""
+    from .side_copies import LeftAlone  # a file whose name is no conflict copy's: never read
+
     usable = []
     for copy in copies:
+        if isinstance(copy, LeftAlone):
+            report.ignored_copies.append((copy.name, copy.reason))
+            continue
         try:
             doc = parse_document(copy.data, copy.name)
         except DocumentError as exc:
@@ -272,25 +278,52 @@ def _with_copies(
     now_iso: str,
     source: str,
 ) -> ParsedDocument:
-    """Merge conflict copies into the main document (slow path: every record parsed)."""
+    """Merge conflict copies into the main document (slow path: every record parsed).
+
+    A copy whose history the merged state already holds (``sync.copy_history.contains``: its
+    writer's later write is in it) is *stale*: it is joined last-writer-wins, so a record it
+    holds alive from before a deletion stays deleted, an older value never wins, and no
+    conflict is made (its conflict entries are not taken either: the main document merged them
+    and dropped the missing ones on purpose). A copy that holds the whole merged state is
+    joined the same way. Any other copy is a concurrent write: three-way merge against
+    :func:`sync.merge.common_base`, so an edit concurrent with the main document's becomes a
+    conflict entry. The merged header's ``replicas`` then claims each copy's history too.
+    """
+    from .copy_history import contains, join_all, merge_replicas
+
     records = doc.all_records() if doc else {}
     conflicts = list(doc.conflicts) if doc else []
+    merged = [doc.header] if doc else []  # the histories ``records`` holds
+    replicas = dict(doc.header.replicas) if doc else {}
     for rec in records.values():
         clock.observe(newest_stamp(rec))
     for copy in copies:
         theirs = copy.all_records()
         for rec in theirs.values():
             clock.observe(newest_stamp(rec))
-        records, found = merge(
-            common_base(records, theirs), records, theirs, new_stamp=clock.tick, now_iso=now_iso
-        )
-        conflicts = merge_conflicts(conflicts, copy.conflicts, found)
+        stale = any(contains(h, copy.header) for h in merged)
+        newer = bool(merged) and all(contains(copy.header, h) for h in merged)
+        if stale or newer:
+            records, theirs = join_all(records, theirs)  # left: another kind under an id
+        found: list[dict[str, Any]] = []
+        if theirs:
+            records, found = merge(
+                common_base(records, theirs), records, theirs, new_stamp=clock.tick, now_iso=now_iso
+            )
+        if not stale:
+            conflicts = merge_conflicts(conflicts, copy.conflicts, found)
+        elif found:
+            conflicts = merge_conflicts(conflicts, found)
+        merged.append(copy.header)
+        replicas = merge_replicas(replicas, copy.header.replicas)
     ordered = sorted(records.values(), key=lambda r: (r["kind"], r["id"]))
     lines = [record_line(r) for r in ordered]
-    header = (doc or copies[0]).header.model_copy(update={"conflicts": conflicts})
-    merged = ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
-    merged._parsed = dict(enumerate(ordered))
-    return merged
+    header = (doc or copies[0]).header.model_copy(
+        update={"conflicts": conflicts, "replicas": replicas}
+    )
+    merged_doc = ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
+    merged_doc._parsed = dict(enumerate(ordered))
+    return merged_doc
 
 
 def _merge_and_write(

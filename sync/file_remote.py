@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import secrets
@@ -14,7 +15,7 @@ from filelock import FileLock, Timeout
 
 from .errors import DocumentError, RemoteChanged, RemoteOffline
 from .remote import RemoteRead, SideCopy
-from .side_copies import copy_pattern
+from .side_copies import LeftAlone, classify_names, printable_name
 from .temp_files import remove_stale_temp_files
 
 ABSORBED_DIR = ".digikunta-absorbed"
@@ -37,6 +38,22 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
+def resolve_link(path: Path) -> Path:
+    """The file ``path`` finally names: symlinks followed, a chain of them too.
+
+    A relative link is read from the link's own folder. A dangling link gives the path it points
+    to (the file may not exist yet); a loop is left unresolved, so using it fails (ELOOP).
+    """
+    return Path(os.path.realpath(path))
+
+
+def _not_writable(folder: Path, exc: OSError) -> RemoteOffline:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "read-only file system" if exc.errno == errno.EROFS else "permission denied"
+        return RemoteOffline(f"{folder}: cannot write in the shared folder ({why})")
+    return RemoteOffline(f"{folder}: cannot write the shared file: {exc.strerror or exc}")
+
+
 class FileRemote:
     """The shared document as a JSON file, typically in a Dropbox/OneDrive/Nextcloud folder.
 
@@ -44,60 +61,82 @@ class FileRemote:
     signature (inode, size, mtime) still matches the known tag is answered without reading the
     file; a write is accepted only if the file's *content* hash is still the one read.
 
-    Writers are serialised by a lock file beside the document. A write goes to a temporary file
-    in the same folder, is fsynced, replaces the document atomically, and the folder is fsynced;
-    the previous version is kept as ``NAME.bak``.
+    **Symlinks.** ``path`` may be a symlink (or a chain of them, relative or absolute) into a
+    cloud folder. Every operation resolves it afresh (it can be re-pointed) and works on the
+    *target*: the target is read and replaced, and the link stays a link. Everything else lives
+    beside the target, in the target's folder, because that is what every laptop shares: the
+    lock file ``NAME.lock`` (a laptop that opens the real path and one that opens it through a
+    link take the same lock), the backup ``NAME.bak``, the conflict copies that cloud clients
+    make (named after the target's NAME) and ``.digikunta-absorbed/``. A dangling link whose
+    target folder is missing is *offline*; one whose target file is missing reads as "no
+    document yet", and the first write creates the target (not a file in place of the link).
+
+    Writers are serialised by the lock file. A write goes to a temporary file
+    ``.NAME.<8 hex>.tmp`` in the target's folder, is fsynced, replaces the target atomically,
+    and the folder is fsynced; the previous version is kept as ``NAME.bak``. A folder where the
+    lock or the file cannot be written (permissions, a read-only file system, a full disk) is
+    *offline* at once, never after waiting out the lock timeout, and nothing is left behind.
     """
 
     transport = "file"
 
     def __init__(self, path: str | Path, *, lock_timeout: float = 10.0) -> None:
-        """Args: path: the shared JSON file; lock_timeout: seconds to wait for other writers."""
+        """Args: path: the shared JSON file (or a link to it); lock_timeout: seconds to wait."""
         self.path = Path(path).expanduser().absolute()
         self.lock_timeout = lock_timeout
         self.description = str(self.path)
-        self._pattern = copy_pattern(self.path.name)
+
+    @property
+    def target(self) -> Path:
+        """The file read and written: ``path`` with its symlinks resolved (now)."""
+        return resolve_link(self.path)
 
     @property
     def backup_path(self) -> Path:
-        """Where the previous version is kept."""
-        return self.path.with_name(self.path.name + ".bak")
+        """Where the previous version is kept (beside the target)."""
+        return _beside(self.target, ".bak")
 
     @property
     def lock_path(self) -> Path:
-        """The lock file that serialises writers."""
-        return self.path.with_name(self.path.name + ".lock")
+        """The lock file that serialises writers (beside the target)."""
+        return _beside(self.target, ".lock")
 
     @property
     def absorbed_dir(self) -> Path:
-        """Where absorbed conflict copies are moved (never deleted)."""
-        return self.path.parent / ABSORBED_DIR
+        """Where absorbed conflict copies are moved, never deleted (in the target's folder)."""
+        return self.target.parent / ABSORBED_DIR
 
-    def _folder(self) -> Path:
-        folder = self.path.parent
+    def _where(self, target: Path) -> str:
+        return str(self.path) if target == self.path else f"{self.path} (-> {target})"
+
+    def _folder(self, target: Path) -> Path:
+        folder = target.parent
         if not folder.is_dir():
-            raise RemoteOffline(f"{folder}: the shared folder is not available")
+            link = "" if target == self.path else f" (the link {self.path} points there)"
+            raise RemoteOffline(f"{folder}: the shared folder is not available{link}")
         return folder
 
     def read(self, known_tag: str | None) -> RemoteRead:
         """Read the document (see :class:`sync.remote.Remote`)."""
-        self._folder()
+        target = self.target
+        self._folder(target)
+        where = self._where(target)
         try:
-            st = os.stat(self.path)
+            st = os.stat(target)
         except FileNotFoundError:
             return RemoteRead(False, None, None)
         except OSError as exc:
-            raise RemoteOffline(f"{self.path}: cannot read the shared file: {exc}") from None
+            raise RemoteOffline(f"{where}: cannot read the shared file: {exc}") from None
         if known_tag is not None and known_tag.split(":")[0] == _signature(st):
             return RemoteRead(True, None, known_tag)
         try:
-            with open(self.path, "rb") as fh:
+            with open(target, "rb") as fh:
                 st = os.fstat(fh.fileno())
                 data = fh.read()
         except FileNotFoundError:
             return RemoteRead(False, None, None)
         except OSError as exc:
-            raise RemoteOffline(f"{self.path}: cannot read the shared file: {exc}") from None
+            raise RemoteOffline(f"{where}: cannot read the shared file: {exc}") from None
         tag = f"{_signature(st)}:{_sha(data)}"
         if known_tag is not None and known_tag.split(":")[-1] == tag.split(":")[-1]:
             return RemoteRead(True, None, tag)  # touched, same content
@@ -106,19 +145,24 @@ class FileRemote:
     def write(
         self, data: bytes | Iterable[bytes], expected_tag: str | None, *, scrub: frozenset[str]
     ) -> str:
-        """Replace the document if it still is the version read (see the class docstring)."""
-        folder = self._folder()
+        """Replace the document if it still is the version read (see the class docstring).
+
+        A lock file that cannot be created or opened makes filelock raise at once (it polls
+        only a lock that another process holds), so an unwritable folder is offline at once.
+        """
+        target = self.target
+        folder = self._folder(target)
+        lock_path = _beside(target, ".lock")
         try:
-            lock = FileLock(self.lock_path, timeout=self.lock_timeout)
-            with lock:
-                return self._write_locked(folder, data, expected_tag, scrub)
+            with FileLock(lock_path, timeout=self.lock_timeout):
+                return self._write_locked(folder, data, expected_tag, scrub, target=target)
         except Timeout:
             raise RemoteOffline(
-                f"{self.path}: another writer has held the lock {self.lock_path.name} for "
-                f"{self.lock_timeout:g} s; try again"
+                f"{self._where(target)}: another writer has held the lock {lock_path.name} "
+                f"for {self.lock_timeout:g} s; try again"
             ) from None
-        except PermissionError as exc:
-            raise RemoteOffline(f"{self.path}: cannot write the shared file: {exc}") from None
+        except OSError as exc:  # the lock or the file: permissions, read-only, disk full
+            raise _not_writable(folder, exc) from None
 
     def _write_locked(
         self,
@@ -126,23 +170,27 @@ class FileRemote:
         data: bytes | Iterable[bytes],
         expected_tag: str | None,
         scrub: frozenset[str],
+        *,
+        target: Path,
     ) -> str:
-        remove_stale_temp_files(folder, self.path.name)  # we hold the lock: any left are stale
+        """The write, under the lock; ``target`` is the resolved file, ``folder`` its folder."""
+        remove_stale_temp_files(folder, target.name)  # we hold the lock: any left are stale
+        where = self._where(target)
         try:  # hashed in chunks: the document is not held in memory a second time
-            with open(self.path, "rb") as fh:
+            with open(target, "rb") as fh:
                 current_sha: str | None = hashlib.file_digest(fh, "sha256").hexdigest()[:32]
         except FileNotFoundError:
             current_sha = None
         if current_sha is None:
             if expected_tag is not None:
-                raise RemoteChanged(f"{self.path}: the shared file disappeared")
+                raise RemoteChanged(f"{where}: the shared file disappeared")
         elif expected_tag is None or expected_tag.split(":")[-1] != current_sha:
-            raise RemoteChanged(f"{self.path}: the shared file changed while syncing")
+            raise RemoteChanged(f"{where}: the shared file changed while syncing")
         if current_sha is not None:
-            self._backup(folder, scrub)
+            self._backup(folder, scrub, target)
         chunks = [data] if isinstance(data, bytes) else data
         digest = hashlib.sha256()
-        tmp = folder / f".{self.path.name}.{secrets.token_hex(4)}.tmp"
+        tmp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
         try:
             with open(tmp, "wb") as fh:
                 for chunk in chunks:
@@ -150,78 +198,113 @@ class FileRemote:
                     digest.update(chunk)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
+                st = os.fstat(fh.fileno())  # the file that becomes the document: its own tag
+            os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
         _fsync_dir(folder)
-        return f"{_signature(os.stat(self.path))}:{digest.hexdigest()[:32]}"
+        return f"{_signature(st)}:{digest.hexdigest()[:32]}"
 
-    def _backup(self, folder: Path, scrub: frozenset[str]) -> None:
+    def _backup(self, folder: Path, scrub: frozenset[str], target: Path) -> None:
         """Keep the version being replaced as NAME.bak (without erased people's data)."""
-        tmp = folder / f".{self.backup_path.name}.{secrets.token_hex(4)}.tmp"
+        backup = _beside(target, ".bak")
+        tmp = folder / f".{backup.name}.{secrets.token_hex(4)}.tmp"
         current = b""
         if scrub:
             from .document import scrub_document  # the parser (pydantic) only when erasing
 
-            current = self.path.read_bytes()
+            current = target.read_bytes()
             with contextlib.suppress(DocumentError):
-                current = scrub_document(current, scrub, str(self.path))
+                current = scrub_document(current, scrub, str(target))
         else:
             try:  # a hard link costs no copy; the document itself is replaced, never changed
-                os.link(self.path, tmp)
-                os.replace(tmp, self.backup_path)
+                os.link(target, tmp)
+                os.replace(tmp, backup)
                 with contextlib.suppress(FileNotFoundError):
                     tmp.unlink()  # still there if NAME.bak was this very file: rename did nothing
                 return
             except OSError:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
-                current = self.path.read_bytes()
-        with open(tmp, "wb") as fh:
-            fh.write(current)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.backup_path)
+                current = target.read_bytes()
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(current)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, backup)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
 
     # ------------------------------------------------------------ side copies
     def side_copies(self) -> list[SideCopy]:
-        """Conflict copies beside the document, by name (cheap: one folder listing)."""
+        """Conflict copies beside the target, by name (cheap: one folder listing).
+
+        Files that look related (``NAME…json``) but have no conflict copy's name come back as
+        :class:`sync.side_copies.LeftAlone`, unread, so that the sync can report them; so does
+        a copy that cannot be read.
+        """
+        target = self.target
+        folder = target.parent
         try:
-            names = sorted(n for n in os.listdir(self.path.parent) if self._pattern.match(n))
+            copies, alike = classify_names(target.name, os.listdir(folder))
         except OSError:
             return []
-        copies = []
-        for name in names:
-            path = self.path.parent / name
-            with contextlib.suppress(OSError):
-                copies.append(SideCopy(name=name, data=path.read_bytes(), token=path))
-        return copies
+        found: list[SideCopy] = []
+        for name in copies:
+            path = folder / name
+            try:
+                found.append(SideCopy(name=name, data=path.read_bytes(), token=path))
+            except FileNotFoundError:
+                continue  # moved away since the listing (another laptop absorbed it)
+            except OSError as exc:
+                reason = f"cannot be read: {exc.strerror or exc}: left alone"
+                found.append(LeftAlone(name=name, data=b"", token=path, reason=reason))
+        found.extend(
+            LeftAlone(name=printable_name(name), data=b"", token=folder / name)
+            for name in alike
+            if (folder / name).is_file()
+        )
+        return found
 
     def absorb(self, copies: list[SideCopy], scrub: frozenset[str]) -> None:
         """Move merged copies into ``.digikunta-absorbed/``; scrub erased records from them."""
         if not copies and not scrub:
             return
-        target = self.absorbed_dir
-        target.mkdir(exist_ok=True)
+        target = self.target
+        absorbed = target.parent / ABSORBED_DIR
+        try:
+            self._absorb(copies, scrub, absorbed)
+        except OSError as exc:
+            raise RemoteOffline(
+                f"{absorbed}: cannot move conflict copies aside: {exc.strerror or exc}"
+            ) from None
+        _fsync_dir(target.parent)
+
+    def _absorb(self, copies: list[SideCopy], scrub: frozenset[str], absorbed: Path) -> None:
+        absorbed.mkdir(exist_ok=True)
         for copy in copies:
+            if isinstance(copy, LeftAlone):
+                continue  # never moved: not a conflict copy
             src = Path(str(copy.token))
-            dest = target / copy.name
+            dest = absorbed / copy.name
             n = 1
             while dest.exists():
                 n += 1
-                dest = target / f"{copy.name[:-5]}.{n}.json"
+                dest = absorbed / f"{copy.name[:-5]}.{n}.json"
             with contextlib.suppress(FileNotFoundError):
                 shutil.move(src, dest)
         if scrub:
-            self._scrub_absorbed(scrub)
-        _fsync_dir(self.path.parent)
+            self._scrub_absorbed(scrub, absorbed)
 
-    def _scrub_absorbed(self, scrub: frozenset[str]) -> None:
+    def _scrub_absorbed(self, scrub: frozenset[str], absorbed: Path) -> None:
         from .document import scrub_document  # the parser (pydantic) only when erasing
 
-        for path in sorted(self.absorbed_dir.glob("*.json")):
+        for path in sorted(absorbed.glob("*.json")):
             try:
                 data = path.read_bytes()
                 cleaned = scrub_document(data, scrub, str(path))
@@ -231,3 +314,7 @@ class FileRemote:
                 tmp = path.with_name(f".{path.name}.tmp")
                 tmp.write_bytes(cleaned)
                 os.replace(tmp, path)
+
+
+def _beside(target: Path, suffix: str) -> Path:
+    return target.with_name(target.name + suffix)
