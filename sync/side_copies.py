@@ -18,8 +18,9 @@ NOT_A_COPY_NAME = "not a conflict copy's name: left alone"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DATE = r"\d{4}-\d{2}-\d{2}"
 # Dropbox: "NAME (Ville's conflicted copy 2026-11-29).json"; the owner is the user's or the
-# computer's name, and a second copy of the same day gets a counter: "... 2026-11-29 (1))".
-_DROPBOX = rf" \([^()/]+['\u2019]s? conflicted copy {_DATE}(?: \(\d+\))?\)"
+# computer's name (possessive in English, but not in every language's form of it: "Ville
+# Virtasen conflicted copy"), and a second copy of the same day gets a counter: "... (1))".
+_DROPBOX = rf" \([^()/]+?(?:['\u2019]s)? conflicted copy {_DATE}(?: \(\d+\))?\)"
 # Nextcloud/ownCloud desktop client (makeConflictFileName): " (conflicted copy [USER ]DATE
 # HHMMSS)"; the user name never holds parentheses (the client replaces them).
 _NEXTCLOUD = rf" \(conflicted copy (?:[^()/]+ )?{_DATE} \d{{6}}\)"

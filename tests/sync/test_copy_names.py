@@ -17,6 +17,7 @@ from sync.side_copies import NOT_A_COPY_NAME, classify_names, copy_pattern
 REAL_COPIES = {
     "Dropbox": "digikunta (Ville's conflicted copy 2026-11-29).json",
     "Dropbox, full name": "digikunta (Ville Virtanen's conflicted copy 2026-11-29).json",
+    "Dropbox, owner not possessive": "digikunta (Ville Virtasen conflicted copy 2026-11-29).json",
     "Dropbox, second of the day": "digikunta (Ville's conflicted copy 2026-11-29 (1)).json",
     "Dropbox, computer name": "digikunta (DESKTOP-1A2B3C's conflicted copy 2026-11-29).json",
     "Nextcloud/ownCloud": "digikunta (conflicted copy 2026-11-29 120000).json",
