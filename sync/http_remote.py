@@ -131,7 +131,13 @@ def _hash_tag(data: bytes) -> str:
 
 def _megabytes(size: int) -> str:
     value = size / MB
-    return f"{value:.0f} MB" if value >= 10 or value == int(value) else f"{value:.1f} MB"
+    return (f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0")) + " MB"
+
+
+def _size_over(size: int, limit: int) -> str:
+    """``size`` in MB, or in bytes when that would read the same as the limit it exceeds."""
+    text = _megabytes(size)
+    return text if text != _megabytes(limit) else f"{size:,} bytes"
 
 
 def _seconds(value: float) -> str:
@@ -349,8 +355,9 @@ class HttpRemote:
             data = b"".join(data)  # its length goes first (Content-Length); retries resend it
         if len(data) > self._max_bytes:
             # Written, it would make every replica (this one included) refuse the document.
+            size = _size_over(len(data), self._max_bytes)
             raise SyncError(
-                f"{self.description}: the merged document would be {_megabytes(len(data))},"
+                f"{self.description}: the merged document would be {size},"
                 f" more than the maximum document size of {_megabytes(self._max_bytes)}, so it"
                 " was not written (the other laptops would refuse to read it); nothing was"
                 f" lost, local changes stay pending; {_RAISE_LIMIT}"
@@ -524,8 +531,9 @@ class HttpRemote:
 
     def _refuse_announced_size(self, length: str | None) -> None:
         if length is not None and length.isdigit() and int(length) > self._max_bytes:
+            size = _size_over(int(length), self._max_bytes)
             raise DocumentError(
-                f"{self.description} is {_megabytes(int(length))} (as the server announces),"
+                f"{self.description} is {size} (as the server announces),"
                 f" more than the maximum document size of {_megabytes(self._max_bytes)}, so"
                 f" it was not downloaded and nothing was changed; {_RAISE_LIMIT}"
             )
