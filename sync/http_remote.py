@@ -18,10 +18,8 @@ query string.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import logging
 import random
-import ssl
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -39,6 +37,7 @@ from sync.errors import (
 )
 from sync.http_body import ACCEPT_ENCODING, BodyTooLarge, UndecodableBody, read_body
 from sync.http_interrupt import Flight, Interrupted, Interrupter
+from sync.http_safety import describe_url, install_log_filters, parse_url, ssl_verify
 from sync.remote import RemoteRead, SideCopy
 
 __all__ = ["DEFAULT_DEADLINE", "DEFAULT_MAX_DOCUMENT_BYTES", "HttpRemote", "describe_url"]
@@ -65,64 +64,6 @@ _RAISE_LIMIT = (
 _WRITTEN = frozenset({200, 201, 204})
 _MISSING = frozenset({404, 410})
 _AUTH = frozenset({401, 403})
-
-
-def describe_url(url: httpx.URL) -> str:
-    """The URL without user info, query string or fragment: safe for messages and logs."""
-    host = url.host
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    port = f":{url.port}" if url.port is not None else ""
-    return f"{url.scheme}://{host}{port}{url.path}"
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _parse_url(url: str, allow_insecure_http: bool) -> httpx.URL:
-    """Check the URL is safe to use; ValueError (never echoing secrets) if not."""
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL:
-        raise ValueError("the shared document's address is not a valid URL") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(
-            "the shared document's address must be an https:// URL"
-            f" (got a {parsed.scheme or 'relative'}: address)"
-        )
-    safe = describe_url(parsed)
-    if parsed.userinfo:
-        raise ValueError(
-            f"the URL {safe} contains a user name or password; remove it from the URL and"
-            " give the secret in an environment variable (for example DIGIKUNTA_TOKEN)"
-        )
-    if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
-        raise ValueError(
-            f"refusing plain http:// for {safe}: the data and credentials would travel"
-            " unencrypted; use https:// (or allow insecure http explicitly in the configuration)"
-        )
-    return parsed
-
-
-def _ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
-    """True, or a context trusting the CA bundle at ``verify``; turning checks off is refused."""
-    if verify is False:
-        raise ValueError(
-            "TLS certificate verification cannot be turned off; give the path of a CA bundle"
-            " that trusts the server's certificate instead"
-        )
-    if verify is True:
-        return True
-    try:
-        return ssl.create_default_context(cafile=verify)
-    except (OSError, ssl.SSLError) as exc:
-        raise ValueError(f"the CA bundle {verify} could not be loaded: {exc}") from exc
 
 
 def _hash_tag(data: bytes) -> str:
@@ -165,36 +106,7 @@ def _markup_kind(response: _Answer) -> str | None:
     return None
 
 
-class _HideQueries(logging.Filter):
-    """Strips query strings (which may hold signatures) from URLs that httpx logs."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and any(isinstance(a, httpx.URL) for a in args):
-            record.args = tuple(describe_url(a) if isinstance(a, httpx.URL) else a for a in args)
-        return True
-
-
-class _HideBadHeaders(logging.Filter):
-    """httpcore's debug trace quotes a header value h11 refused, which may be a credential."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "LocalProtocolError" in message:
-            record.msg = message.split(" ", 1)[0] + " exception=LocalProtocolError(<hidden>)"
-            record.args = ()
-        return True
-
-
-def _install_log_filter(name: str, log_filter: logging.Filter) -> None:
-    logger = logging.getLogger(name)
-    if not any(type(f) is type(log_filter) for f in logger.filters):
-        logger.addFilter(log_filter)
-
-
-_install_log_filter("httpx", _HideQueries())
-for _name in ("httpcore.http11", "httpcore.http2", "httpcore.connection"):
-    _install_log_filter(_name, _HideBadHeaders())
+install_log_filters()
 
 
 class HttpRemote:
@@ -243,7 +155,7 @@ class HttpRemote:
         Raises:
             ValueError: the URL, the TLS setting or a limit is unsafe or invalid.
         """
-        self._url = _parse_url(url, allow_insecure_http)
+        self._url = parse_url(url, allow_insecure_http)
         self.description = describe_url(self._url)
         if retries < 0 or backoff < 0 or timeout <= 0:
             raise ValueError("retries and backoff must be >= 0 and timeout > 0")
@@ -260,7 +172,7 @@ class HttpRemote:
             auth=auth,
             timeout=httpx.Timeout(timeout),
             transport=transport,
-            verify=_ssl_verify(verify),
+            verify=ssl_verify(verify),
             follow_redirects=False,  # a redirect could carry credentials elsewhere
             # only what http_body decodes with a bound (httpx would add br/zstd if installed)
             headers={"User-Agent": "digikunta-sync", "Accept-Encoding": ACCEPT_ENCODING},
@@ -439,7 +351,8 @@ class HttpRemote:
                 if attempt:
                     delay = self._backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
                     if delay >= flight.remaining():
-                        reason += f"; no time left for a retry within the deadline of {self._s}"
+                        deadline = _seconds(self._deadline)
+                        reason += f"; no time left for a retry within the deadline of {deadline}"
                         break
                     self._pause(delay)
                     self._refuse_if_cancelled()
@@ -473,10 +386,6 @@ class HttpRemote:
             f"{self.description} could not be reached: {reason}"
             f" (tried {tried} time{'s' if tried != 1 else ''})"
         ) from cause
-
-    @property
-    def _s(self) -> str:
-        return _seconds(self._deadline)
 
     def _attempt(
         self,
@@ -543,9 +452,10 @@ class HttpRemote:
         if flight.cancelled:
             raise SyncCancelled(f"{self.description}: the request was cancelled") from None
         if flight.expired:
+            deadline = _seconds(self._deadline)
             raise RemoteOffline(
                 f"{self.description} could not be reached in time: the request did not finish"
-                f" within its deadline of {self._s} (request_deadline_seconds; the server is"
+                f" within its deadline of {deadline} (request_deadline_seconds; the server is"
                 " too slow or sends its answer a trickle at a time)"
             ) from None
 
