@@ -25,7 +25,8 @@ from typing import Any
 
 __all__ = ["Flight", "Interrupted", "Interrupter"]
 
-_NEW_STREAM_EVENTS = frozenset({"connection.connect_tcp.complete", "connection.start_tls.complete"})
+_NEW_STREAM_EVENTS = frozenset({"connect_tcp.complete", "start_tls.complete"})
+"""After the prefix (``connection.``, or ``proxy.``/``socks.`` through a proxy): a new stream."""
 _STEP_EVENTS = frozenset(
     f"http11.{step}.started"
     for step in (
@@ -129,7 +130,7 @@ class Flight:
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
         """httpx's ``trace`` extension: register new connections, stop when told to."""
-        if event in _NEW_STREAM_EVENTS:
+        if event.partition(".")[2] in _NEW_STREAM_EVENTS:
             self._owner.register(info.get("return_value"))
             if self.cancelled or self.expired:
                 self._owner.cut()  # opened after the cut: its first read or write fails
