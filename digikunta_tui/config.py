@@ -46,6 +46,8 @@ class SyncSettings:
     allow_insecure_http: bool = False
     timeout: float = 10.0
     retries: int = 3
+    request_deadline_seconds: float = 300.0
+    max_document_mb: int = 256
     full_sync_every: int = 20
     full_sync_minutes: float = 10.0
     auto_sync_minutes: float = 0.0

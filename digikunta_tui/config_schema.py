@@ -34,6 +34,10 @@ class SyncSection(BaseModel):
     allow_insecure_http: bool = SyncSettings.allow_insecure_http
     timeout: float = Field(default=SyncSettings.timeout, gt=0, le=300)
     retries: int = Field(default=SyncSettings.retries, ge=0, le=10)
+    request_deadline_seconds: float = Field(
+        default=SyncSettings.request_deadline_seconds, ge=1, le=86_400
+    )
+    max_document_mb: int = Field(default=SyncSettings.max_document_mb, ge=1, le=4096)
     full_sync_every: int = Field(default=SyncSettings.full_sync_every, ge=1)
     full_sync_minutes: float = Field(default=SyncSettings.full_sync_minutes, gt=0)
     auto_sync_minutes: float = Field(default=SyncSettings.auto_sync_minutes, ge=0)

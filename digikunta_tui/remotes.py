@@ -34,7 +34,7 @@ def make_remote(
     if not is_url(target):
         return FileRemote(Path(target).expanduser())
     from sync.credentials import auth_from_env
-    from sync.http_remote import HttpRemote
+    from sync.http_remote import MB, HttpRemote
 
     try:
         auth = auth_from_env(
@@ -48,6 +48,8 @@ def make_remote(
             auth=auth,
             timeout=settings.timeout,
             retries=settings.retries,
+            deadline=settings.request_deadline_seconds,
+            max_document_bytes=settings.max_document_mb * MB,
             verify=settings.ca_bundle or True,
             allow_insecure_http=settings.allow_insecure_http,
         )

@@ -5,6 +5,11 @@ unchanged), ``PUT`` with ``If-Match`` or ``If-None-Match: *`` (``412`` = someone
 between). Because every write is conditional, retrying a ``PUT`` whose answer was lost is safe:
 if the first attempt did land, the retry gets ``412`` and the engine reads and merges again.
 
+Untrusted servers are bounded: a document larger than ``max_document_bytes`` (announced, or
+decompressed while it streams in) is refused, and every request, retries included, ends within
+its ``deadline``, even against a server that dribbles a byte at a time. ``cancel()``, from any
+thread, stops the request in flight at once and refuses later ones.
+
 Secrets stay out of messages, logs and ``repr``: a URL with a user name or password is refused
 (credentials come from ``sync.credentials``), and every message names the URL without its
 query string.
@@ -13,98 +18,87 @@ query string.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import logging
 import random
-import ssl
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from types import TracebackType
 from typing import NoReturn
 
 import httpx
 
-from sync.errors import AuthError, DocumentError, RemoteChanged, RemoteOffline, SyncError
+from sync.errors import (
+    AuthError,
+    DocumentError,
+    RemoteChanged,
+    RemoteOffline,
+    SyncCancelled,
+    SyncError,
+)
+from sync.http_body import ACCEPT_ENCODING, BodyTooLarge, UndecodableBody, read_body
+from sync.http_interrupt import Flight, Interrupted, Interrupter
+from sync.http_safety import describe_url, install_log_filters, parse_url, ssl_verify
 from sync.remote import RemoteRead, SideCopy
 
-__all__ = ["HttpRemote", "describe_url"]
+__all__ = ["DEFAULT_DEADLINE", "DEFAULT_MAX_DOCUMENT_BYTES", "HttpRemote", "describe_url"]
 
 log = logging.getLogger(__name__)
 
 HASH_TAG_PREFIX = "sha256:"
 """Prefix of the tags made from the body when the server sends no ETag."""
 
+MB = 1024 * 1024
+DEFAULT_MAX_DOCUMENT_BYTES = 256 * MB
+"""The largest document read or written, decompressed (256 MB)."""
+DEFAULT_DEADLINE = 300.0
+"""Seconds one request may take in all: connecting, sending, the whole answer, retries."""
+
+_SMALL_BODY = 64 * 1024
+"""Of any answer that is not the document (error pages, PUT answers) only this much is read."""
+_UPLOAD_CHUNK = 64 * 1024
+_RAISE_LIMIT = (
+    "if the shared document is really meant to be this large, raise max_document_mb in the"
+    " [sync] settings (on every laptop)"
+)
+
 _WRITTEN = frozenset({200, 201, 204})
 _MISSING = frozenset({404, 410})
 _AUTH = frozenset({401, 403})
-
-
-def describe_url(url: httpx.URL) -> str:
-    """The URL without user info, query string or fragment: safe for messages and logs."""
-    host = url.host
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    port = f":{url.port}" if url.port is not None else ""
-    return f"{url.scheme}://{host}{port}{url.path}"
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _parse_url(url: str, allow_insecure_http: bool) -> httpx.URL:
-    """Check the URL is safe to use; ValueError (never echoing secrets) if not."""
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL:
-        raise ValueError("the shared document's address is not a valid URL") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(
-            "the shared document's address must be an https:// URL"
-            f" (got a {parsed.scheme or 'relative'}: address)"
-        )
-    safe = describe_url(parsed)
-    if parsed.userinfo:
-        raise ValueError(
-            f"the URL {safe} contains a user name or password; remove it from the URL and"
-            " give the secret in an environment variable (for example DIGIKUNTA_TOKEN)"
-        )
-    if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
-        raise ValueError(
-            f"refusing plain http:// for {safe}: the data and credentials would travel"
-            " unencrypted; use https:// (or allow insecure http explicitly in the configuration)"
-        )
-    return parsed
-
-
-def _ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
-    """True, or a context trusting the CA bundle at ``verify``; turning checks off is refused."""
-    if verify is False:
-        raise ValueError(
-            "TLS certificate verification cannot be turned off; give the path of a CA bundle"
-            " that trusts the server's certificate instead"
-        )
-    if verify is True:
-        return True
-    try:
-        return ssl.create_default_context(cafile=verify)
-    except (OSError, ssl.SSLError) as exc:
-        raise ValueError(f"the CA bundle {verify} could not be loaded: {exc}") from exc
 
 
 def _hash_tag(data: bytes) -> str:
     return HASH_TAG_PREFIX + hashlib.sha256(data).hexdigest()
 
 
-def _markup_kind(response: httpx.Response) -> str | None:
+def _megabytes(size: int) -> str:
+    value = size / MB
+    return (f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0")) + " MB"
+
+
+def _size_over(size: int, limit: int) -> str:
+    """``size`` in MB, or in bytes when that would read the same as the limit it exceeds."""
+    text = _megabytes(size)
+    return text if text != _megabytes(limit) else f"{size:,} bytes"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A response read as far as needed: the document in full, anything else only its start."""
+
+    status: int
+    reason: str
+    headers: httpx.Headers
+    body: bytes
+
+
+def _markup_kind(response: _Answer) -> str | None:
     """'an HTML page' / 'XML' when the body is obviously markup, not JSON; else None."""
     content_type = response.headers.get("content-type", "").lower()
-    start = response.content[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    start = response.body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if "html" in content_type or start.startswith((b"<!doctype html", b"<html")):
         return "an HTML page"
     if "xml" in content_type or start.startswith(b"<"):
@@ -112,36 +106,7 @@ def _markup_kind(response: httpx.Response) -> str | None:
     return None
 
 
-class _HideQueries(logging.Filter):
-    """Strips query strings (which may hold signatures) from URLs that httpx logs."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and any(isinstance(a, httpx.URL) for a in args):
-            record.args = tuple(describe_url(a) if isinstance(a, httpx.URL) else a for a in args)
-        return True
-
-
-class _HideBadHeaders(logging.Filter):
-    """httpcore's debug trace quotes a header value h11 refused, which may be a credential."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "LocalProtocolError" in message:
-            record.msg = message.split(" ", 1)[0] + " exception=LocalProtocolError(<hidden>)"
-            record.args = ()
-        return True
-
-
-def _install_log_filter(name: str, log_filter: logging.Filter) -> None:
-    logger = logging.getLogger(name)
-    if not any(type(f) is type(log_filter) for f in logger.filters):
-        logger.addFilter(log_filter)
-
-
-_install_log_filter("httpx", _HideQueries())
-for _name in ("httpcore.http11", "httpcore.http2", "httpcore.connection"):
-    _install_log_filter(_name, _HideBadHeaders())
+install_log_filters()
 
 
 class HttpRemote:
@@ -165,7 +130,9 @@ class HttpRemote:
         transport: httpx.BaseTransport | None = None,
         verify: bool | str = True,
         allow_insecure_http: bool = False,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
+        max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         """Check the URL and open one connection pool for this remote.
 
@@ -178,26 +145,37 @@ class HttpRemote:
             transport: an httpx transport (tests inject faults with ``httpx.MockTransport``).
             verify: True, or the path of a CA bundle; False is refused.
             allow_insecure_http: allow ``http://`` to hosts other than loopback.
-            sleep: how to wait between retries (tests pass a recorder).
+            sleep: how to wait between retries (tests pass a recorder); default: a wait that
+                ``cancel()`` ends at once.
+            max_document_bytes: the largest document accepted from the server (decompressed)
+                or sent to it.
+            deadline: seconds one request may take in all (connect, send, the whole answer,
+                retries and their waits); a request that hits it is not retried.
 
         Raises:
-            ValueError: the URL or the TLS setting is unsafe or invalid.
+            ValueError: the URL, the TLS setting or a limit is unsafe or invalid.
         """
-        self._url = _parse_url(url, allow_insecure_http)
+        self._url = parse_url(url, allow_insecure_http)
         self.description = describe_url(self._url)
         if retries < 0 or backoff < 0 or timeout <= 0:
             raise ValueError("retries and backoff must be >= 0 and timeout > 0")
+        if max_document_bytes < 1 or deadline <= 0:
+            raise ValueError("the maximum document size and the deadline must be positive")
         self._retries = retries
         self._backoff = backoff
         self._sleep = sleep
+        self._max_bytes = max_document_bytes
+        self._deadline = deadline
+        self._interrupter = Interrupter()
         self._has_auth = auth is not None
         self._client = httpx.Client(
             auth=auth,
             timeout=httpx.Timeout(timeout),
             transport=transport,
-            verify=_ssl_verify(verify),
+            verify=ssl_verify(verify),
             follow_redirects=False,  # a redirect could carry credentials elsewhere
-            headers={"User-Agent": "digikunta-sync"},
+            # only what http_body decodes with a bound (httpx would add br/zstd if installed)
+            headers={"User-Agent": "digikunta-sync", "Accept-Encoding": ACCEPT_ENCODING},
         )
 
     def __repr__(self) -> str:
@@ -218,6 +196,15 @@ class HttpRemote:
         """Close the connection pool; the remote cannot be used afterwards."""
         self._client.close()
 
+    def cancel(self) -> None:
+        """Stop the request in flight at once and make every later call raise SyncCancelled.
+
+        Safe to call from any thread (the app calls it on quit, while a sync runs in a worker):
+        the connections' sockets are shut down, which wakes a blocked read or write, and a
+        wait between retries ends. Irreversible: make a new remote to sync again.
+        """
+        self._interrupter.cancel()
+
     # -- the Remote protocol -------------------------------------------------------------
 
     def read(self, known_tag: str | None) -> RemoteRead:
@@ -227,16 +214,18 @@ class HttpRemote:
             unchanged (304, or the same tag), the bytes and their ETag (200), or missing (404).
 
         Raises:
-            RemoteOffline: not reachable after the retries.
+            RemoteOffline: not reachable after the retries, or not within the deadline.
             AuthError: 401/403.
-            DocumentError: the server answered 200 with an HTML/XML page.
+            DocumentError: the server answered 200 with an HTML/XML page, a body larger than
+                the maximum document size, or a body it compressed in an unsupported way.
+            SyncCancelled: ``cancel()`` was called.
             SyncError: any other unexpected answer.
         """
         headers = {"Accept": "application/json"}
         if known_tag is not None and not known_tag.startswith(HASH_TAG_PREFIX):
             headers["If-None-Match"] = known_tag
-        response = self._send("GET", headers)
-        status = response.status_code
+        response = self._send("GET", headers, document=True)
+        status = response.status
         if status == 304 and known_tag is not None:
             return RemoteRead(unchanged=True, data=None, tag=known_tag)
         if status in _MISSING:
@@ -249,7 +238,7 @@ class HttpRemote:
                 f"{self.description} returned {kind}, not a Digikunta document"
                 " (check the URL: it must point at the shared .json file)"
             )
-        data = response.content
+        data = response.body
         # Without an ETag the server cannot check If-Match; write() refuses such tags.
         tag = response.headers.get("etag") or _hash_tag(data)
         if tag == known_tag:
@@ -269,12 +258,22 @@ class HttpRemote:
 
         Raises:
             RemoteChanged: 412, or 409 (S3's ConditionalRequestConflict).
-            RemoteOffline / AuthError / SyncError: as for ``read``; SyncError also when the
-                server sends no ETags (conditional writes impossible) or the folder is missing.
+            RemoteOffline / AuthError / SyncCancelled / SyncError: as for ``read``; SyncError
+                also when the server sends no ETags (conditional writes impossible), the folder
+                is missing, or the document is larger than the maximum document size.
         """
         del scrub
         if not isinstance(data, bytes):
-            data = b"".join(data)
+            data = b"".join(data)  # its length goes first (Content-Length); retries resend it
+        if len(data) > self._max_bytes:
+            # Written, it would make every replica (this one included) refuse the document.
+            size = _size_over(len(data), self._max_bytes)
+            raise SyncError(
+                f"{self.description}: the merged document would be {size},"
+                f" more than the maximum document size of {_megabytes(self._max_bytes)}, so it"
+                " was not written (the other laptops would refuse to read it); nothing was"
+                f" lost, local changes stay pending; {_RAISE_LIMIT}"
+            )
         if expected_tag is not None and expected_tag.startswith(HASH_TAG_PREFIX):
             raise SyncError(
                 f"{self.description}: the server sends no ETag, so it does not support"
@@ -287,7 +286,7 @@ class HttpRemote:
         else:
             headers["If-Match"] = expected_tag
         response = self._send("PUT", headers, data)
-        status = response.status_code
+        status = response.status
         if status in _WRITTEN:
             return response.headers.get("etag") or self._tag_after_write(data)
         if status == 412:
@@ -295,7 +294,7 @@ class HttpRemote:
                 f"{self.description} was changed by someone else since it was read (HTTP 412)"
             )
         if status == 409:
-            if expected_tag is None and b"ConditionalRequestConflict" not in response.content:
+            if expected_tag is None and b"ConditionalRequestConflict" not in response.body:
                 # WebDAV answers 409 to a PUT whose parent folder does not exist.
                 raise SyncError(
                     f"{self.description} could not be created (HTTP 409 Conflict): the folder"
@@ -323,48 +322,152 @@ class HttpRemote:
         to someone's write that landed right after it. When it does not, or there is no ETag,
         the hash of our data is returned: it matches no ETag, so the next read is a full one.
         """
-        response = self._send("GET", {"Accept": "application/json"})
+        response = self._send("GET", {"Accept": "application/json"}, document=True)
         tag = response.headers.get("etag")
-        if response.status_code == 200 and tag and response.content == data:
+        if response.status == 200 and tag and response.body == data:
             return tag
         return _hash_tag(data)
 
     def _send(
-        self, method: str, headers: dict[str, str], content: bytes | None = None
-    ) -> httpx.Response:
-        """One request with retries on timeouts, connection errors, 429 and 5xx."""
+        self,
+        method: str,
+        headers: dict[str, str],
+        content: bytes | None = None,
+        *,
+        document: bool = False,
+    ) -> _Answer:
+        """One request with retries on timeouts, connection errors, 429 and 5xx.
+
+        ``document``: a ``200`` answer's body is the document (read in full, up to the limit);
+        of any other answer only the start is read.
+        """
+        self._refuse_if_cancelled()
         attempts = self._retries + 1
         reason = ""
         cause: Exception | None = None
-        for attempt in range(attempts):
-            if attempt:
-                self._sleep(self._backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
-            try:
-                response = self._client.request(method, self._url, headers=headers, content=content)
-            except httpx.LocalProtocolError:
-                # Our own request was malformed (a header value?): its text may hold a secret.
-                raise SyncError(
-                    f"the request to {self.description} could not be sent: a header is invalid"
-                    " (check the credentials' environment variable for stray characters)"
-                ) from None
-            except httpx.TimeoutException as exc:
-                reason, cause = f"timed out ({type(exc).__name__})", exc
-            except httpx.RequestError as exc:
-                reason, cause = self._reason(exc), exc
-            else:
-                status = response.status_code
-                if status < 500 and status != 429:
-                    log.debug("%s %s -> %d", method, self.description, status)
-                    return response
-                reason, cause = f"HTTP {status} {response.reason_phrase}".rstrip(), None
-            log.debug(
-                "%s %s failed (attempt %d/%d): %s",
-                *(method, self.description, attempt + 1, attempts, reason),
-            )
+        tried = 0
+        with self._interrupter.flight(self._deadline) as flight:
+            for attempt in range(attempts):
+                if attempt:
+                    delay = self._backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
+                    if delay >= flight.remaining():
+                        deadline = _seconds(self._deadline)
+                        reason += f"; no time left for a retry within the deadline of {deadline}"
+                        break
+                    self._pause(delay)
+                    self._refuse_if_cancelled()
+                tried += 1
+                try:
+                    response = self._attempt(flight, method, headers, content, document)
+                except httpx.LocalProtocolError:
+                    # Our own request was malformed (a header value?): its text may hold a secret.
+                    raise SyncError(
+                        f"the request to {self.description} could not be sent: a header is"
+                        " invalid (check the credentials' environment variable for stray"
+                        " characters)"
+                    ) from None
+                except (Interrupted, httpx.RequestError) as exc:
+                    self._stop_if_interrupted(flight)
+                    if isinstance(exc, httpx.TimeoutException):
+                        reason, cause = f"timed out ({type(exc).__name__})", exc
+                    else:
+                        reason, cause = self._reason(exc), exc
+                else:
+                    status = response.status
+                    if status < 500 and status != 429:
+                        log.debug("%s %s -> %d", method, self.description, status)
+                        return response
+                    reason, cause = f"HTTP {status} {response.reason}".rstrip(), None
+                log.debug(
+                    "%s %s failed (attempt %d/%d): %s",
+                    *(method, self.description, attempt + 1, attempts, reason),
+                )
         raise RemoteOffline(
             f"{self.description} could not be reached: {reason}"
-            f" (tried {attempts} time{'s' if attempts != 1 else ''})"
+            f" (tried {tried} time{'s' if tried != 1 else ''})"
         ) from cause
+
+    def _attempt(
+        self,
+        flight: Flight,
+        method: str,
+        headers: dict[str, str],
+        content: bytes | None,
+        document: bool,
+    ) -> _Answer:
+        """One try: send, then read the answer within the limits; DocumentError if too big."""
+        headers = dict(headers)
+        upload = None
+        if content is not None:
+            # A generator sends the body in chunks, checking between them; with the length
+            # given, httpx sends it as such (some WebDAV servers refuse chunked uploads).
+            headers["Content-Length"] = str(len(content))
+            upload = _chunks(content, flight)
+        flight.check()
+        with self._client.stream(
+            method, self._url, headers=headers, content=upload, extensions={"trace": flight.trace}
+        ) as response:
+            status = response.status_code
+            answer_headers = response.headers
+            if status >= 500 or status == 429:  # retried: the body does not matter
+                return _Answer(status, response.reason_phrase, answer_headers, b"")
+            is_document = document and status == 200
+            limit = self._max_bytes if is_document else _SMALL_BODY
+            if is_document:
+                self._refuse_announced_size(answer_headers.get("content-length"))
+            if response.is_stream_consumed:
+                # An in-memory answer (httpx.MockTransport) that httpx has read and decoded.
+                raw: Iterable[bytes] = [response.content]
+                encoding = None
+            else:
+                raw = response.iter_raw()
+                encoding = answer_headers.get("content-encoding")
+            try:
+                body = read_body(raw, encoding, limit, flight.check, truncate=not is_document)
+            except BodyTooLarge:
+                raise DocumentError(
+                    f"{self.description} sent more than the maximum document size of"
+                    f" {_megabytes(self._max_bytes)} (decompressed), so the download was"
+                    f" stopped and nothing was changed; {_RAISE_LIMIT}"
+                ) from None
+            except UndecodableBody as exc:
+                if is_document:
+                    raise DocumentError(
+                        f"{self.description}: the document could not be decoded: {exc}"
+                    ) from None
+                body = b""
+            return _Answer(status, response.reason_phrase, answer_headers, body)
+
+    def _refuse_announced_size(self, length: str | None) -> None:
+        if length is not None and length.isdigit() and int(length) > self._max_bytes:
+            size = _size_over(int(length), self._max_bytes)
+            raise DocumentError(
+                f"{self.description} is {size} (as the server announces),"
+                f" more than the maximum document size of {_megabytes(self._max_bytes)}, so"
+                f" it was not downloaded and nothing was changed; {_RAISE_LIMIT}"
+            )
+
+    def _stop_if_interrupted(self, flight: Flight) -> None:
+        """After a failed attempt: SyncCancelled or the deadline's RemoteOffline, if so."""
+        if flight.cancelled:
+            raise SyncCancelled(f"{self.description}: the request was cancelled") from None
+        if flight.expired:
+            deadline = _seconds(self._deadline)
+            raise RemoteOffline(
+                f"{self.description} could not be reached in time: the request did not finish"
+                f" within its deadline of {deadline} (request_deadline_seconds; the server is"
+                " too slow or sends its answer a trickle at a time)"
+            ) from None
+
+    def _refuse_if_cancelled(self) -> None:
+        if self._interrupter.cancelled.is_set():
+            raise SyncCancelled(f"{self.description}: the sync was cancelled")
+
+    def _pause(self, seconds: float) -> None:
+        if self._sleep is None:
+            self._interrupter.pause(seconds)  # cancel() ends the wait at once
+        else:
+            self._sleep(seconds)
 
     def _reason(self, exc: Exception) -> str:
         """A short, secret-free reason for a transport error."""
@@ -372,9 +475,9 @@ class HttpRemote:
         name = type(exc).__name__
         return f"{name}: {text[:200]}" if text else name
 
-    def _refuse(self, response: httpx.Response) -> NoReturn:
+    def _refuse(self, response: _Answer) -> NoReturn:
         """Raise the error for an answer that is neither success nor a known condition."""
-        status = response.status_code
+        status = response.status
         if status in _AUTH:
             hint = (
                 "check the user name and the secret in the environment variable"
@@ -393,6 +496,11 @@ class HttpRemote:
                 f"{self.description} redirects (HTTP {status}) to {target}; put the final URL"
                 " in the configuration"
             )
-        raise SyncError(
-            f"{self.description} answered HTTP {status} {response.reason_phrase}".rstrip()
-        )
+        raise SyncError(f"{self.description} answered HTTP {status} {response.reason}".rstrip())
+
+
+def _chunks(data: bytes, flight: Flight) -> Iterator[bytes]:
+    """The upload in pieces, stopping between them when the request must end."""
+    for start in range(0, len(data), _UPLOAD_CHUNK):
+        flight.check()
+        yield data[start : start + _UPLOAD_CHUNK]

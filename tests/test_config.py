@@ -89,3 +89,49 @@ def test_ui_state_round_trips_and_ignores_garbage(tmp_path: Path) -> None:
     assert load_ui_state(path) == {"theme": "nord"}
     path.write_text("not = [toml", "utf-8")
     assert load_ui_state(path) == {}
+
+
+def test_the_http_limits_are_read_with_their_types(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[sync]\nrequest_deadline_seconds = 45\nmax_document_mb = 12\n", "utf-8")
+    cfg = load_config(path, environ={})
+    assert cfg.sync.request_deadline_seconds == 45.0
+    assert isinstance(cfg.sync.request_deadline_seconds, float)
+    assert cfg.sync.max_document_mb == 12 and isinstance(cfg.sync.max_document_mb, int)
+    defaults = load_config(tmp_path / "none.toml", environ={}).sync
+    assert (defaults.request_deadline_seconds, defaults.max_document_mb) == (300.0, 256)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "max_document_mb = 0",
+        "max_document_mb = 4097",
+        "max_document_mb = 1.5",
+        "request_deadline_seconds = 0",
+        "request_deadline_seconds = 0.5",
+        "request_deadline_seconds = 86401",
+    ],
+)
+def test_http_limits_outside_their_range_are_refused(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f"[sync]\n{line}\n", "utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, environ={})
+    assert f"setting sync.{line.split(' ')[0]}" in str(err.value)
+
+
+def test_the_maximum_document_size_reaches_the_http_remote() -> None:
+    from digikunta_tui.config import SyncSettings
+    from digikunta_tui.remotes import make_remote
+    from sync.errors import SyncError
+    from sync.http_remote import HttpRemote
+
+    # Port 9 (discard) on loopback: nothing is sent, the size is refused before connecting.
+    settings = SyncSettings(remote="http://127.0.0.1:9/d.json", max_document_mb=1)
+    remote = make_remote(settings, environ={})
+    assert isinstance(remote, HttpRemote)
+    with remote, pytest.raises(SyncError) as err:
+        remote.write(b" " * (1024 * 1024 + 1), None, scrub=frozenset())
+    assert "maximum document size of 1 MB" in str(err.value)
+    assert "max_document_mb" in str(err.value)
