@@ -80,7 +80,10 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
         self._render_detail()
 
     def show_record(self, kind: str, record_id: str) -> None:
-        """Show a person or organisation found through the palette."""
+        """Show a person or organisation found through the palette (a consent: its person)."""
+        if kind == "consent":  # e.g. just recorded from this view
+            person = (self.repo.get("consent", record_id) or {}).get("person")
+            kind, record_id = ("person", person) if isinstance(person, str) else (kind, record_id)
         self.current = (kind, record_id)
         self._render_detail()
 
