@@ -361,6 +361,23 @@ class Replica:
         for k, rid, fields in rows:
             yield k, rid, _loads(fields)
 
+    def records_with_stamps(
+        self, kind: str, ids: Iterable[str] | None = None
+    ) -> Iterator[tuple[str, dict[str, Any], dict[str, str]]]:
+        """Live ``kind`` records as (id, fields, stamps), by id; only those in ``ids`` if given."""
+        sql = "SELECT id, fields, stamps FROM records WHERE kind = ? AND alive = 1"
+        if ids is None:
+            batches: Iterable[list[str]] = [[]]
+        else:
+            wanted = sorted(set(ids))
+            batches = [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+        for batch in batches:
+            where = f" AND id IN ({','.join('?' * len(batch))})" if ids is not None else ""
+            for rid, fields, stamps in self.conn.execute(
+                sql + where + " ORDER BY id", (kind, *batch)
+            ):
+                yield rid, _loads(fields), _loads(stamps)
+
     def record(self, record_id: str) -> Record | None:
         """The full stored record (stamps and tombstones included), or None."""
         row = self.conn.execute(

@@ -1,10 +1,15 @@
-"""``digikunta mailing-list``: the people whose latest newsletter consent is ``granted``."""
+"""``digikunta mailing-list``: the people whose newsletter consent is ``granted``.
+
+People whose newsletter consent is in conflict (granted and withdrawn on two laptops that did
+not know of each other) are left out, and a warning on stderr names them.
+"""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import io
+import sys
 
 from .context import CommandContext
 from .export_cmd import write_output
@@ -15,8 +20,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "mailing-list",
         help="export the newsletter mailing list (granted consent only)",
-        description="List the people whose latest newsletter consent is 'granted' and who "
-        "have an email address; nobody else is ever exported. CSV has the columns email, "
+        description="List the people whose newsletter consent is 'granted' and who have an "
+        "email address; nobody else is ever exported. People whose newsletter consent is in "
+        "conflict (recorded on two laptops that did not know of each other) are left out and "
+        "named on stderr: record their consent again to settle it. CSV has the columns email, "
         "given_name, family_name, organization; txt has one address per line.",
         epilog="examples:\n"
         "  digikunta mailing-list -o postituslista.csv\n"
@@ -67,10 +74,36 @@ def render(entries: list[dict[str, str]], fmt: str) -> str:
     return buffer.getvalue()
 
 
+MAX_NAMED = 20
+"""How many people left out for a consent conflict the warning names."""
+
+
+def conflict_warning(people: list[dict]) -> str | None:
+    """One line naming the people left out because their newsletter consent is in conflict."""
+    if not people:
+        return None
+    from ..ui.text import literal
+
+    names = [
+        literal(f"{p.get('given_name') or ''} {p.get('family_name') or ''}".strip() or p["id"])
+        for p in people[:MAX_NAMED]
+    ]
+    more = f" and {len(people) - MAX_NAMED} more" if len(people) > MAX_NAMED else ""
+    return (
+        f"digikunta: warning: {len(people)} "
+        f"{'person was' if len(people) == 1 else 'people were'} left out because their "
+        f"newsletter consent is in conflict: {', '.join(names)}{more} "
+        "(record their consent again to settle it)"
+    )
+
+
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
-    """Write the mailing list."""
+    """Write the mailing list; warn about people left out for a consent conflict."""
     entries = _entries(ctx)
     write_output(render(entries, args.format), args.output)
+    warning = conflict_warning(ctx.repository().mailing_list_conflicts())
+    if warning:
+        print(warning, file=sys.stderr)
     if args.output:
         print(f"{len(entries)} addresses written to {args.output}")
     return 0

@@ -32,8 +32,10 @@ def export_person(repo: Repository, person_id: str) -> dict[str, Any]:
     """Return everything held about a person, JSON-ready.
 
     Keys: ``person`` (id and fields), ``organization`` (name or None), ``consents`` (events,
-    oldest first), ``registrations`` (with ``webinar_title``), ``stories`` (authored, with
-    fields), ``webinars`` (where they prepared or presented), ``exported_at``.
+    in the order they were recorded), ``consent_state`` (purpose → ``{"state": "granted" …
+    or "conflict", "current": [ids of the current events]}``), ``registrations`` (with
+    ``webinar_title``), ``stories`` (authored, with fields), ``webinars`` (where they prepared
+    or presented), ``exported_at``.
 
     Raises:
         NotFound: no such live person.
@@ -54,6 +56,10 @@ def export_person(repo: Repository, person_id: str) -> dict[str, Any]:
         "person": {"id": person_id, **person},
         "organization": org.get("name") if org else None,
         "consents": [{"id": rid, **fields} for rid, fields in repo.consents_of(person_id)],
+        "consent_state": {
+            purpose: {"state": state.action, "current": state.head_ids}
+            for purpose, state in sorted(repo.consent_status(person_id).items())
+        },
         "registrations": registrations,
         "stories": stories,
         "webinars": webinars,

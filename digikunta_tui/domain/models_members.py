@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -13,6 +13,7 @@ from digikunta_tui.domain.models_fields import (
     DomainModel,
     Email,
     Flag,
+    IdList,
     Line,
     Moment,
     MunicipalityCode,
@@ -99,7 +100,11 @@ class Person(DomainModel):
 
 
 class Consent(DomainModel):
-    """One append-only consent event (``consent`` record); the latest per purpose counts."""
+    """One append-only consent event (``consent`` record); the rule is in :mod:`consent`.
+
+    ``follows`` holds the ids of the person's current events for the purpose when this one was
+    recorded (``[]`` for the first, kept as such); None (absent) for older data and imports.
+    """
 
     person: RecordId
     purpose: ConsentPurpose
@@ -107,3 +112,11 @@ class Consent(DomainModel):
     at: Moment
     source: ConsentSource | None = None
     wording: Text | None = None
+    follows: IdList | None = None
+
+    def to_fields(self) -> dict[str, Any]:
+        """The stored fields; an empty ``follows`` is kept (it means "the first event")."""
+        fields = super().to_fields()
+        if self.follows is not None:
+            fields["follows"] = list(self.follows)
+        return fields

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -217,6 +217,8 @@ class Repository:
             raise ValidationFailed(result.errors)
         errors = self._reference_errors(kind, result.fields)
         errors.update(self._uniqueness_errors(kind, result.fields, record_id))
+        if kind == "consent":
+            errors.update(self._follows_errors(result.fields, record_id))
         if errors:
             raise ValidationFailed(errors)
         return result.fields
@@ -250,14 +252,43 @@ class Repository:
                 return {"person": t("repository.already_registered")}
         return {}
 
+    def _follows_errors(self, fields: Mapping[str, Any], record_id: str | None) -> dict[str, str]:
+        """``follows`` names only consent events of the same person and purpose (or unknown ids:
+        an event may arrive before the one it follows)."""
+        for ref in fields.get("follows") or []:
+            stored = self.replica.record(ref)
+            if ref == record_id or (stored is not None and stored["kind"] != "consent"):
+                return {"follows": t("repository.follows_mismatch")}
+            other = (stored or {}).get("fields") or {}
+            if other and (other.get("person"), other.get("purpose")) != (
+                fields.get("person"),
+                fields.get("purpose"),
+            ):
+                return {"follows": t("repository.follows_mismatch")}
+        return {}
+
+    def _consent_heads(self, fields: Mapping[str, Any]) -> list[str]:
+        """The ids of the person's current events for the purpose of a new event's fields."""
+        person, purpose = fields.get("person"), fields.get("purpose")
+        if not isinstance(person, str) or not isinstance(purpose, str):
+            return []
+        self.refresh()
+        state = self.consent_status(person).get(purpose)
+        return state.head_ids if state else []
+
     # ------------------------------------------------------------------ CRUD
     def create(self, kind: str, fields: dict[str, Any]) -> str:
         """Validate and store a new record; returns its new id.
+
+        A new consent event records what this laptop knew: unless given, its ``follows`` is
+        the ids of the person's current events for that purpose (see :mod:`consent`).
 
         Raises:
             ValidationFailed: nothing was written.
         """
         record_id = new_id()
+        if kind == "consent" and "follows" not in fields:
+            fields = {**fields, "follows": self._consent_heads(fields)}
         normalised = self.validate(kind, fields)
         self.replica.put(kind, record_id, normalised)
         self.undo.record("create", kind, record_id, None)
@@ -399,24 +430,27 @@ class Repository:
         """The story's indicators (id, fields), in Finnish order of name."""
         return [(r.id, r.fields) for r in self._children("indicator", "story", story_id)]
 
+    def consent_events(self, person_id: str) -> list[consent.ConsentEvent]:
+        """The person's consent events with their stamps, oldest first (order of recording)."""
+        ids = [row.id for row in self._children("consent", "person", person_id)]
+        found = self.replica.records_with_stamps("consent", ids)
+        return consent.ordered(consent.event_from_record(*item) for item in found)
+
     def consents_of(self, person_id: str) -> list[tuple[str, dict]]:
         """The person's consent events (id, fields), oldest first.
 
-        Events with the same ``at`` second are in the order they were written (their clock
-        stamps), which every replica sees alike.
+        Ordered by when they were recorded (the clock stamp of ``action``; then ``at``, then
+        id), which every replica sees alike; ``at`` is only informative.
         """
-        events = [(r.id, r.fields) for r in self._children("consent", "person", person_id)]
+        return [(event.id, dict(event.fields)) for event in self.consent_events(person_id)]
 
-        def written(event: tuple[str, dict]) -> tuple[Any, str, str]:
-            stored = self.replica.record(event[0])
-            stamp = (stored or {}).get("stamps", {}).get("at", "")
-            return (consent.event_order(event)[0], stamp, event[0])
-
-        return sorted(events, key=written)
+    def consent_status(self, person_id: str) -> dict[str, consent.PurposeState]:
+        """Purpose → the person's consent for it: its events, current events and any conflict."""
+        return consent.purpose_states(self.consent_events(person_id))
 
     def consent_state(self, person_id: str) -> dict[str, str]:
-        """Purpose → the action of the person's latest event for it."""
-        return consent.consent_state(self.consents_of(person_id))
+        """Purpose → the current action, or ``"conflict"`` (``consent.CONFLICT``)."""
+        return {p: state.action for p, state in self.consent_status(person_id).items()}
 
     def newsletter_of(self, webinar_id: str) -> tuple[str, dict] | None:
         """The newsletter documenting a webinar (the lowest number if several), or None."""
@@ -495,49 +529,62 @@ class Repository:
         source: str = "manual",
         wording: str = "",
     ) -> str:
-        """Append a consent event (now) for a person; returns its id.
+        """Record a consent event (now) for a person; returns its id.
 
-        Times have whole-second precision, so an event added within the same second as the
-        person's latest event for that purpose is placed one second after it: the event
-        recorded last is the one that counts, on every replica.
+        It follows the person's current events for the purpose (see :meth:`create`), so it
+        supersedes them on every replica, whatever their ``at`` says.
         """
-        at = utc_now()
-        earlier = [f for _, f in self.consents_of(person_id) if f.get("purpose") == purpose]
-        if earlier:
-            last = max(str(f.get("at") or "") for f in earlier)
-            if last >= at:
-                moment = datetime.fromisoformat(last.replace("Z", "+00:00"))
-                at = (moment + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        fields = {"person": person_id, "purpose": purpose, "action": action, "at": at}
+        fields = {"person": person_id, "purpose": purpose, "action": action, "at": utc_now()}
         fields |= {"source": source, "wording": wording}
         return self.create("consent", fields)
 
-    def mailing_list(self) -> list[dict]:
-        """People whose latest newsletter consent is ``granted`` and who have an e-mail.
+    def _newsletter_states(self) -> dict[str, consent.PurposeState]:
+        found = self.replica.records_with_stamps("consent")
+        events = (consent.event_from_record(*item) for item in found)
+        return consent.states_by_person(events, consent.NEWSLETTER)
 
-        Each item: ``id``, ``given_name``, ``family_name``, ``email``, ``organization`` (name).
-        In Finnish order of family name, given name.
-        """
-        events = ((rid, f) for _, rid, f in self.replica.records("consent"))
-        people: list[tuple[str, dict[str, Any]]] = []
-        for person_id in consent.granted_people(events):
+    def _mailing_entry(self, person_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        org = fields.get("organization")
+        title = self._index.title_of(org) if isinstance(org, str) and org else None
+        return {
+            "id": person_id,
+            "given_name": consent.text_of(fields.get("given_name")),
+            "family_name": consent.text_of(fields.get("family_name")),
+            "email": fields.get("email"),
+            "organization": title or "",
+        }
+
+    def _mailing_people(self, person_ids: set[str]) -> list[dict]:
+        result = []
+        for person_id in person_ids:
             fields = self.replica.get("person", person_id)
             if fields and fields.get("email"):
-                people.append((person_id, fields))
-        result = []
-        for person_id, fields in people:
-            org = fields.get("organization")
-            result.append(
-                {
-                    "id": person_id,
-                    "given_name": fields.get("given_name", ""),
-                    "family_name": fields.get("family_name", ""),
-                    "email": fields["email"],
-                    "organization": (self._index.title_of(org) or "") if org else "",
-                }
-            )
+                result.append(self._mailing_entry(person_id, fields))
         result.sort(key=lambda p: (sort_key(p["family_name"]), sort_key(p["given_name"]), p["id"]))
         return result
+
+    def mailing_list(self) -> list[dict]:
+        """People whose newsletter consent is unambiguously ``granted`` and who have an e-mail.
+
+        Each item: ``id``, ``given_name``, ``family_name``, ``email``, ``organization`` (name).
+        In Finnish order of family name, given name. People whose newsletter consent is in
+        conflict are left out (see :meth:`mailing_list_conflicts`).
+        """
+        states = self._newsletter_states()
+        return self._mailing_people({pid for pid, state in states.items() if state.granted})
+
+    def mailing_list_conflicts(self) -> list[dict]:
+        """People left off the mailing list because their newsletter consent is in conflict.
+
+        Those with an e-mail whose current newsletter events include a ``granted`` one; items
+        and order as in :meth:`mailing_list`.
+        """
+        left_out = {
+            pid
+            for pid, state in self._newsletter_states().items()
+            if state.conflict and any(head.action == consent.GRANTED for head in state.heads)
+        }
+        return self._mailing_people(left_out)
 
     def gdpr_export(self, person_id: str) -> dict:
         """Everything held about one person, JSON-ready (see :mod:`gdpr`)."""

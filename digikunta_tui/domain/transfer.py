@@ -156,8 +156,19 @@ def export_csv(
     )
     writer.writerow(["id", *names])
     for rid, fields in records:
-        writer.writerow([rid, *(to_cell(fields.get(n), field_shape(kind, n)) for n in names)])
+        writer.writerow([rid, *(_export_cell(kind, n, fields.get(n)) for n in names)])
     return ("\ufeff" if excel else "") + buffer.getvalue()
+
+
+def _kept_empty(kind: str, name: str, value: Any) -> bool:
+    """A consent event's empty ``follows`` means "the first event", not "unknown": keep it."""
+    return kind == "consent" and name == "follows" and value == []
+
+
+def _export_cell(kind: str, name: str, value: Any) -> str:
+    if _kept_empty(kind, name, value):
+        return "[]"  # read back as an empty list by ``from_cell``
+    return to_cell(value, field_shape(kind, name))
 
 
 def record_json(kind: str, rid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -165,7 +176,7 @@ def record_json(kind: str, rid: str, fields: Mapping[str, Any]) -> dict[str, Any
     out: dict[str, Any] = {"id": rid}
     for name in KIND_FIELDS[kind]:
         value = fields.get(name)
-        if value is not None and value != [] and value != "":
+        if (value is not None and value != [] and value != "") or _kept_empty(kind, name, value):
             out[name] = value
     return out
 
@@ -354,6 +365,7 @@ def plan_import(repo: Repository, kind: str, rows: Sequence[SourceRow]) -> Impor
     replica = repo.replica
     checker = _FileDuplicates(kind)
     seen_ids: dict[str, int] = {}
+    consents: dict[str, tuple[int, dict[str, Any]]] = {}
     for row in rows:
         rid = _row_id(row, plan)
         fields = _row_fields(kind, row, plan)
@@ -394,7 +406,31 @@ def plan_import(repo: Repository, kind: str, rows: Sequence[SourceRow]) -> Impor
         else:
             plan.updated += 1
         plan.items.append((kind, rid, put))
+        if kind == "consent":
+            consents[rid] = (row.number, new_fields)
+    _check_follows_in_file(consents, plan)
     return plan
+
+
+def _check_follows_in_file(
+    consents: Mapping[str, tuple[int, dict[str, Any]]], plan: ImportPlan
+) -> None:
+    """A consent row may follow another row of the file only of the same person and purpose.
+
+    (The repository checked ``follows`` against stored events; rows without ``follows`` are
+    older data: ordered by when they were recorded, see :mod:`consent`.)
+    """
+    from digikunta_tui.i18n import t
+
+    for number, fields in consents.values():
+        for ref in fields.get("follows") or []:
+            other = consents.get(ref)
+            if other is None:
+                continue
+            same = all(other[1].get(k) == fields.get(k) for k in ("person", "purpose"))
+            if not same or other[0] == number:
+                plan.problem(number, "follows", t("repository.follows_mismatch"))
+                break
 
 
 class _FileDuplicates:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from digikunta_tui.domain.consent import consent_state, granted_people
+from digikunta_tui.domain.consent import ConsentEvent, consent_state, granted_people
 from digikunta_tui.domain.repository import Repository, ValidationFailed
 
 
@@ -95,14 +95,16 @@ def _consent(pid: str, purpose: str, action: str, at: str) -> dict[str, str]:
     return {"person": pid, "purpose": purpose, "action": action, "at": at}
 
 
-def test_latest_event_per_purpose_counts() -> None:
+def test_older_events_without_stamps_or_follows_count_by_at_then_id() -> None:
+    # Events recorded in one transaction share a stamp; without ``follows`` the order is then
+    # ``at``, then id.
     events = [
-        ("b", _consent("p", "newsletter", "granted", "2018-01-01T10:00:00Z")),
-        ("a", _consent("p", "newsletter", "withdrawn", "2018-02-01T10:00:00Z")),
-        ("c", _consent("p", "photo", "granted", "2018-03-01T10:00:00Z")),
+        ConsentEvent("b", _consent("p", "newsletter", "granted", "2018-01-01T10:00:00Z")),
+        ConsentEvent("a", _consent("p", "newsletter", "withdrawn", "2018-02-01T10:00:00Z")),
+        ConsentEvent("c", _consent("p", "photo", "granted", "2018-03-01T10:00:00Z")),
         # Same instant: the larger id wins, on every replica alike.
-        ("x", _consent("p", "photo", "declined", "2018-04-01T10:00:00Z")),
-        ("y", _consent("p", "photo", "granted", "2018-04-01T12:00:00+02:00")),
+        ConsentEvent("x", _consent("p", "photo", "declined", "2018-04-01T10:00:00Z")),
+        ConsentEvent("y", _consent("p", "photo", "granted", "2018-04-01T12:00:00+02:00")),
     ]
     assert consent_state(events) == {"newsletter": "withdrawn", "photo": "granted"}
     assert consent_state(list(reversed(events))) == {"newsletter": "withdrawn", "photo": "granted"}
@@ -127,7 +129,8 @@ def test_mailing_list_only_has_people_whose_newsletter_consent_is_granted(
     person("Fanni", "Forsman", "fanni@kuopio.fi")  # no events at all
     for pid in (yes, also, withdrew, no_email):
         repo.add_consent(pid, "newsletter", "granted", source="web_form")
-    repo.create("consent", _consent(withdrew, "newsletter", "withdrawn", "2999-01-01T00:00:00Z"))
+    # Recorded after the grant, so it counts although its ``at`` says it happened earlier.
+    repo.create("consent", _consent(withdrew, "newsletter", "withdrawn", "2017-01-01T00:00:00Z"))
     repo.add_consent(other_purpose, "photo", "granted")
     mailing = repo.mailing_list()
     assert [m["email"] for m in mailing] == ["bertta@kuopio.fi", "anna@kuopio.fi"]

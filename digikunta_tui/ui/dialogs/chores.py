@@ -13,6 +13,7 @@ from digikunta_tui.domain.display import person_name
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.forms.flows import after_write, open_form
+from digikunta_tui.ui.text import literal
 
 CHORE_BINDINGS: list[Binding] = [
     bind("r", "webinar_register", "webinar-register", show=False),
@@ -218,3 +219,8 @@ class WebinarChores:
             self.app.notify(
                 t("chores.mailing_written", count=len(people), path=str(path)), markup=False
             )
+            left_out = self.app.repo.mailing_list_conflicts()
+            if left_out:
+                names = ", ".join(literal(person_name(person)) for person in left_out)
+                message = t("chores.mailing_conflicts", count=len(left_out), names=names)
+                self.app.notify(message, severity="warning", markup=False)

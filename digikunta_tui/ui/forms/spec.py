@@ -131,8 +131,8 @@ _REF_KINDS: dict[str, str] = {
     "spread_to": "organization",
 }
 
-HIDDEN: dict[str, set[str]] = {"webinar": {"ical_uid", "ical_sequence"}}
-"""Fields the app maintains itself (calendar identity): never shown in a form."""
+HIDDEN: dict[str, set[str]] = {"webinar": {"ical_uid", "ical_sequence"}, "consent": {"follows"}}
+"""Fields the app maintains itself (calendar identity, what a consent event follows)."""
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,19 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static, Tab, Tabs
 
-from digikunta_tui.domain.finnish import format_date
+from digikunta_tui.domain.finnish import format_date, format_datetime
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.dialogs.gdpr import GDPR_BINDINGS, GdprActions
 from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
 from digikunta_tui.ui.screens.base import ViewScreen
-from digikunta_tui.ui.text import choice_label, choices, field_label, field_lines, safe
+from digikunta_tui.ui.text import (
+    choice_label,
+    choices,
+    field_label,
+    field_lines,
+    literal,
+    safe,
+)
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
 from digikunta_tui.ui.widgets.record_list import RecordList
 
@@ -73,7 +80,10 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
         self._render_detail()
 
     def show_record(self, kind: str, record_id: str) -> None:
-        """Show a person or organisation found through the palette."""
+        """Show a person or organisation found through the palette (a consent: its person)."""
+        if kind == "consent":  # e.g. just recorded from this view
+            person = (self.repo.get("consent", record_id) or {}).get("person")
+            kind, record_id = ("person", person) if isinstance(person, str) else (kind, record_id)
         self.current = (kind, record_id)
         self._render_detail()
 
@@ -117,16 +127,8 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
                 ]
             )
         )
-        consent = self.repo.consent_state(person_id)
         out.append("\n\n" + t("members.consents") + "\n", style="bold")
-        if not consent:
-            out.append(t("members.no_consents"), style="dim")
-        out.append_text(
-            field_lines(
-                (choice_label("consent_purpose", purpose), choice_label("consent_action", action))
-                for purpose, action in sorted(consent.items())
-            )
-        )
+        out.append_text(self._consents(person_id))
         out.append("\n\n" + t("members.registrations") + "\n", style="bold")
         registrations = self.repo.registrations_of_person(person_id)
         if not registrations:
@@ -139,6 +141,45 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
                 out.append(format_date(webinar["starts_at"], lang) + " ")
             out.append_text(safe(webinar.get("title") or "?"))
         return out
+
+    def _consents(self, person_id: str) -> Text:
+        """One line per purpose; a conflict lists the current events and how to settle it."""
+        status = self.repo.consent_status(person_id)
+        if not status:
+            return Text(t("members.no_consents"), style="dim")
+        out = Text()
+        for purpose, state in sorted(status.items()):
+            if out:
+                out.append("\n")
+            out.append(f"{choice_label('consent_purpose', purpose)}: ", style="bold")
+            if not state.conflict:
+                out.append_text(safe(choice_label("consent_action", state.action)))
+                continue
+            out.append(t("members.consent_conflict"), style="bold red")
+            for head in state.heads:
+                out.append("\n  • ")
+                out.append_text(safe(self._consent_event(head)))
+            out.append("\n  " + t("members.consent_settle"), style="italic")
+        return out
+
+    def _consent_event(self, event: Any) -> str:
+        """ "Granted, 1.12.2017 klo 10.00, recorded by laptop k3x9… (web form)"."""
+        from digikunta_tui.ui.screens.conflict import writer_label
+
+        lang = get_language()
+        at = event.fields.get("at")
+        try:
+            when = format_datetime(at, lang) if isinstance(at, str) else literal(at)
+        except (ValueError, OverflowError):
+            when = literal(at)
+        text = t(
+            "members.consent_event",
+            action=choice_label("consent_action", event.action),
+            at=when,
+            who=writer_label(event.stamp, self.repo.replica) if event.stamp else "?",
+        )
+        source = event.fields.get("source")
+        return f"{text} ({choice_label('consent_source', source)})" if source else text
 
     def _organization(self, org_id: str, fields: dict[str, Any]) -> Text:
         out = Text.assemble(safe(fields.get("name"), "bold"), "\n")
