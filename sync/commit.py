@@ -18,7 +18,9 @@ from .reconcile import Plan
 from .records import Record, is_alive
 from .replica import Replica, SyncLogEntry, _row_record
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+).encode
 
 _ALIVE_SQL = (
     "CASE WHEN erased THEN 0 WHEN deleted IS NULL THEN 1 WHEN stamps != '{}' THEN 1 ELSE 0 END"

@@ -313,7 +313,7 @@ def _merge_and_write(
             f"{dataset}. Point it at the right shared file, or use a new replica."
         )
     copies = _parse_copies(side, doc.dataset if doc else dataset, report)
-    clock = HybridClock(replica.replica_id, replica.meta("clock"))
+    clock = replica.clock(replica.conn)
     now_iso = utc_now_iso()
     if copies:
         doc = _with_copies(doc, [d for _, d in copies], clock, now_iso, source)

@@ -22,7 +22,9 @@ from .records import Record, line_hash, newest_stamp
 from .replica import Replica
 
 CHUNK = 2000
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+).encode
 
 Entry = tuple[tuple[str, str], bytes, int]  # ((kind, id), document line, line hash)
 
