@@ -23,6 +23,7 @@ from typing import Any
 from .conflicts import ConflictEntry, utc_now_iso
 from .errors import ReplicaError
 from .hlc import MAX_STAMP, HybridClock, is_stamp, new_replica_id
+from .merge import moved_id
 from .records import (
     Record,
     clean_text,
@@ -436,10 +437,12 @@ class Replica:
 
         For a field conflict ``value`` becomes the field's value (either side's, or a merged
         one). For a delete-versus-edit conflict ``value`` is ``"restore"`` (keep the record)
-        or ``"delete"`` (confirm the deletion).
+        or ``"delete"`` (confirm the deletion). Records of two kinds that met under one id
+        (``entry.is_id_collision``) both stay: ``"keep"`` acknowledges it.
 
         Raises:
-            ReplicaError: no such open conflict, or a bad value for a delete conflict.
+            ReplicaError: no such open conflict, or a bad value for a delete conflict or an
+                id collision.
         """
         with self.write() as conn:
             row = conn.execute(
@@ -449,18 +452,21 @@ class Replica:
                 raise ReplicaError(f"no open conflict {conflict_id}")
             entry = ConflictEntry.from_json(_loads(row[0]))
             clock = self.clock(conn)
-            if entry.field is not None:
-                fields = _check_fields({entry.field: value})
-                alive = conn.execute(
-                    "SELECT alive FROM records WHERE id = ?", (entry.record,)
-                ).fetchone()
-                if alive and alive[0]:
-                    self._put_one(
-                        conn, entry.kind, entry.record, fields, clock.tick(), self.next_seq(conn)
+            if entry.is_id_collision:
+                if value not in ("keep", "restore"):
+                    raise ReplicaError(
+                        "an id shared by two kinds is resolved with 'keep' (both records stay)"
                     )
+            elif entry.field is not None:
+                fields = _check_fields({entry.field: value})
+                rid = self._entry_record(conn, entry)
+                alive = conn.execute("SELECT alive FROM records WHERE id = ?", (rid,)).fetchone()
+                if alive and alive[0]:
+                    self._put_one(conn, entry.kind, rid, fields, clock.tick(), self.next_seq(conn))
             elif value == "delete":
-                self._require_alive(conn, entry.kind, entry.record)
-                self._tombstone(conn, entry.kind, entry.record, clock.tick(), erased=False)
+                rid = self._entry_record(conn, entry)
+                self._require_alive(conn, entry.kind, rid)
+                self._tombstone(conn, entry.kind, rid, clock.tick(), erased=False)
             elif value not in ("restore", "keep"):
                 raise ReplicaError("a delete conflict is resolved with 'restore' or 'delete'")
             now = utc_now_iso()
@@ -471,6 +477,18 @@ class Replica:
             )
             self.set_meta(conn, "conflicts_dirty", "1")
             self.set_meta(conn, "clock", clock.last)
+
+    @staticmethod
+    def _entry_record(conn: sqlite3.Connection, entry: ConflictEntry) -> str:
+        """The id the entry's record has now: it may have moved when its id was taken by a
+        record of another kind (see :func:`sync.merge.moved_id`)."""
+        rid = entry.record
+        for _ in range(8):
+            row = conn.execute("SELECT kind FROM records WHERE id = ?", (rid,)).fetchone()
+            if row is None or row[0] == entry.kind:
+                return rid
+            rid = moved_id(rid, entry.kind)
+        return entry.record
 
     # ---------------------------------------------------------------- history
     def history(self, limit: int = 20) -> list[SyncLogEntry]:
