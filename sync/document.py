@@ -196,7 +196,7 @@ def validate_record(line: bytes, source: str, index: int) -> Record:
         clean = clean_text(name)  # names and values alike: no escape sequence travels on
         if not clean or clean in fields:
             raise DocumentError(f"{source}: {where} has an invalid field name {name!r}")
-        problem = value_problem(value)
+        problem = value_problem(value) if isinstance(value, dict | list | float) else None
         if problem is not None:
             raise DocumentError(f"{source}: {where}, field {clean!r}: {problem}")
         fields[clean], stamps[clean] = clean_value(value), rec["stamps"][name]

@@ -16,13 +16,12 @@ A base record needs only ``stamps`` and ``deleted``: values are never compared w
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from .conflicts import conflict_id
 from .hlc import stamp_replica
-from .records import MAX_ID_LENGTH, Record, is_alive, normalize, tombstone
+from .records import Record, is_alive, moved_id, normalize, tombstone
 
 NewStamp = Callable[[], str]
 Base = Mapping[str, Any] | None
@@ -32,20 +31,6 @@ Claims = dict[str, tuple[list[Claim], list[Claim]]]
 """id -> (the local claims on it, the remote ones): what :func:`split_claims` sorts out."""
 Move = tuple[str, str, int, Claim]
 """(from id, to id, side: 0 local or 1 remote, the claim as moved)."""
-
-
-def moved_id(record_id: str, kind: str) -> str:
-    """Where a record of ``kind`` lives after losing ``record_id`` to a record of another kind.
-
-    Deterministic from (id, kind), a valid record id of at most 128 characters:
-    ``kuopio:person`` (``_`` in a kind becomes ``-``), or a hash of both when that is too long.
-    """
-    suffix = kind.replace("_", "-")
-    candidate = f"{record_id}:{suffix}"
-    if len(candidate) <= MAX_ID_LENGTH:
-        return candidate
-    digest = hashlib.sha256(f"{record_id}\x00{kind}".encode()).hexdigest()[:32]
-    return f"{digest}:{suffix}"
 
 
 def collision_entry(record_id: str, winner: str, loser: str, now_iso: str) -> dict[str, Any]:

@@ -116,6 +116,20 @@ def value_problem(value: Any, *, strings: bool = False, max_depth: int = MAX_DEP
     return None
 
 
+def moved_id(record_id: str, kind: str) -> str:
+    """Where a record of ``kind`` lives after losing ``record_id`` to a record of another kind.
+
+    Deterministic from (id, kind), a valid record id of at most 128 characters:
+    ``kuopio:person`` (``_`` in a kind becomes ``-``), or a hash of both when that is too long.
+    """
+    suffix = kind.replace("_", "-")
+    candidate = f"{record_id}:{suffix}"
+    if len(candidate) <= MAX_ID_LENGTH:
+        return candidate
+    digest = hashlib.sha256(f"{record_id}\x00{kind}".encode()).hexdigest()[:32]
+    return f"{digest}:{suffix}"
+
+
 def is_alive(record: Record) -> bool:
     """A record is alive unless it is erased or its deletion is newer than all its fields."""
     if record.get("erased"):

@@ -23,7 +23,6 @@ from typing import Any
 from .conflicts import ConflictEntry, utc_now_iso
 from .errors import ReplicaError
 from .hlc import MAX_STAMP, HybridClock, is_stamp, new_replica_id
-from .merge import moved_id
 from .records import (
     Record,
     clean_text,
@@ -31,6 +30,7 @@ from .records import (
     is_alive,
     is_kind,
     is_record_id,
+    moved_id,
     value_problem,
 )
 from .schema import SCHEMA, SCHEMA_VERSION, connect

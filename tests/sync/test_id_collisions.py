@@ -377,3 +377,29 @@ def test_moved_ids_are_valid_and_deterministic() -> None:
             assert target == moved_id(rid, kind)
             assert moved_id(rid, "person") != moved_id(rid, "webinar")
     assert moved_id("kuopio", "impact_indicator") == "kuopio:impact-indicator"
+
+
+def test_erasing_a_moved_record_drops_the_conflict_entries_it_had_before_the_move(
+    make_replica, remote: FileRemote, shared: Path
+) -> None:
+    """Entries name the id their record had; the erasure at its new id removes them too."""
+    a, b, c = make_replica("a"), make_replica("b"), make_replica("c")
+    a.put("person", "kuopio", PERSON)
+    sync(a, remote)
+    sync(b, remote)
+    a.put("person", "kuopio", {"phone": "+358401111111"})
+    b.put("person", "kuopio", {"phone": "+358402222222"})
+    sync(a, remote)
+    sync(b, remote)
+    c.put("organization", "kuopio", ORG)
+    sync(c, remote)
+    sync(a, remote)
+    assert any(e.field == "phone" for e in a.conflicts())  # holds the phone numbers
+    a.erase("person", "kuopio:person")
+    _converged([a, b, c], remote)
+    for rep in (a, b, c):
+        assert [e.lost for e in rep.conflicts(include_resolved=True)] == [
+            {"kind": "person", "moved_to": "kuopio:person"}
+        ]
+        assert rep.get("person", "kuopio:person") is None
+    assert b"+35840" not in shared.read_bytes()
