@@ -21,7 +21,9 @@ from .reconcile import Plan
 from .records import Record, is_alive
 from .replica import Replica, SyncLogEntry, _row_record
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+).encode
 
 _ALIVE_SQL = (
     "CASE WHEN erased THEN 0 WHEN deleted IS NULL THEN 1 WHEN stamps != '{}' THEN 1 ELSE 0 END"
@@ -152,6 +154,21 @@ def _merge_edited(
             "SELECT id, kind, fields, stamps, deleted, erased FROM records WHERE id = ?", (rid,)
         ).fetchone()
         current = _row_record(row)
+        if current["kind"] != theirs["kind"]:
+            # Edited here during the sync, and the sync gave this id to a record of another
+            # kind: the edit stays as it is, pending, and the next sync moves whichever
+            # record loses the id (as for any clash of kinds).
+            conn.execute(
+                "UPDATE records SET dirty = 1, base_hash = ?, base_stamps = ?,"
+                " base_deleted = ? WHERE id = ?",
+                (
+                    h,
+                    _dumps(seen["stamps"]) if seen else None,
+                    seen["deleted"] if seen else None,
+                    rid,
+                ),
+            )
+            continue
         local, found = merge_record(seen, current, theirs, new_stamp=clock.tick, now_iso=now_iso)
         late.extend(found)
         conn.execute(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .records import moved_id
+
 RESOLVED_KEPT_FOR = timedelta(days=90)
 
 
@@ -91,6 +93,16 @@ def _earliest(a: str | None, b: str | None) -> str | None:
     return min(a, b)
 
 
+def _about_erased(entry: dict[str, Any], erased: set[str] | frozenset[str]) -> bool:
+    """True when the entry's record is erased, at its id or where it moved since."""
+    rid = entry["record"]
+    for _ in range(4):  # a record moves again only when its new id was taken too
+        if rid in erased:
+            return True
+        rid = moved_id(rid, entry["kind"])
+    return False
+
+
 def merge_conflicts(
     *lists: list[dict[str, Any]],
     erased: set[str] | frozenset[str] = frozenset(),
@@ -99,13 +111,15 @@ def merge_conflicts(
     """Union conflict lists by id.
 
     ``resolved`` once set stays set (the earliest time wins), the earliest ``detected_at`` wins,
-    entries about erased records are dropped (they may hold personal data), and resolved entries
-    older than 90 days are dropped. The result is sorted by id.
+    entries about erased records are dropped (they may hold personal data; an entry names the
+    id its record had when it was found, so one whose record moved to another id and was
+    erased there goes too), and resolved entries older than 90 days are dropped. The result
+    is sorted by id.
     """
     merged: dict[str, dict[str, Any]] = {}
     for entries in lists:
         for entry in entries:
-            if entry["record"] in erased:
+            if erased and _about_erased(entry, erased):
                 continue
             known = merged.get(entry["id"])
             if known is None:

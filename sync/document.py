@@ -9,6 +9,7 @@ lines of the last sync). A document in any other JSON layout is still read, just
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, NotRequired
@@ -26,17 +27,28 @@ from pydantic import (
 from typing_extensions import TypedDict
 
 from .errors import DocumentError
-from .hlc import REPLICA_ID_PATTERN, STAMP_PATTERN
-from .records import Record, canonical_line, clean_text, clean_value, line_hash, normalize
+from .hlc import MAX_STAMP, RANGE_END, REPLICA_ID_PATTERN, STAMP_PATTERN
+from .records import (
+    KIND_PATTERN,
+    MAX_ID_LENGTH,
+    RECORD_ID_PATTERN,
+    Record,
+    canonical_line,
+    clean_text,
+    clean_value,
+    line_hash,
+    normalize,
+    value_problem,
+)
 
 FORMAT = "digikunta-sync"
 FORMAT_VERSION = 1
 
 Stamp = Annotated[str, StringConstraints(pattern=STAMP_PATTERN)]
 RecordId = Annotated[
-    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+    str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH, pattern=RECORD_ID_PATTERN)
 ]
-Kind = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+Kind = Annotated[str, StringConstraints(pattern=KIND_PATTERN)]
 FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 IsoTime = Annotated[str, StringConstraints(max_length=40)]
 
@@ -94,6 +106,14 @@ _RECORD = TypeAdapter(RecordModel)
 _CONFLICTS = TypeAdapter(list[ConflictModel])
 
 
+class TruncatedDocument(DocumentError):
+    """The document ends before its JSON does (an interrupted upload or copy).
+
+    The engine may recover such a document (see :mod:`sync.salvage`); anything else that is
+    refused stays a plain :class:`~sync.errors.DocumentError`.
+    """
+
+
 @dataclass
 class ParsedDocument:
     """A read document. Record lines are parsed (and validated) only when asked for.
@@ -129,7 +149,7 @@ class ParsedDocument:
         """
         rec = self._parsed.get(index)  # filled only when the whole document was parsed
         if rec is None:
-            rec = _validate_record(bytes(self.lines[index]), self.source, index)
+            rec = validate_record(bytes(self.lines[index]), self.source, index)
         return rec
 
     def all_records(self) -> dict[str, Record]:
@@ -143,27 +163,62 @@ class ParsedDocument:
         return out
 
 
-def _validate_record(line: bytes, source: str, index: int) -> Record:
+def validate_record(line: bytes, source: str, index: int) -> Record:
+    """Validate one record line (JSON bytes) and clean it of control characters.
+
+    ``index`` is the record's position in the document, for messages.
+
+    Raises:
+        DocumentError: not a valid record; the message names ``source`` and the record.
+    """
     try:
         rec: dict[str, Any] = _RECORD.validate_json(line)
     except ValidationError as exc:
-        raise DocumentError(
-            f"{source}: record {index + 1} is invalid: {_first_error(exc)}"
-        ) from None
+        where = _record_name(index, _id_of(line))
+        raise DocumentError(f"{source}: {where} is invalid: {_first_error(exc)}") from None
+    where = _record_name(index, rec["id"])
     if set(rec["fields"]) != set(rec["stamps"]):
-        raise DocumentError(f"{source}: record {index + 1} has fields without stamps")
+        raise DocumentError(f"{source}: {where} has fields without stamps")
     if rec.get("erased") and (rec["fields"] or rec["deleted"] is None):
-        raise DocumentError(f"{source}: record {index + 1} is erased but still holds data")
+        raise DocumentError(f"{source}: {where} is erased but still holds data")
     if not rec.get("erased"):
         rec.pop("erased", None)
+    newest = max(rec["stamps"].values(), default="")
+    if rec["deleted"] is not None and rec["deleted"] > newest:
+        newest = rec["deleted"]
+    if newest > MAX_STAMP:  # fixed width: text order is time order
+        raise DocumentError(
+            f"{source}: {where} has a clock stamp too far in the future: {newest} "
+            f"(the clock's range ends {RANGE_END})"
+        )
     fields, stamps = {}, {}
     for name, value in rec["fields"].items():
         clean = clean_text(name)  # names and values alike: no escape sequence travels on
         if not clean or clean in fields:
-            raise DocumentError(f"{source}: record {index + 1} has an invalid field name {name!r}")
+            raise DocumentError(f"{source}: {where} has an invalid field name {name!r}")
+        problem = value_problem(value) if isinstance(value, dict | list | float) else None
+        if problem is not None:
+            raise DocumentError(f"{source}: {where}, field {clean!r}: {problem}")
         fields[clean], stamps[clean] = clean_value(value), rec["stamps"][name]
     rec["fields"], rec["stamps"] = fields, stamps
     return normalize(rec)  # type: ignore[arg-type]
+
+
+def _record_name(index: int, rid: object) -> str:
+    """``record 3 (id 'kuopio')`` for messages; the id only when it is a short string."""
+    if isinstance(rid, str) and rid:
+        shown = rid if len(rid) <= 40 else rid[:40] + "…"
+        return f"record {index + 1} (id {clean_text(shown)!r})"
+    return f"record {index + 1}"
+
+
+def _id_of(line: bytes) -> object:
+    """The id of a record line that failed validation, if it can be read at all."""
+    try:
+        obj = strict_loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return obj.get("id") if isinstance(obj, dict) else None
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -183,28 +238,74 @@ def _check_format(obj: Any, source: str) -> None:
         )
 
 
-def _header(obj: dict[str, Any], source: str) -> Header:
+def header_from(obj: dict[str, Any], source: str) -> Header:
+    """Validate everything of a document but its records (a dict from strict JSON).
+
+    Raises:
+        DocumentError: not this format, a newer version, or invalid; names ``source``.
+    """
     _check_format(obj, source)
+    problem = value_problem(obj, strings=True, max_depth=MAX_HEADER_DEPTH)
+    if problem is not None:
+        raise DocumentError(f"{source}: invalid document: {problem}")
     try:
         return Header.model_validate(obj)
     except ValidationError as exc:
         raise DocumentError(f"{source}: invalid document: {_first_error(exc)}") from None
 
 
+# the header's own nesting (conflicts: list, entry, kept/lost) plus a field value's limit
+MAX_HEADER_DEPTH = 4 + 64
+
+
+class _NotStrict(ValueError):
+    """A number strict JSON cannot hold (NaN, an infinity, or one that overflows a double)."""
+
+
+def _constant(name: str) -> Any:
+    raise _NotStrict(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotStrict(f"number out of range: {text[:30]}")
+    return value
+
+
+def strict_loads(data: bytes | str) -> Any:
+    """``json.loads`` refusing NaN, ±Infinity and numbers too large for a double.
+
+    Raises:
+        ValueError: not strict JSON (``json.JSONDecodeError`` for syntax, also for integers
+            with more digits than Python converts).
+        RecursionError: nested too deeply for the parser.
+    """
+    return json.loads(data, parse_constant=_constant, parse_float=_finite)
+
+
 def _loads(data: bytes, source: str) -> Any:
     try:
-        return json.loads(data)
+        return strict_loads(data)
     except UnicodeDecodeError:
         raise DocumentError(f"{source}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         if exc.pos >= len(data.rstrip()) - 1 or not data.rstrip().endswith(b"}"):
-            raise DocumentError(f"{source}: the document is truncated (incomplete JSON)") from None
+            raise TruncatedDocument(
+                f"{source}: the document is truncated (incomplete JSON)"
+            ) from None
         raise DocumentError(
             f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except _NotStrict as exc:
+        raise DocumentError(f"{source}: not strict JSON: {exc}") from None
+    except RecursionError:
+        raise DocumentError(f"{source}: lists or objects nested too deeply") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise DocumentError(f"{source}: not valid JSON: {exc}") from None
 
 
-_OPEN = b'\n  "records": [\n'
+RECORDS_OPEN = b'\n  "records": [\n'
 _EMPTY = b'\n  "records": [],\n'
 
 Line = bytes | memoryview
@@ -217,14 +318,14 @@ def _split_layout(data: bytes) -> tuple[bytes, list[Line]] | None:
     """
     if not data.startswith(b"{\n") or not data.endswith(b"}\n"):
         return None
-    if data.find(_EMPTY) != -1 and data.find(_OPEN) == -1:
+    if data.find(_EMPTY) != -1 and data.find(RECORDS_OPEN) == -1:
         return data, []
-    at = data.find(_OPEN)
+    at = data.find(RECORDS_OPEN)
     if at == -1:
         return None
     view = memoryview(data)
     lines: list[Line] = []
-    pos = at + len(_OPEN)
+    pos = at + len(RECORDS_OPEN)
     size = len(data)
     find = data.find
     while True:
@@ -264,9 +365,9 @@ def parse_document(data: bytes, source: str) -> ParsedDocument:
     if split is not None:
         head, lines = split
         try:
-            obj = json.loads(head)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            split = None
+            obj = _loads(head, source)
+        except DocumentError:
+            split = None  # the slow path below says what is wrong
     if split is None:
         obj = _loads(data, source)
         _check_format(obj, source)
@@ -274,19 +375,29 @@ def parse_document(data: bytes, source: str) -> ParsedDocument:
         if not isinstance(records, list):
             raise DocumentError(f"{source}: invalid document: records: missing or not a list")
         obj = {k: v for k, v in obj.items() if k != "records"}
-        header = _header(obj, source)
+        header = header_from(obj, source)
         parsed: dict[int, Record] = {}
         lines = []
         for i, raw in enumerate(records):
-            line = canonical_line(raw).encode() if isinstance(raw, dict) else b"null"
+            line = _raw_line(raw, source, i)
             lines.append(line)
-            parsed[i] = _validate_record(line, source, i)
+            parsed[i] = validate_record(line, source, i)
         doc = ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
         doc._parsed = parsed
         return doc
     obj.pop("records", None)
-    header = _header(obj, source)
+    header = header_from(obj, source)
     return ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
+
+
+def _raw_line(raw: Any, source: str, index: int) -> bytes:
+    """A record of a document in another layout as one line, refused if it cannot be one."""
+    if not isinstance(raw, dict):
+        return b"null"  # refused by validation with the record's number
+    problem = value_problem(raw, strings=True, max_depth=MAX_HEADER_DEPTH)
+    if problem is not None:
+        raise DocumentError(f"{source}: {_record_name(index, raw.get('id'))}: {problem}")
+    return canonical_line(raw).encode()
 
 
 def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterator[bytes]:
@@ -318,7 +429,9 @@ def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterato
                 yield b"    " + b",\n    ".join(block) + more
             yield b"  ]" + end
         else:
-            value = json.dumps(header[key], ensure_ascii=False, sort_keys=True).encode()
+            value = json.dumps(
+                header[key], ensure_ascii=False, sort_keys=True, allow_nan=False
+            ).encode()
             yield b"  " + name + b": " + value + end
     yield b"}\n"
 

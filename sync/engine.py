@@ -24,6 +24,7 @@ from .document import (
     FORMAT,
     FORMAT_VERSION,
     ParsedDocument,
+    TruncatedDocument,
     document_chunks,
     parse_document,
     record_line,
@@ -42,6 +43,7 @@ from .reconcile import reconcile
 from .records import line_hash, newest_stamp
 from .remote import Remote, RemoteRead, SideCopy
 from .replica import Replica, SyncLogEntry
+from .salvage import salvage_truncated
 
 MAX_ATTEMPTS = 5
 FULL_EVERY_SYNCS = 20
@@ -212,13 +214,14 @@ def _run(
             read = remote.read(None)
         tag = read.tag
         # Parse here and drop the raw bytes: only the record lines stay in memory.
-        doc = parse_document(read.data, remote.description) if read.data is not None else None
+        doc, salvaged = _parse(read.data, remote.description, replica.dataset)
         del read
         check("after reading")
         try:
             _merge_and_write(
-                replica, remote, report, doc, tag, copies, snapshot_seq, full, started, check
-            )
+                replica, remote, report, doc, tag, copies, snapshot_seq, full, started, check,
+                salvaged,
+            )  # fmt: skip
             return
         except RemoteChanged:
             report.pulled = report.pushed = 0
@@ -228,6 +231,25 @@ def _run(
         f"{remote.description}: the shared document kept changing during {max_attempts} "
         "attempts; nothing was lost, try again"
     )
+
+
+def _parse(
+    data: bytes | None, source: str, dataset: str | None
+) -> tuple[ParsedDocument | None, int | None]:
+    """The document read, and how many records survived if it was truncated (else None).
+
+    A truncated document of this replica's data set is salvaged: its complete record lines
+    are the remote state, and the sync writes the whole merged state back over it.
+    """
+    if data is None:
+        return None, None
+    try:
+        return parse_document(data, source), None
+    except TruncatedDocument:
+        salvage = salvage_truncated(data, source, dataset)
+        if salvage is None:
+            raise
+        return salvage
 
 
 def _finish_fast(replica: Replica, report: SyncReport, read: RemoteRead, started: float) -> None:
@@ -337,6 +359,7 @@ def _merge_and_write(
     full: bool,
     started: float,
     check: _Cancel,
+    salvaged: int | None = None,
 ) -> None:
     source = remote.description
     dataset = replica.dataset
@@ -346,7 +369,7 @@ def _merge_and_write(
             f"{dataset}. Point it at the right shared file, or use a new replica."
         )
     copies = _parse_copies(side, doc.dataset if doc else dataset, report)
-    clock = HybridClock(replica.replica_id, replica.meta("clock"))
+    clock = replica.clock(replica.conn)
     now_iso = utc_now_iso()
     if copies:
         doc = _with_copies(doc, [d for _, d in copies], clock, now_iso, source)
@@ -362,6 +385,7 @@ def _merge_and_write(
     report.pulled, report.pushed = plan.pulled, plan.pushed
 
     write = doc is None or bool(copies) or plan.changed_remote or conflicts != remote_conflicts
+    write = write or salvaged is not None  # a truncated document is always written whole
     check("before writing")
     if write:
         header = _header(doc, dataset, replica, conflicts, now_iso)
@@ -370,6 +394,11 @@ def _merge_and_write(
         tag = remote.write(chunks, tag, scrub=frozenset(plan.newly_erased))
         del chunks
         report.wrote = True
+        if salvaged is not None:
+            report.warnings.append(
+                f"the shared document {source} was truncated (an interrupted upload?); "
+                f"rewrote it from this laptop's copy: {salvaged} of its records were readable"
+            )
         scrub = frozenset(plan.erased) if copies else frozenset(plan.newly_erased)
         remote.absorb([c for c, _ in copies], scrub)
         report.absorbed = [c.name for c, _ in copies]

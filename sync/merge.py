@@ -6,6 +6,11 @@ sides changed since the base to different values. The winner is still the larger
 the loser is kept as a conflict entry. A deletion on one side and an edit on the other bring the
 record back whole (re-stamped) plus a conflict entry, and an erasure always wins.
 
+An id names one record of one kind. When records of two kinds meet under one id (made apart on
+two laptops), the kind that sorts first keeps the id and the other record moves, with its own
+fields and stamps, to :func:`moved_id` — the same place on every replica, so the same record
+moved by two replicas joins there normally — plus one conflict entry saying so (no values).
+
 A base record needs only ``stamps`` and ``deleted``: values are never compared with the base.
 """
 
@@ -16,9 +21,117 @@ from typing import Any
 
 from .conflicts import conflict_id
 from .hlc import stamp_replica
-from .records import Record, is_alive, normalize, tombstone
+from .records import Record, is_alive, moved_id, normalize, tombstone
 
 NewStamp = Callable[[], str]
+Base = Mapping[str, Any] | None
+Claim = tuple[Record, Base]
+"""A record claiming an id, with the base of its own line (what its replica agreed on)."""
+Claims = dict[str, tuple[list[Claim], list[Claim]]]
+"""id -> (the local claims on it, the remote ones): what :func:`split_claims` sorts out."""
+Move = tuple[str, str, int, Claim]
+"""(from id, to id, side: 0 local or 1 remote, the claim as moved)."""
+
+
+def collision_entry(record_id: str, winner: str, loser: str, now_iso: str) -> dict[str, Any]:
+    """The conflict entry for records of kinds ``winner`` and ``loser`` that met under one id."""
+    return {
+        "id": conflict_id(record_id, None, f"kind:{winner}", f"kind:{loser}"),
+        "record": record_id,
+        "kind": winner,
+        "field": None,
+        "kept": {"kind": winner},
+        "lost": {"kind": loser, "moved_to": moved_id(record_id, loser)},
+        "detected_at": now_iso,
+        "resolved": None,
+    }
+
+
+def split_claims(
+    claims: Claims, now_iso: str, seed: Callable[[str], tuple[list[Claim], list[Claim]]]
+) -> tuple[list[dict[str, Any]], list[Move]]:
+    """Leave one kind per id in ``claims`` (changed in place); return entries and moves.
+
+    At each id the smallest kind claiming it keeps it; every record of another kind moves to
+    :func:`moved_id` on its own side, with its base, and joins whatever claims that id there
+    (``seed(id)`` gives the claims of an id not yet in ``claims``), sorted out in turn.
+    """
+    entries: dict[str, dict[str, Any]] = {}
+    moves: list[Move] = []
+    todo = sorted(claims, reverse=True)
+    while todo:
+        rid = todo.pop()
+        sides = claims[rid]
+        kinds = {rec["kind"] for claims_ in sides for rec, _ in claims_}
+        if len(kinds) < 2:
+            continue
+        winner = min(kinds)
+        for side, side_claims in enumerate(sides):
+            keep = []
+            for rec, base in side_claims:
+                if rec["kind"] == winner:
+                    keep.append((rec, base))
+                    continue
+                target = moved_id(rid, rec["kind"])
+                if target not in claims:
+                    claims[target] = seed(target)
+                moved: Claim = ({**rec, "id": target}, base)
+                claims[target][side].append(moved)
+                moves.append((rid, target, side, moved))
+                entry = collision_entry(rid, winner, rec["kind"], now_iso)
+                entries[entry["id"]] = entry
+                todo.append(target)
+            side_claims[:] = keep
+    return [entries[k] for k in sorted(entries)], moves
+
+
+def joined(claims: list[Claim]) -> Record | None:
+    """The join of one side's claims on an id (all of one kind), or None when there are none."""
+    if not claims:
+        return None
+    out = claims[0][0]
+    for rec, _ in claims[1:]:
+        out = join_records(out, rec)
+    return out
+
+
+def arrival_conflicts(merged: Record, claims: list[Claim], now_iso: str) -> list[dict[str, Any]]:
+    """Values that the merge at an id records moved to dropped unseen, as conflict entries.
+
+    Records meet there by a move: a record already at the new id, or the same record moved
+    on two laptops and edited apart. They were never merged with each other, so no one base
+    says who saw what. A value that lost to a different one is kept as a conflict entry
+    unless the winner had seen it: the winner's own base holds it, or the loser is the same
+    record (they share a write) and its value is the one its replica had agreed on.
+    """
+    if merged.get("erased"):
+        return []
+    fields, stamps = merged["fields"], merged["stamps"]
+    found: dict[str, dict[str, Any]] = {}
+    for field, won in stamps.items():
+        winners = [(rec, base) for rec, base in claims if rec["stamps"].get(field) == won]
+        for rec, base in claims:
+            stamp = rec["stamps"].get(field)
+            if stamp is None or stamp == won or rec["fields"][field] == fields[field]:
+                continue
+            agreed = base is not None and base.get("stamps", {}).get(field) == stamp
+            if any(
+                (w_base is not None and w_base.get("stamps", {}).get(field) == stamp)
+                or (agreed and _one_record(rec, winner))
+                for winner, w_base in winners
+            ):
+                continue
+            rid, kind = merged["id"], merged["kind"]
+            lost = (rec["fields"][field], stamp)
+            entry = _field_conflict(rid, kind, field, (fields[field], won), lost, now_iso)
+            found[entry["id"]] = entry
+    return [found[k] for k in sorted(found)]
+
+
+def _one_record(a: Record, b: Record) -> bool:
+    """True when ``a`` and ``b`` share a write: versions of one record, not two records."""
+    b_stamps = b["stamps"]
+    return any(b_stamps.get(f) == s for f, s in a["stamps"].items())
 
 
 def _field_conflict(
@@ -55,9 +168,14 @@ def join_records(a: Record, b: Record) -> Record:
 
     Commutative, associative and idempotent: per field the larger stamp wins, the deletion stamp
     is the larger one, an erasure wins over everything.
+
+    Raises:
+        ValueError: the two are not the same record (id and kind).
     """
     if a == b:
         return a
+    if a["id"] != b["id"] or a["kind"] != b["kind"]:
+        raise ValueError(f"not one record: {a['kind']} {a['id']} and {b['kind']} {b['id']}")
     if a.get("erased") or b.get("erased"):
         stamps = [r["deleted"] for r in (a, b) if r.get("erased") and r.get("deleted")]
         return tombstone(a["id"], a["kind"], max(stamps), erased=True)
@@ -121,6 +239,10 @@ def merge_record(
 
     Returns:
         The merged record and the conflict entries found (possibly none).
+
+    Raises:
+        ValueError: no side given, or the two sides are of different kinds (sort those out
+            first with :func:`split_claims`, as :func:`merge` does).
     """
     if local is None or remote is None:
         only = local if remote is None else remote
@@ -129,6 +251,8 @@ def merge_record(
         return normalize(only), []
     if local == remote:
         return local, []
+    if local["kind"] != remote["kind"]:
+        raise ValueError(f"record {local['id']}: a {local['kind']} and a {remote['kind']}")
     if local.get("erased") or remote.get("erased"):
         return join_records(local, remote), []
     merged = join_records(local, remote)
@@ -180,16 +304,41 @@ def merge(
 ) -> tuple[dict[str, Record], list[dict[str, Any]]]:
     """Merge whole record sets (dicts by id). Pure: same inputs, same outputs.
 
+    Records of different kinds under one id are sorted out first (see :func:`split_claims`);
+    a record that moved is merged at its new id with ``base`` of that id.
+
     Returns:
         The merged records by id and the new conflict entries, sorted by id.
     """
     out: dict[str, Record] = {}
     found: dict[str, dict[str, Any]] = {}
-    for rid in local.keys() | remote.keys():
-        rec, conflicts = merge_record(
-            base.get(rid), local.get(rid), remote.get(rid), new_stamp=new_stamp, now_iso=now_iso
+
+    def seed(rid: str) -> tuple[list[Claim], list[Claim]]:
+        b = base.get(rid)
+        return (
+            [(local[rid], b)] if rid in local else [],
+            [(remote[rid], b)] if rid in remote else [],
         )
+
+    clashes = [r for r in local.keys() & remote.keys() if local[r]["kind"] != remote[r]["kind"]]
+    claims: Claims = {rid: seed(rid) for rid in clashes}
+    targets: set[str] = set()
+    if claims:
+        entries, moves = split_claims(claims, now_iso, seed)
+        found.update((e["id"], e) for e in entries)
+        targets = {target for _, target, _, _ in moves}
+    for rid in local.keys() | remote.keys() | claims.keys():
+        if rid in claims:
+            lv, rv = joined(claims[rid][0]), joined(claims[rid][1])
+            if lv is None and rv is None:
+                continue
+        else:
+            lv, rv = local.get(rid), remote.get(rid)
+        rec, conflicts = merge_record(base.get(rid), lv, rv, new_stamp=new_stamp, now_iso=now_iso)
         out[rid] = rec
+        if rid in targets:
+            arrived = claims[rid][0] + claims[rid][1]
+            conflicts = conflicts + arrival_conflicts(rec, arrived, now_iso)
         for entry in conflicts:
             found[entry["id"]] = entry
     return out, [found[k] for k in sorted(found)]

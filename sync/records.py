@@ -8,13 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import uuid
 from typing import Any, TypedDict
 
+RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
+MAX_ID_LENGTH = 128
+KIND_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+MAX_DEPTH = 64
+"""How deeply lists and objects may nest in a field value (a scalar has depth 0)."""
+
 # C0 and C1 control characters except tab (\x09) and newline (\x0a); DEL too.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_RECORD_ID = re.compile(RECORD_ID_PATTERN)
+_KIND = re.compile(KIND_PATTERN)
+# Strict JSON: NaN and infinities are refused, never written.
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(", ", ": "), allow_nan=False
+)
 
 
 class Record(TypedDict, total=False):
@@ -54,6 +67,67 @@ def clean_value(value: Any) -> Any:
     if isinstance(value, list):
         return [clean_value(v) for v in value]
     return value
+
+
+def is_record_id(value: object) -> bool:
+    """True when ``value`` may be a record id (what the shared document accepts)."""
+    return (
+        isinstance(value, str)
+        and len(value) <= MAX_ID_LENGTH
+        and _RECORD_ID.match(value) is not None
+        and value[-1] != "\n"  # `$` also matches before a final newline
+    )
+
+
+def is_kind(value: object) -> bool:
+    """True when ``value`` may be a record kind (what the shared document accepts)."""
+    return isinstance(value, str) and _KIND.match(value) is not None and value[-1] != "\n"
+
+
+def value_problem(value: Any, *, strings: bool = False, max_depth: int = MAX_DEPTH) -> str | None:
+    """Why ``value`` cannot travel as strict JSON, or None when it can.
+
+    Refused: lists and objects nested deeper than ``max_depth``, NaN and infinities, and
+    (with ``strings``, for values that did not come through pydantic's parser) text holding
+    a lone surrogate, which is not UTF-8. Walks without recursion, so any depth is safe.
+    """
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+            if strings and any(_SURROGATE.search(k) for k in item if isinstance(k, str)):
+                return "text that is not UTF-8 (a lone surrogate)"
+        elif isinstance(item, list | tuple):
+            children = item
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return f"not a finite number: {item!r}"
+            continue
+        elif strings and isinstance(item, str):
+            if _SURROGATE.search(item):
+                return "text that is not UTF-8 (a lone surrogate)"
+            continue
+        else:
+            continue
+        if depth >= max_depth:
+            return f"lists or objects nested deeper than {max_depth} levels"
+        stack.extend((child, depth + 1) for child in children)
+    return None
+
+
+def moved_id(record_id: str, kind: str) -> str:
+    """Where a record of ``kind`` lives after losing ``record_id`` to a record of another kind.
+
+    Deterministic from (id, kind), a valid record id of at most 128 characters:
+    ``kuopio:person`` (``_`` in a kind becomes ``-``), or a hash of both when that is too long.
+    """
+    suffix = kind.replace("_", "-")
+    candidate = f"{record_id}:{suffix}"
+    if len(candidate) <= MAX_ID_LENGTH:
+        return candidate
+    digest = hashlib.sha256(f"{record_id}\x00{kind}".encode()).hexdigest()[:32]
+    return f"{digest}:{suffix}"
 
 
 def is_alive(record: Record) -> bool:

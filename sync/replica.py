@@ -28,14 +28,32 @@ from typing import Any
 
 from .conflicts import ConflictEntry, utc_now_iso
 from .errors import ReplicaError
-from .hlc import HybridClock, new_replica_id
-from .records import Record, clean_text, clean_value, is_alive
+from .hlc import MAX_STAMP, HybridClock, is_stamp, new_replica_id
+from .records import (
+    Record,
+    clean_text,
+    clean_value,
+    is_alive,
+    is_kind,
+    is_record_id,
+    moved_id,
+    value_problem,
+)
 from .schema import BUSY_TIMEOUT, SCHEMA, SCHEMA_VERSION, connect
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+).encode
 _loads = json.loads
 _strict_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 _MAX_FIELD_NAME = 64
+# The largest stamp in range among the records (what a clock must continue after).
+_NEWEST_STAMP_SQL = """
+SELECT MAX(s) FROM (
+    SELECT j.value AS s FROM records, json_each(records.stamps) AS j
+    UNION ALL SELECT deleted FROM records WHERE deleted IS NOT NULL
+) WHERE typeof(s) = 'text' AND length(s) = 30 AND s <= ?
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +70,14 @@ class SyncLogEntry:
     fast_path: bool
     duration_ms: float
     message: str
+
+
+def _check_key(kind: object, rid: object) -> None:
+    """Refuse an id or kind that the shared document could not hold."""
+    if not is_kind(kind):
+        raise ReplicaError(f"invalid record kind: {kind!r}")
+    if not is_record_id(rid):
+        raise ReplicaError(f"invalid record id: {rid!r}")
 
 
 def _row_record(row: tuple[Any, ...]) -> Record:
@@ -75,8 +101,16 @@ def _check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for name, value in fields.items():
         clean = clean_text(name) if isinstance(name, str) else ""
-        if not clean or len(clean) > _MAX_FIELD_NAME or clean in cleaned:
+        if (
+            not clean
+            or len(clean) > _MAX_FIELD_NAME
+            or clean in cleaned
+            or value_problem(clean, strings=True)
+        ):
             raise ReplicaError(f"invalid field name: {name!r}")
+        problem = value_problem(value, strings=True)
+        if problem is not None:
+            raise ReplicaError(f"field {clean!r}: the value cannot be stored: {problem}")
         cleaned[clean] = clean_value(value)
     try:
         _strict_dumps(cleaned)
@@ -213,9 +247,19 @@ class Replica:
         return self.meta("last_sync")
 
     def clock(self, conn: sqlite3.Connection) -> HybridClock:
-        """The persisted clock, read inside the caller's transaction."""
+        """The persisted clock, read inside the caller's transaction.
+
+        A stored clock outside the clock's range (left by a version that let a stamp from
+        the far future in) is replaced by one continuing after the newest in-range stamp of
+        the records; the caller persists it with its next write.
+        """
         row = conn.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
-        return HybridClock(self.replica_id, row[0] if row else None)
+        last = row[0] if row else None
+        if last is not None and not is_stamp(last):
+            last = conn.execute(_NEWEST_STAMP_SQL, (MAX_STAMP,)).fetchone()[0]
+            if not is_stamp(last):
+                last = None
+        return HybridClock(self.replica_id, last)
 
     @staticmethod
     def next_seq(conn: sqlite3.Connection) -> int:
@@ -257,8 +301,7 @@ class Replica:
         stamp: str,
         seq: int,
     ) -> None:
-        if not isinstance(rid, str) or not rid or len(rid) > 128:
-            raise ReplicaError(f"invalid record id: {rid!r}")
+        _check_key(kind, rid)
         row = conn.execute(
             "SELECT id, kind, fields, stamps, deleted, erased FROM records WHERE id = ?", (rid,)
         ).fetchone()
@@ -308,6 +351,7 @@ class Replica:
         Conflict entries about the record (which may hold its values) are removed at once.
         The file still holds the old values in free space until :meth:`scrub` (due now).
         """
+        _check_key(kind, record_id)
         with self.write() as conn:
             row = conn.execute("SELECT kind FROM records WHERE id = ?", (record_id,)).fetchone()
             if row is not None and row[0] != kind:
@@ -431,10 +475,12 @@ class Replica:
 
         For a field conflict ``value`` becomes the field's value (either side's, or a merged
         one). For a delete-versus-edit conflict ``value`` is ``"restore"`` (keep the record)
-        or ``"delete"`` (confirm the deletion).
+        or ``"delete"`` (confirm the deletion). Records of two kinds that met under one id
+        (``entry.is_id_collision``) both stay: ``"keep"`` acknowledges it.
 
         Raises:
-            ReplicaError: no such open conflict, or a bad value for a delete conflict.
+            ReplicaError: no such open conflict, or a bad value for a delete conflict or an
+                id collision.
         """
         with self.write() as conn:
             row = conn.execute(
@@ -444,18 +490,21 @@ class Replica:
                 raise ReplicaError(f"no open conflict {conflict_id}")
             entry = ConflictEntry.from_json(_loads(row[0]))
             clock = self.clock(conn)
-            if entry.field is not None:
-                fields = _check_fields({entry.field: value})
-                alive = conn.execute(
-                    "SELECT alive FROM records WHERE id = ?", (entry.record,)
-                ).fetchone()
-                if alive and alive[0]:
-                    self._put_one(
-                        conn, entry.kind, entry.record, fields, clock.tick(), self.next_seq(conn)
+            if entry.is_id_collision:
+                if value not in ("keep", "restore"):
+                    raise ReplicaError(
+                        "an id shared by two kinds is resolved with 'keep' (both records stay)"
                     )
+            elif entry.field is not None:
+                fields = _check_fields({entry.field: value})
+                rid = self._entry_record(conn, entry)
+                alive = conn.execute("SELECT alive FROM records WHERE id = ?", (rid,)).fetchone()
+                if alive and alive[0]:
+                    self._put_one(conn, entry.kind, rid, fields, clock.tick(), self.next_seq(conn))
             elif value == "delete":
-                self._require_alive(conn, entry.kind, entry.record)
-                self._tombstone(conn, entry.kind, entry.record, clock.tick(), erased=False)
+                rid = self._entry_record(conn, entry)
+                self._require_alive(conn, entry.kind, rid)
+                self._tombstone(conn, entry.kind, rid, clock.tick(), erased=False)
             elif value not in ("restore", "keep"):
                 raise ReplicaError("a delete conflict is resolved with 'restore' or 'delete'")
             now = utc_now_iso()
@@ -466,6 +515,18 @@ class Replica:
             )
             self.set_meta(conn, "conflicts_dirty", "1")
             self.set_meta(conn, "clock", clock.last)
+
+    @staticmethod
+    def _entry_record(conn: sqlite3.Connection, entry: ConflictEntry) -> str:
+        """The id the entry's record has now: it may have moved when its id was taken by a
+        record of another kind (see :func:`sync.merge.moved_id`)."""
+        rid = entry.record
+        for _ in range(8):
+            row = conn.execute("SELECT kind FROM records WHERE id = ?", (rid,)).fetchone()
+            if row is None or row[0] == entry.kind:
+                return rid
+            rid = moved_id(rid, entry.kind)
+        return entry.record
 
     # ---------------------------------------------------------------- erasure
     @property

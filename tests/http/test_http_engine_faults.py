@@ -137,17 +137,36 @@ def test_a_412_storm_is_bounded(setup: tuple[FakeServer, Replica]) -> None:
     assert server.requests[start:].count("PUT") == 5
 
 
-def test_a_truncated_body_is_refused_and_nothing_is_written(
+def test_a_truncated_document_is_rewritten_whole_after_a_warning(
     setup: tuple[FakeServer, Replica],
 ) -> None:
+    """A stored document cut short (a torn in-place PUT) of this replica's data set is
+    salvaged and written back whole, with the version check (tests/sync/test_truncated_*)."""
     server, replica = setup
     full = server.body or b""
     server.body = full[: len(full) // 2]
-    cut, before = server.body, state(replica)
+    start = len(server.requests)
+    report = sync(replica, server.remote())
+    assert "was truncated" in report.warnings[0] and URL in report.warnings[0]
+    assert server.requests[start:].count("PUT") == 1
+    assert b"Ville M\xc3\xa4kel\xc3\xa4" in (server.body or b"")
+    assert replica.pending() == 0
+
+
+def test_a_truncated_body_is_refused_by_a_replica_without_a_data_set(
+    setup: tuple[FakeServer, Replica], tmp_path: Path
+) -> None:
+    server, _ = setup
+    full = server.body or b""
+    server.body = full[: len(full) // 2]
+    cut = server.body
+    fresh = Replica.open(tmp_path / "fresh.sqlite", name="fresh")
+    before = state(fresh)
     start = len(server.requests)
     with pytest.raises(DocumentError, match="truncated") as caught:
-        sync(replica, server.remote())
+        sync(fresh, server.remote())
     assert URL in str(caught.value)
     assert server.body == cut
     assert "PUT" not in server.requests[start:]
-    assert state(replica) == before
+    assert state(fresh) == before
+    fresh.close()

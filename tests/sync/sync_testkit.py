@@ -81,29 +81,41 @@ def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def unaccounted_writes(
-    ledger: list[tuple[str, str, Any, str, Any]], replica: Replica
-) -> list[tuple[str, str, Any, str, Any]]:
+def home_of(replica: Replica, rid: str, kind: str | None) -> tuple[str, dict[str, Any] | None]:
+    """Where the record of ``kind`` written as ``rid`` is now: it moves when a record of another
+    kind takes its id (see :func:`sync.merge.moved_id`). Returns (id, record or None)."""
+    from sync.merge import moved_id
+
+    for _ in range(8):
+        record = replica.record(rid)
+        if record is None or kind is None or record["kind"] == kind:
+            return rid, record
+        rid = moved_id(rid, kind)
+    return rid, None
+
+
+def unaccounted_writes(ledger: list[tuple[Any, ...]], replica: Replica) -> list[tuple[Any, ...]]:
     """Writes that vanished without anyone having seen them: must always be empty.
 
-    ``ledger`` holds (record, field, value, stamp, previous value) of every ``put``, where the
-    previous value is the field's value in the writer's replica just before the put. Every
-    written value must be unique (so a value identifies its write even after a restore
-    re-stamped it). A write is accounted for when its value is the current value, or some
-    later put overwrote it while its replica held it (the writer had seen it), or it is the
-    kept or lost value of a conflict entry (open or resolved), or its record was deleted after
-    it or erased.
+    ``ledger`` holds (record, field, value, stamp, previous value[, kind]) of every ``put``,
+    where the previous value is the field's value in the writer's replica just before the put
+    (and the kind, when records of several kinds may share an id: the write is then looked
+    for where its record moved). Every written value must be unique (so a value identifies
+    its write even after a restore re-stamped it). A write is accounted for when its value is
+    the current value, or some later put overwrote it while its replica held it (the writer
+    had seen it), or it is the kept or lost value of a conflict entry (open or resolved), or
+    its record was deleted after it or erased.
     """
-    seen_by_writer = {(rid, field, prev) for rid, field, _, _, prev in ledger}
+    seen_by_writer = {(entry[0], entry[1], entry[4]) for entry in ledger}
     in_conflicts = set()
     for c in replica.conflicts(include_resolved=True):
         if c.field is not None:
-            in_conflicts.add((c.record, c.field, json.dumps(c.kept.get("value"))))
-            in_conflicts.add((c.record, c.field, json.dumps(c.lost.get("value"))))
+            in_conflicts.add((c.field, json.dumps(c.kept.get("value"))))
+            in_conflicts.add((c.field, json.dumps(c.lost.get("value"))))
     missing = []
     for entry in ledger:
-        rid, field, value, stamp, _ = entry
-        record = replica.record(rid)
+        rid, field, value, stamp = entry[:4]
+        home, record = home_of(replica, rid, entry[5] if len(entry) > 5 else None)
         if record is None:
             missing.append(entry)
             continue
@@ -114,7 +126,8 @@ def unaccounted_writes(
         if not (
             current
             or (rid, field, value) in seen_by_writer
-            or (rid, field, json.dumps(value)) in in_conflicts
+            or (home, field, value) in seen_by_writer
+            or (field, json.dumps(value)) in in_conflicts  # values are unique
         ):
             missing.append(entry)
     return missing

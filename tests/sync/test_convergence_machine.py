@@ -4,6 +4,10 @@ A hypothesis state machine puts, deletes, erases, resolves conflicts and syncs i
 (sometimes with a write that fails before or after it reached the file); at the end every
 replica syncs twice, round after round, and all must hold the same records and open conflicts,
 and every value ever written must be accounted for.
+
+Two laptops may also make records of different kinds under one id (``x0``): the organisation
+keeps it and the person moves to ``x0:person``, which can also be written directly. Every value
+names the kind it was written to, so a field that crossed kinds shows.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
@@ -23,7 +28,15 @@ from sync import FileRemote, RemoteChanged, RemoteOffline, Replica, ReplicaError
 from sync.document import parse_document
 from sync.records import is_alive
 
-KINDS = {"p0": "person", "p1": "person", "p2": "person", "w0": "webinar", "w1": "webinar"}
+KINDS = {
+    "p0": ("person",),
+    "p1": ("person",),
+    "p2": ("person",),
+    "w0": ("webinar",),
+    "w1": ("webinar",),
+    "x0": ("organization", "person"),  # one id, two kinds: laptops may pick either
+    "x0:person": ("person",),  # where the person moves
+}
 FIELDS = ("name", "town", "notes")
 TEXTS = ("Ville", "Kuopio", 'sanoi "hei"', "rivi\nrivi", "ääkkönen ✓", "")
 replicas = st.integers(0, 2)
@@ -58,48 +71,60 @@ class ThreeReplicas(RuleBasedStateMachine):
         self.counter = itertools.count()
 
     # ------------------------------------------------------------------ edits
-    def _value(self, text: str) -> str:
-        return f"{text} #{next(self.counter)}"  # every written value is unique
+    def _value(self, text: str, kind: str) -> str:
+        return f"{text} #{next(self.counter)} ({kind})"  # every written value is unique
 
     @rule(
         i=replicas,
         rid=record_ids,
+        which=st.integers(0, 1),
         fields=st.dictionaries(st.sampled_from(FIELDS), st.sampled_from(TEXTS), min_size=1),
     )
-    def put(self, i: int, rid: str, fields: dict[str, str]) -> None:
+    def put(self, i: int, rid: str, which: int, fields: dict[str, str]) -> None:
         rep = self.replicas[i]
-        values = {f: self._value(t) for f, t in fields.items()}
+        kind = KINDS[rid][which % len(KINDS[rid])]
+        values = {f: self._value(t, kind) for f, t in fields.items()}
         before = rep.record(rid)
         before_stamps = before["stamps"] if before else {}
         before_fields = before["fields"] if before else {}
         try:
-            rep.put(KINDS[rid], rid, values)
+            rep.put(kind, rid, values)
         except ReplicaError:
-            assert before is not None and before.get("erased")
+            assert before is not None and (before.get("erased") or before["kind"] != kind)
             return
         after = rep.record(rid)
-        assert rep.get(KINDS[rid], rid) is not None
+        assert rep.get(kind, rid) is not None
         for field, value in values.items():
             assert after["fields"][field] == value
             stamp = after["stamps"][field]
             assert stamp > before_stamps.get(field, "")
-            self.ledger.append((rid, field, value, stamp, before_fields.get(field)))
+            self.ledger.append((rid, field, value, stamp, before_fields.get(field), kind))
 
-    @rule(i=replicas, rid=record_ids)
-    def delete(self, i: int, rid: str) -> None:
+    @rule(i=replicas, rid=record_ids, which=st.integers(0, 1))
+    def delete(self, i: int, rid: str, which: int) -> None:
         rep = self.replicas[i]
-        if rep.get(KINDS[rid], rid) is None:
+        kind = KINDS[rid][which % len(KINDS[rid])]
+        if rep.get(kind, rid) is None:
+            with pytest.raises(ReplicaError):
+                rep.delete(kind, rid)
             return
-        rep.delete(KINDS[rid], rid)
-        assert rep.get(KINDS[rid], rid) is None
+        rep.delete(kind, rid)
+        assert rep.get(kind, rid) is None
 
-    @rule(i=replicas, rid=record_ids, dice=st.integers(0, 5))
-    def erase(self, i: int, rid: str, dice: int) -> None:
+    @rule(i=replicas, rid=record_ids, which=st.integers(0, 1), dice=st.integers(0, 5))
+    def erase(self, i: int, rid: str, which: int, dice: int) -> None:
         if dice:  # erasure is rare
             return
         rep = self.replicas[i]
-        rep.erase(KINDS[rid], rid)
-        assert rep.get(KINDS[rid], rid) is None
+        kind = KINDS[rid][which % len(KINDS[rid])]
+        before = rep.record(rid)
+        if before is not None and before["kind"] != kind:
+            with pytest.raises(ReplicaError):
+                rep.erase(kind, rid)
+            assert rep.record(rid) == before
+            return
+        rep.erase(kind, rid)
+        assert rep.get(kind, rid) is None
         assert all(c.record != rid for c in rep.conflicts(include_resolved=True))
 
     @precondition(lambda self: any(r.conflicts() for r in self.replicas))
@@ -114,14 +139,14 @@ class ThreeReplicas(RuleBasedStateMachine):
             try:
                 rep.resolve(entry.id, choice)
             except ReplicaError:  # "delete" of a record that is no longer alive
-                assert choice == "delete"
+                assert choice == "delete"  # (or of an id shared by two kinds: refused)
                 return
         else:
             value = data.draw(
                 st.sampled_from([entry.kept["value"], entry.lost["value"], "yhdistetty"])
             )
             if value == "yhdistetty":
-                value = self._value(value)
+                value = self._value(value, entry.kind)
             rep.resolve(entry.id, value)
             after = rep.record(entry.record)
             old = (before or {}).get("stamps", {}).get(entry.field)
@@ -174,6 +199,8 @@ class ThreeReplicas(RuleBasedStateMachine):
             assert rep.pending() == 0
             missing = unaccounted_writes(self.ledger, rep)
             assert missing == [], missing
+            for kind, rid, fields in rep.records():  # no field crossed kinds
+                assert all(v.endswith(f"({kind})") for v in fields.values()), (rid, fields)
         if self.remote.path.exists():
             doc = parse_document(self.remote.path.read_bytes(), str(self.remote.path))
             live = {rid: rec["fields"] for rid, rec in doc.all_records().items() if is_alive(rec)}

@@ -105,11 +105,20 @@ def test_refused_document_changes_nothing(synced, case: str) -> None:
     assert live_shared(shared)["p2"] == {"name": "Anna"}
 
 
-def test_truncated_documents_are_refused(synced) -> None:
+def _header_cuts(good: bytes) -> list[int]:
+    """Cut points before the data set, the format and its version have all survived."""
+    return sorted({1, 2, 10, good.index(b'"dataset"') + 20, good.index(b'"format_version"') + 5})
+
+
+def _record_cuts(good: bytes) -> list[int]:
+    """Cut points after them: in the last header line, inside the records, near the end."""
+    generation = good.index(b'\n  "records": [') - 3
+    return [generation, len(good) // 2, len(good) - 40, len(good) - 3, len(good) - 2]
+
+
+def test_truncated_documents_that_do_not_name_the_data_set_are_refused(synced) -> None:
     rep, remote, shared, good = synced
-    cuts = sorted({1, 2, 10, len(good) // 3, len(good) // 2, len(good) - 40, len(good) - 3})
-    cuts.append(len(good) - 2)  # only the closing brace and newline missing
-    for cut in cuts:
+    for cut in _header_cuts(good):
         bad = good[:cut]
         with pytest.raises(DocumentError):
             parse_document(bad, "cut.json")
@@ -118,6 +127,64 @@ def test_truncated_documents_are_refused(synced) -> None:
     shared.write_bytes(good)
     sync(rep, remote)
     assert live_shared(shared)["p2"] == {"name": "Anna"}
+
+
+def test_a_truncated_document_is_refused_by_a_replica_without_a_data_set(
+    make_replica, synced
+) -> None:
+    _rep, remote, shared, good = synced
+    fresh = make_replica("fresh")
+    for cut in _header_cuts(good) + _record_cuts(good):
+        error = _check_refused(fresh, remote, shared, good[:cut], r"truncated|JSON")
+        assert str(shared) in str(error)
+    assert fresh.dataset is None and fresh.count() == 0
+
+
+def test_a_truncated_document_of_this_data_set_is_recovered(synced) -> None:
+    rep, remote, shared, good = synced
+    for cut in _record_cuts(good):
+        shared.write_bytes(good[:cut])
+        with pytest.raises(DocumentError, match="truncated"):
+            parse_document(good[:cut], "cut.json")  # the parser still refuses it...
+        report = sync(rep, remote)  # ...and the engine rewrites it from the replica
+        assert report.wrote and "was truncated" in report.warnings[0], cut
+        assert live_shared(shared) == {
+            "p1": {"name": "Ville", "town": "Iisalmi"},
+            "p2": {"name": "Anna"},
+            "w1": {"title": "Digiloikka"},
+        }
+        assert parse_document(shared.read_bytes(), str(shared)).dataset == rep.dataset
+        assert rep.pending() == 0
+        good = shared.read_bytes()  # the next cut is of the rewritten document
+        assert not sync(rep, remote).wrote
+
+
+def _newer_and_cut(data: bytes) -> bytes:
+    return data.replace(b'"format_version": 1', b'"format_version": 2')[: len(data) // 2]
+
+
+def _invalid_line_and_cut(data: bytes) -> bytes:
+    return data.replace(b'"name": "Ville"', b'"name": NaN')[: len(data) - 30]
+
+
+@pytest.mark.parametrize("damage", [_newer_and_cut, _invalid_line_and_cut])
+def test_a_truncated_document_that_is_also_wrong_is_still_refused(synced, damage) -> None:
+    rep, remote, shared, good = synced
+    _check_refused(rep, remote, shared, damage(good), r"truncated|newer|NaN|finite|JSON")
+
+
+def test_a_truncated_document_of_another_data_set_is_still_refused(
+    make_replica, synced, tmp_path: Path
+) -> None:
+    rep, remote, shared, _good = synced
+    other = make_replica("other-network")
+    other.put("person", "x1", {"name": "Toisen verkoston jäsen"})
+    other_file = tmp_path / "elsewhere" / "digikunta.json"
+    other_file.parent.mkdir()
+    sync(other, FileRemote(other_file))
+    other_bytes = other_file.read_bytes()
+    _check_refused(rep, remote, shared, other_bytes[: len(other_bytes) - 10], r"truncated")
+    assert rep.get("person", "x1") is None
 
 
 def test_a_document_of_another_data_set_is_refused(make_replica, synced, tmp_path: Path) -> None:
