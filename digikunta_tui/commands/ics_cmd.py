@@ -52,21 +52,27 @@ def _save_state(path: Path, state: dict[str, Any]) -> None:
 
 def _presenter_names(ctx: CommandContext, fields: dict[str, Any]) -> list[str]:
     from ..domain.display import person_name
+    from ..domain.ics import presenter_names
 
     repo = ctx.repository()
-    names: list[str] = []
-    for value in fields.get("presenters") or []:
-        person = repo.get("person", value) if isinstance(value, str) else None
-        names.append(person_name(person) if person else str(value))
-    return names
+
+    def name_of(person_id: str) -> str | None:
+        person = repo.get("person", person_id)
+        return person_name(person) if person else None
+
+    return presenter_names(fields, name_of)
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
-    """Resolve the webinar, bump its sequence when needed, write the .ics."""
-    from ..domain.ics import SEQUENCE_FIELDS, bump_sequence_if_changed, webinar_to_ics
+    """Resolve the webinar, bump its sequence when needed, write the .ics.
+
+    A webinar without a readable start is refused before anything is written or saved.
+    """
+    from ..domain.ics import SEQUENCE_FIELDS, bump_sequence_if_changed, start_of, webinar_to_ics
 
     repo = ctx.repository()
     wid, fields = resolve_record(repo, "webinar", args.webinar)
+    start_of(fields)
     state_path = ctx.data_dir / STATE_FILE
     state = _load_state(state_path)
     last = state.get(wid)

@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _names(ctx: CommandContext, ids: set[str]) -> dict[str, str]:
     from ..domain.display import person_name
+    from ..domain.stored import text_of
 
     repo = ctx.repository()
     names: dict[str, str] = {}
@@ -41,13 +42,14 @@ def _names(ctx: CommandContext, ids: set[str]) -> dict[str, str]:
             continue
         org = repo.get("organization", rid)
         if org is not None:
-            names[rid] = str(org.get("name") or "")
+            names[rid] = text_of(org.get("name"))
     return names
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Gather the webinar, its newsletter and stories, and render them."""
     from ..domain.newsletter import render_newsletter
+    from ..domain.stored import ids_in, items_of
     from ..i18n import detect_language
 
     repo = ctx.repository()
@@ -55,15 +57,15 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     found = repo.newsletter_of(wid)
     newsletter = found[1] if found else None
     stories: list[dict[str, Any]] = []
-    for sid in (newsletter or {}).get("stories") or []:
+    for sid in ids_in((newsletter or {}).get("stories")):
         story = repo.get("story", sid)
         if story is not None:
             indicators = [fields for _, fields in repo.indicators_of(sid)]
             stories.append({**story, "indicators": indicators})
-    ids = {p for p in webinar.get("presenters") or [] if isinstance(p, str)}
+    ids = set(items_of(webinar.get("presenters")))
     for story in stories:
-        ids.update(v for v in [story.get("organization")] if isinstance(v, str))
-        ids.update(a for a in story.get("authors") or [] if isinstance(a, str))
+        ids.update(ids_in(story.get("organization")))
+        ids.update(ids_in(story.get("authors")))
     lang = args.lang or detect_language(ctx.config.ui.language)
     text = render_newsletter(newsletter, webinar, stories, lang=lang, names=_names(ctx, ids))
     write_output(text, args.output)
