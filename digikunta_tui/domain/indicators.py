@@ -56,7 +56,7 @@ class IndicatorFigures:
 
 def _dated_value(value: Any) -> Figure:
     """The value of a stored ``{value, date}`` (a baseline or a target)."""
-    if is_blank(value):
+    if is_blank(value) or value == {}:
         return None
     if not isinstance(value, dict):
         return Invalid(value, "number")

@@ -25,6 +25,7 @@ from digikunta_tui.domain.kinds import KINDS, REFERENCES
 from digikunta_tui.domain.search import match_expression
 from digikunta_tui.domain.stored import (
     ids_in,
+    items_of,
     moment_text,
     read_id,
     read_int,
@@ -334,9 +335,9 @@ class Repository:
         """Take back the newest unsynced edit of this session (see :func:`undo.undo_last`)."""
         return undo_last(self)
 
-    def get(self, kind: str, record_id: str) -> dict[str, Any] | None:
-        """The fields of a live record, or None."""
-        return self.replica.get(kind, record_id)
+    def get(self, kind: str, record_id: Any) -> dict[str, Any] | None:
+        """The fields of a live record, or None (also for an id that is no text: odd data)."""
+        return self.replica.get(kind, record_id) if isinstance(record_id, str) else None
 
     def require(self, kind: str, record_id: str) -> dict[str, Any]:
         """The fields of a live record.
@@ -344,9 +345,9 @@ class Repository:
         Raises:
             NotFound: there is none (the message names the kind and the id).
         """
-        fields = self.replica.get(kind, record_id)
+        fields = self.get(kind, record_id)
         if fields is None:
-            raise NotFound(kind, record_id)
+            raise NotFound(kind, str(record_id))
         return fields
 
     # ------------------------------------------------------------------ lists
@@ -473,6 +474,35 @@ class Repository:
 
         rows.sort(key=number)
         return (rows[0].id, rows[0].fields) if rows else None
+
+    def newsletter_inputs(
+        self, newsletter: Mapping[str, Any], webinar: Mapping[str, Any]
+    ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """What :func:`newsletter.render_newsletter` needs besides the two records.
+
+        Returns:
+            The newsletter's live stories in its order, each with an extra ``"indicators"``
+            list of its indicators' fields; and record id → display name for the webinar's
+            presenters and the stories' organisations and authors.
+        """
+        from digikunta_tui.domain.display import person_name
+
+        stories: list[dict[str, Any]] = []
+        for story_id in ids_in(newsletter.get("stories")):
+            story = self.replica.get("story", story_id)
+            if story is not None:
+                indicators = [fields for _, fields in self.indicators_of(story_id)]
+                stories.append({**story, "indicators": indicators})
+        ids = set(items_of(webinar.get("presenters")))
+        for story in stories:
+            ids.update(ids_in(story.get("organization")), ids_in(story.get("authors")))
+        names: dict[str, str] = {}
+        for rid in ids:
+            if (person := self.replica.get("person", rid)) is not None:
+                names[rid] = person_name(person)
+            elif (org := self.replica.get("organization", rid)) is not None:
+                names[rid] = text_of(org.get("name"))
+        return stories, names
 
     def next_webinar(self, now: datetime | None = None) -> tuple[str, dict] | None:
         """The first planned webinar starting at or after ``now``, or None."""

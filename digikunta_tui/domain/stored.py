@@ -90,8 +90,12 @@ def shorten(text: str, limit: int = MAX_SHOWN) -> str:
 
 
 def is_blank(value: Any) -> bool:
-    """True for what counts as "not set": None, "", whitespace, [] and {}."""
-    if value is None or value == [] or value == {}:
+    """True for what counts as "not set": None, "", whitespace and [].
+
+    ``{}`` is not blank: where a text, a date or a list belongs, an object is an odd value
+    (shown degraded), and where an object belongs, its reader decides.
+    """
+    if value is None or value == []:
         return True
     return isinstance(value, str) and not value.strip()
 
