@@ -23,7 +23,6 @@ from digikunta_tui.ui.messages import SyncFailed, SyncFinished
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.screens.dashboard import DashboardScreen
 from digikunta_tui.ui.status import SyncStatus, read_status
-from sync import AuthError, DocumentError, RemoteOffline, SyncCancelled, SyncError
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -295,6 +294,10 @@ class DigikuntaApp(App[None]):
         Every outcome posts a message, whatever goes wrong (a full disk, MemoryError, deep
         nesting, a buggy remote …), so the indicator never stays on "syncing…".
         """
+        # (Not imported with the app: the first paint does not wait for the sync package. The
+        # repository has loaded it by now, so this import cannot fail here.)
+        from sync import AuthError, DocumentError, RemoteOffline, SyncCancelled, SyncError
+
         try:
             from sync import sync  # the engine loads with the first sync
 
