@@ -294,3 +294,18 @@ def test_odd_records_are_listed_searchable_and_counted(repo: Repository) -> None
     assert repo.next_webinar() is None  # an unreadable start is never "next"
     assert repo.impact().total_hours_saved == Decimal(5)  # an odd calculation text: still counted
     assert repo.indicators_of(story)[0][0] == indicator
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'[{"title": "W", "duration_minutes": NaN}]', "strict JSON"),
+        (b'[{"title": "W", "duration_minutes": Infinity}]', "strict JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_an_import_file_must_be_strict_json(data: bytes, message: str) -> None:
+    from digikunta_tui.domain.transfer import TransferError, read_rows
+
+    with pytest.raises(TransferError, match=message):
+        read_rows(data, "w.json", "webinar")

@@ -250,3 +250,47 @@ def test_every_view_works_on_arbitrary_odd_values(tmp_path_factory: Any, odd: li
     import asyncio
 
     asyncio.run(_run_walk(tmp_path_factory.mktemp("walk"), odd, conflicts=False, forms=False))
+
+
+async def test_the_form_shows_what_is_stored_and_saving_validates(tmp_path: Path) -> None:
+    from forms_testing import form_of, set_field, shown_errors
+
+    from sync import new_id
+
+    repo = Repository.open(tmp_path / "data", replica_name="test")
+    webinar = new_id()
+    odd = {"title": "W", "starts_at": "9999-12-31T23:59:59Z", "status": {"held": True},
+           "duration_minutes": "lots", "presenters": "Vieras"}  # fmt: skip
+    repo.replica.put("webinar", webinar, odd)  # as a sync from another tool would store it
+    repo.refresh()
+    try:
+        app = DigikuntaApp(repo, remote=None, language="en")
+        async with app.run_test(size=SIZE) as pilot:
+            open_form(app, "webinar", webinar)
+            await settle(pilot)
+            form = form_of(pilot)
+            # Text inputs show the stored text, a choice says what is stored; all are marked.
+            assert form.editor("starts_at").value == "9999-12-31T23:59:59Z"
+            assert form.editor("duration_minutes").value == "lots"
+            assert form.editor("presenters").value == "Vieras"
+            note = str(form.editor("status").query_one(".field-note").render())
+            assert note == 'Stored now: invalid value: {"held": true}'
+            errors = shown_errors(form)
+            assert {"starts_at", "duration_minutes", "status"} <= set(errors)
+            assert "1900" in errors["starts_at"]
+            await pilot.press("ctrl+o")  # saving validates as usual: nothing is written
+            await settle(pilot)
+            assert form_of(pilot) is form and repo.get("webinar", webinar) == odd
+            set_field(form, "starts_at", "12.12.2017 12.00")
+            set_field(form, "duration_minutes", "90")
+            set_field(form, "status", "planned")
+            set_field(form, "presenters", "Vieras, Toinen")
+            await settle(pilot)
+            await pilot.press("ctrl+o")
+            await settle(pilot)
+            assert not isinstance(app.screen, RecordForm)
+        saved = repo.get("webinar", webinar)
+        assert saved["starts_at"] == "2017-12-12T10:00:00Z" and saved["duration_minutes"] == 90
+        assert saved["status"] == "planned" and saved["presenters"] == ["Vieras", "Toinen"]
+    finally:
+        repo.close()
