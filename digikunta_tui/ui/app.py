@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
@@ -329,8 +329,8 @@ class DigikuntaApp(App[None]):
             self._failure, self._failure_message = "error", error_text(exc)
         self.data_version += 1
         self.update_status()
-        if self._quitting:
-            return
+        if self._quitting or self._without_screens():
+            return  # nothing to show any more
         if isinstance(self.screen, ViewScreen):
             self.screen.update_view()
         report = message.report
@@ -352,7 +352,7 @@ class DigikuntaApp(App[None]):
             return
         self._failure, self._failure_message = message.kind, message.message
         self.update_status()
-        if self._quitting:
+        if self._quitting or self._without_screens():
             return
         if isinstance(self.screen, ViewScreen) and self.screen.VIEW == "sync":
             self.screen.update_view()
@@ -362,6 +362,14 @@ class DigikuntaApp(App[None]):
             markup=False,
             timeout=8,
         )
+
+    def _without_screens(self) -> bool:
+        """True once the app has no screen any more (a sync that ends while it closes)."""
+        try:
+            self.screen  # noqa: B018
+        except ScreenStackError:
+            return True
+        return False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The backstop: a sync worker that ended without its message still ends "syncing…".

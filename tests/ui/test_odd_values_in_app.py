@@ -18,7 +18,7 @@ from conflict_scenarios import insert_conflict
 from forms_testing import settle
 from hypothesis import HealthCheck, given, settings
 from odd_records import BASE, ODD, PERSON, STORY, WEBINAR, everywhere, sync_from_another_laptop
-from textual.widgets import DataTable, Tabs
+from textual.widgets import DataTable, Static, Tabs
 
 from digikunta_tui.domain.repository import Repository
 from digikunta_tui.ui.app import DigikuntaApp
@@ -26,6 +26,7 @@ from digikunta_tui.ui.forms.flows import open_form
 from digikunta_tui.ui.forms.record_form import RecordForm
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.screens.conflict import ConflictScreen
+from digikunta_tui.ui.screens.dashboard import DashboardScreen
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
 from sync import FileRemote
 
@@ -150,6 +151,8 @@ async def walk(app: DigikuntaApp, pilot: Any, repo: Repository, *, forms: bool =
     await settle(pilot)
     assert app.sync_status.state not in ("syncing", "error"), app.sync_status.detail()
     await settle(pilot)  # the dashboard's data worker
+    dashboard = app.screen
+    assert isinstance(dashboard, DashboardScreen) and dashboard.data is not None  # not "failed"
     titles: list[str] = []
     await pilot.press("2")
     await settle(pilot)
@@ -200,6 +203,10 @@ async def walk(app: DigikuntaApp, pilot: Any, repo: Repository, *, forms: bool =
     for view in "12345":
         await pilot.press(view)
         await settle(pilot)
+        if view == "1":
+            assert dashboard.data is not None and "failed" not in str(
+                dashboard.query_one("#impact", Static).render()
+            )
     assert app.is_running and app.return_code is None
     assert len(titles) == 4  # the person, the organisation, the webinar, the story: all listed
 
@@ -239,7 +246,7 @@ async def test_every_view_works_when_every_field_holds_an_object(tmp_path: Path)
 
 
 @settings(
-    max_examples=4,
+    max_examples=3,
     deadline=None,
     derandomize=True,
     database=None,
