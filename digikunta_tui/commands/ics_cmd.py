@@ -50,25 +50,18 @@ def _save_state(path: Path, state: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _presenter_names(ctx: CommandContext, fields: dict[str, Any]) -> list[str]:
-    from ..domain.display import person_name
-    from ..domain.ics import presenter_names
-
-    repo = ctx.repository()
-
-    def name_of(person_id: str) -> str | None:
-        person = repo.get("person", person_id)
-        return person_name(person) if person else None
-
-    return presenter_names(fields, name_of)
-
-
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Resolve the webinar, bump its sequence when needed, write the .ics.
 
     A webinar without a readable start is refused before anything is written or saved.
     """
-    from ..domain.ics import SEQUENCE_FIELDS, bump_sequence_if_changed, start_of, webinar_to_ics
+    from ..domain.ics import (
+        SEQUENCE_FIELDS,
+        bump_sequence_if_changed,
+        presenter_names,
+        start_of,
+        webinar_to_ics,
+    )
 
     repo = ctx.repository()
     wid, fields = resolve_record(repo, "webinar", args.webinar)
@@ -81,7 +74,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         if sequence != (fields.get("ical_sequence") or 0):
             repo.update("webinar", wid, {"ical_sequence": sequence})
             fields = repo.require("webinar", wid)
-    text = webinar_to_ics(fields, webinar_id=wid, presenters=_presenter_names(ctx, fields))
+    presenters = presenter_names(fields, repo.person_name)
+    text = webinar_to_ics(fields, webinar_id=wid, presenters=presenters)
     write_output(text, args.output)
     state[wid] = {name: fields.get(name) for name in (*SEQUENCE_FIELDS, "ical_sequence")}
     _save_state(state_path, state)

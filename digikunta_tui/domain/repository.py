@@ -475,6 +475,13 @@ class Repository:
         rows.sort(key=number)
         return (rows[0].id, rows[0].fields) if rows else None
 
+    def person_name(self, person_id: Any) -> str | None:
+        """The display name of a live person ("Given Family"), or None when there is none."""
+        from digikunta_tui.domain.display import person_name
+
+        person = self.get("person", person_id)
+        return person_name(person) if person is not None else None
+
     def newsletter_inputs(
         self, newsletter: Mapping[str, Any], webinar: Mapping[str, Any]
     ) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -485,8 +492,6 @@ class Repository:
             list of its indicators' fields; and record id → display name for the webinar's
             presenters and the stories' organisations and authors.
         """
-        from digikunta_tui.domain.display import person_name
-
         stories: list[dict[str, Any]] = []
         for story_id in ids_in(newsletter.get("stories")):
             story = self.replica.get("story", story_id)
@@ -498,8 +503,8 @@ class Repository:
             ids.update(ids_in(story.get("organization")), ids_in(story.get("authors")))
         names: dict[str, str] = {}
         for rid in ids:
-            if (person := self.replica.get("person", rid)) is not None:
-                names[rid] = person_name(person)
+            if (person := self.person_name(rid)) is not None:
+                names[rid] = person
             elif (org := self.replica.get("organization", rid)) is not None:
                 names[rid] = text_of(org.get("name"))
         return stories, names

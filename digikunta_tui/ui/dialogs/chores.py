@@ -166,14 +166,8 @@ class WebinarChores:
         if found is None:
             return
         webinar_id, fields = found
-        repo = self.app.repo
-
-        def name_of(person_id: str) -> str | None:
-            person = repo.get("person", person_id)
-            return person_name(person) if person else None
-
         try:
-            presenters = presenter_names(fields, name_of)
+            presenters = presenter_names(fields, self.app.repo.person_name)
             text = webinar_to_ics(fields, webinar_id=webinar_id, presenters=presenters)
         except CalendarRefused as exc:
             self.app.notify(str(exc), severity="error", markup=False)

@@ -104,11 +104,7 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
         items = read_list(value)
         if isinstance(items, Invalid):
             return items.label()
-        names = []
-        for item in items or []:
-            person = self.repo.get("person", item)
-            names.append(person_name(person) if person else item)
-        return ", ".join(names)
+        return ", ".join(self.repo.person_name(item) or item for item in items or [])
 
     def _details(self, webinar_id: str, fields: dict[str, Any]) -> Text:
         lang = get_language()
