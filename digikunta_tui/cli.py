@@ -93,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .commands.context import CommandContext
     from .config import ConfigError
+    from .domain.repository import NotFound, ValidationFailed
     from .errors import UserError
 
     ctx = None
@@ -103,8 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"offline: {exc} (local changes stay pending)", EXIT_OFFLINE)
     except AuthError as exc:
         return _fail(str(exc), EXIT_AUTH)
-    except (SyncError, ConfigError, UserError) as exc:
+    except (SyncError, ConfigError, UserError, NotFound) as exc:
         return _fail(str(exc))
+    except ValidationFailed as exc:  # a write the rules refused: nothing was written
+        return _fail(f"refused, nothing written: {exc}")
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except Exception as exc:  # the last line of defence: one line, never a traceback

@@ -50,23 +50,22 @@ def _save_state(path: Path, state: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _presenter_names(ctx: CommandContext, fields: dict[str, Any]) -> list[str]:
-    from ..domain.display import person_name
-
-    repo = ctx.repository()
-    names: list[str] = []
-    for value in fields.get("presenters") or []:
-        person = repo.get("person", value) if isinstance(value, str) else None
-        names.append(person_name(person) if person else str(value))
-    return names
-
-
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
-    """Resolve the webinar, bump its sequence when needed, write the .ics."""
-    from ..domain.ics import SEQUENCE_FIELDS, bump_sequence_if_changed, webinar_to_ics
+    """Resolve the webinar, bump its sequence when needed, write the .ics.
+
+    A webinar without a readable start is refused before anything is written or saved.
+    """
+    from ..domain.ics import (
+        SEQUENCE_FIELDS,
+        bump_sequence_if_changed,
+        presenter_names,
+        start_of,
+        webinar_to_ics,
+    )
 
     repo = ctx.repository()
     wid, fields = resolve_record(repo, "webinar", args.webinar)
+    start_of(fields)
     state_path = ctx.data_dir / STATE_FILE
     state = _load_state(state_path)
     last = state.get(wid)
@@ -75,7 +74,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         if sequence != (fields.get("ical_sequence") or 0):
             repo.update("webinar", wid, {"ical_sequence": sequence})
             fields = repo.require("webinar", wid)
-    text = webinar_to_ics(fields, webinar_id=wid, presenters=_presenter_names(ctx, fields))
+    presenters = presenter_names(fields, repo.person_name)
+    text = webinar_to_ics(fields, webinar_id=wid, presenters=presenters)
     write_output(text, args.output)
     state[wid] = {name: fields.get(name) for name in (*SEQUENCE_FIELDS, "ical_sequence")}
     _save_state(state_path, state)

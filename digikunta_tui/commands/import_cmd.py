@@ -59,6 +59,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     rows = read_rows(_read(path), str(path), kind, args.delimiter)
     repo = ctx.repository()
     plan = plan_import(repo, kind, rows)
+    if len(plan.problems) == 1:  # one problem: one line
+        raise CommandError(f"{path}: {plan.problems[0]}; nothing imported")
     if plan.problems:
         for line in problems_text(plan.problems):
             print(f"{path}: {line}", file=sys.stderr)

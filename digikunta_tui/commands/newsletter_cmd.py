@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from .context import CommandContext
 from .export_cmd import write_output
@@ -29,22 +28,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _names(ctx: CommandContext, ids: set[str]) -> dict[str, str]:
-    from ..domain.display import person_name
-
-    repo = ctx.repository()
-    names: dict[str, str] = {}
-    for rid in ids:
-        person = repo.get("person", rid)
-        if person is not None:
-            names[rid] = person_name(person)
-            continue
-        org = repo.get("organization", rid)
-        if org is not None:
-            names[rid] = str(org.get("name") or "")
-    return names
-
-
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Gather the webinar, its newsletter and stories, and render them."""
     from ..domain.newsletter import render_newsletter
@@ -54,17 +37,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     wid, webinar = resolve_record(repo, "webinar", args.webinar)
     found = repo.newsletter_of(wid)
     newsletter = found[1] if found else None
-    stories: list[dict[str, Any]] = []
-    for sid in (newsletter or {}).get("stories") or []:
-        story = repo.get("story", sid)
-        if story is not None:
-            indicators = [fields for _, fields in repo.indicators_of(sid)]
-            stories.append({**story, "indicators": indicators})
-    ids = {p for p in webinar.get("presenters") or [] if isinstance(p, str)}
-    for story in stories:
-        ids.update(v for v in [story.get("organization")] if isinstance(v, str))
-        ids.update(a for a in story.get("authors") or [] if isinstance(a, str))
+    stories, names = repo.newsletter_inputs(newsletter or {}, webinar)
     lang = args.lang or detect_language(ctx.config.ui.language)
-    text = render_newsletter(newsletter, webinar, stories, lang=lang, names=_names(ctx, ids))
+    text = render_newsletter(newsletter, webinar, stories, lang=lang, names=names)
     write_output(text, args.output)
     return 0

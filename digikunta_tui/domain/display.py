@@ -1,5 +1,8 @@
 """How a record shows in a list: its title, subtitle, sort key and searchable text, per kind.
 
+Stored values are read with the lenient readers of :mod:`stored`: a value that cannot be read
+is shown degraded ("invalid date: …") and the rest of the record is listed and searchable.
+
 Pure functions: the caller passes ``name_of(record_id)`` to look up the title of a record this
 one points to (a person's organisation, a registration's person …), so that this module needs
 no storage.
@@ -12,6 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from digikunta_tui.domain.finnish import format_datetime, sort_key
+from digikunta_tui.domain.stored import (
+    Invalid,
+    raw_text,
+    read_id,
+    read_int,
+    read_moment,
+    searchable,
+    shown,
+    text_of,
+)
 from digikunta_tui.i18n import get_language, t
 
 NameLookup = Callable[[str], str | None]
@@ -54,18 +67,15 @@ class Display:
     """Searchable text besides title and subtitle (notes, descriptions …)."""
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return " ".join(_text(item) for item in value)
-    if isinstance(value, dict):
-        return " ".join(_text(item) for item in value.values())
-    return str(value)
-
-
 def _choice(group: str, value: Any) -> str:
-    return t(f"choice.{group}.{value}") if value else ""
+    """A choice's label; an unknown word literally, a value that is no word degraded."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        return Invalid(value).label()
+    key = f"choice.{group}.{value}"
+    label = t(key)
+    return value if label == key else label
 
 
 def _key(*parts: str) -> str:
@@ -74,10 +84,15 @@ def _key(*parts: str) -> str:
 
 
 def person_name(fields: Mapping[str, Any]) -> str:
-    """A person's display name: "Given Family"."""
-    given = str(fields.get("given_name") or "")
-    family = str(fields.get("family_name") or "")
+    """A person's display name: "Given Family" (a part that is not text shown degraded)."""
+    given = text_of(fields.get("given_name"))
+    family = text_of(fields.get("family_name"))
     return f"{given} {family}".strip()
+
+
+def when_text(value: Any, lang: str) -> str:
+    """A stored instant as "7.11.2017 klo 12.00" ("" when unset, degraded when unreadable)."""
+    return shown(read_moment(value), lambda moment: format_datetime(moment, lang))
 
 
 def describe(kind: str, fields: Mapping[str, Any], name_of: NameLookup) -> Display:
@@ -94,25 +109,30 @@ def describe(kind: str, fields: Mapping[str, Any], name_of: NameLookup) -> Displ
 
     def ref(name: str) -> str:
         """The title of the record that field ``name`` points to ("" if none)."""
-        target = fields.get(name)
-        return (name_of(str(target)) or "") if target else ""
+        target = read_id(fields.get(name))
+        if isinstance(target, Invalid):
+            return target.label()
+        return (name_of(target) or "") if target else ""
 
-    extra = " ".join(_text(fields.get(name)) for name in TEXT_FIELDS.get(kind, ()))
+    def text(name: str) -> str:
+        return text_of(fields.get(name))
+
+    extra = " ".join(searchable(fields.get(name)) for name in TEXT_FIELDS.get(kind, ()))
     if kind == "person":
         title = person_name(fields)
-        family = str(fields.get("family_name") or "")
-        given = str(fields.get("given_name") or "")
-        return Display(title, ref("organization"), _key(family, given), extra)
+        return Display(
+            title, ref("organization"), _key(text("family_name"), text("given_name")), extra
+        )
     if kind == "organization":
-        title = str(fields.get("name") or "")
+        title = text("name")
         return Display(title, _choice("organization_type", fields.get("type")), _key(title), extra)
     if kind == "webinar":
-        title = str(fields.get("title") or "")
-        starts = fields.get("starts_at")
-        when = format_datetime(str(starts), get_language()) if starts else ""
-        return Display(title, when, _key(title), extra)
+        title = text("title")
+        return Display(
+            title, when_text(fields.get("starts_at"), get_language()), _key(title), extra
+        )
     if kind == "story":
-        title = str(fields.get("title") or "")
+        title = text("title")
         parts = [ref("organization"), _choice("story_stage", fields.get("stage"))]
         return Display(title, " · ".join(p for p in parts if p), _key(title), extra)
     if kind == "registration":
@@ -122,14 +142,15 @@ def describe(kind: str, fields: Mapping[str, Any], name_of: NameLookup) -> Displ
         title = ref("person")
         purpose = _choice("consent_purpose", fields.get("purpose"))
         action = _choice("consent_action", fields.get("action"))
-        return Display(title, f"{purpose}: {action}", _key(title, str(fields.get("at") or "")), "")
+        at = raw_text(fields.get("at") or "")
+        return Display(title, f"{purpose}: {action}", _key(title, at), "")
     if kind == "indicator":
-        title = str(fields.get("name") or "")
+        title = text("name")
         return Display(title, ref("story"), _key(title), extra)
     if kind == "newsletter":
-        title = str(fields.get("title") or "")
-        number = fields.get("number")
-        subtitle = " · ".join(p for p in (f"#{number}" if number else "", ref("webinar")) if p)
+        title = text("title")
+        number = shown(read_int(fields.get("number")), lambda value: f"#{value}")
+        subtitle = " · ".join(p for p in (number, ref("webinar")) if p)
         return Display(title, subtitle, _key(title), extra)
-    title = str(fields.get("name") or fields.get("title") or "")
+    title = text_of(fields.get("name") or fields.get("title"))
     return Display(title, "", _key(title), extra)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -126,6 +126,8 @@ def sort_key(text: str) -> tuple[str, str]:
     Returns:
         A ``(primary, original)`` tuple usable as ``sorted(..., key=sort_key)``.
     """
+    if not isinstance(text, str):  # a stored value that is no text still sorts, never fails
+        text = "" if text is None else str(text)
     primary = text.lower().translate(_SORT_TABLE)
     return (_finish(primary, _SORT_TABLE), text)
 
@@ -276,7 +278,9 @@ def format_number(
     if not number.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
     if decimals is not None:
-        number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        with localcontext() as context:  # enough digits for any finite value: never fails
+            context.prec = max(28, number.adjusted() + decimals + 2)
+            number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = f"{abs(number):f}"
     int_part, _, frac = text.partition(".")
     group_sep, dec_sep = (NBSP, ",") if lang == "fi" else (",", ".")

@@ -24,7 +24,8 @@ def _mentioning(repo: Repository, kind: str, person_id: str) -> list[tuple[str, 
     return [
         (rid, fields)
         for _, rid, fields in repo.replica.records(kind)
-        if any(person_id in (fields.get(name) or []) for name in names)
+        # only real lists: a text or a number there (odd data from a sync) mentions nobody
+        if any(isinstance(v := fields.get(name), list) and person_id in v for name in names)
     ]
 
 
@@ -82,9 +83,9 @@ def erase_person(repo: Repository, person_id: str) -> dict[str, int]:
     for kind, key in (("story", "stories"), ("webinar", "webinars")):
         for rid, fields in _mentioning(repo, kind, person_id):
             changes = {
-                name: [v for v in fields.get(name) or [] if v != person_id]
+                name: [v for v in fields[name] if v != person_id]
                 for name in _LIST_FIELDS[kind]
-                if person_id in (fields.get(name) or [])
+                if isinstance(fields.get(name), list) and person_id in fields[name]
             }
             repo.update(kind, rid, {k: v or None for k, v in changes.items()})
             counts[key] += 1

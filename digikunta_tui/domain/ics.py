@@ -10,17 +10,31 @@ Helsinki local times, except in the hour that happens twice in autumn, which is 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from digikunta_tui.domain.finnish import HELSINKI, to_helsinki
+from digikunta_tui.domain.finnish import HELSINKI
+from digikunta_tui.domain.stored import (
+    Invalid,
+    items_of,
+    read_int,
+    read_moment,
+    read_text,
+    shorten,
+    text_of,
+)
+from digikunta_tui.errors import UserError
+from digikunta_tui.i18n import t
 
 __all__ = [
     "SEQUENCE_FIELDS",
+    "CalendarRefused",
     "bump_sequence_if_changed",
     "escape_text",
     "fold_line",
+    "presenter_names",
+    "start_of",
     "webinar_to_ics",
 ]
 
@@ -48,6 +62,14 @@ VTIMEZONE_HELSINKI = (
 
 #: Webinar fields whose change makes calendar clients update the event (SEQUENCE + 1).
 SEQUENCE_FIELDS = ("starts_at", "duration_minutes", "title", "join_link", "status")
+
+MAX_SEQUENCE = 1_000_000
+"""Calendar sequence numbers above this are read as unreadable (RFC 5545: an integer)."""
+
+
+class CalendarRefused(UserError, ValueError):
+    """The webinar cannot be written as a calendar invitation (no readable start time)."""
+
 
 # RFC 5545 TEXT may not hold control characters other than HTAB; newlines are escaped first.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -104,24 +126,50 @@ def _time_property(name: str, dt: datetime) -> str:
 
 
 def _sequence(fields: Mapping[str, Any]) -> int:
-    value = fields.get("ical_sequence")
-    try:
-        return max(0, int(value)) if value is not None else 0
-    except (TypeError, ValueError):
-        return 0
+    value = read_int(fields.get("ical_sequence"), minimum=0, maximum=MAX_SEQUENCE)
+    return value if isinstance(value, int) else 0
+
+
+def _text(fields: Mapping[str, Any], name: str) -> str:
+    """A text field, or "" when it is unset or holds something other than text."""
+    value = read_text(fields.get(name))
+    return value if isinstance(value, str) else ""
 
 
 def _description(fields: Mapping[str, Any], presenters: Sequence[str]) -> str:
     parts: list[str] = []
-    if fields.get("theme"):
-        parts.append(f"Teema: {fields['theme']}")
+    if theme := _text(fields, "theme"):
+        parts.append(f"Teema: {theme}")
     if presenters:
         parts.append("Esittäjät: " + ", ".join(presenters))
-    if fields.get("instructions"):
-        parts.append(str(fields["instructions"]))
-    if fields.get("join_link"):
-        parts.append(f"Liittymislinkki: {fields['join_link']}")
+    if instructions := _text(fields, "instructions"):
+        parts.append(instructions)
+    if link := _text(fields, "join_link"):
+        parts.append(f"Liittymislinkki: {link}")
     return "\n\n".join(parts)
+
+
+def presenter_names(fields: Mapping[str, Any], name_of: Callable[[str], str | None]) -> list[str]:
+    """A webinar's presenters for people: a person id by ``name_of``, free text as it is.
+
+    A ``presenters`` value that is not a list of texts (odd data from a sync) gives [].
+    """
+    return [name_of(value) or value for value in items_of(fields.get("presenters"))]
+
+
+def start_of(webinar_fields: Mapping[str, Any]) -> datetime:
+    """The webinar's start instant.
+
+    Raises:
+        CalendarRefused: no start time, or one that cannot be read (the message says which).
+    """
+    start = read_moment(webinar_fields.get("starts_at"))
+    title = shorten(text_of(webinar_fields.get("title"))) or "?"
+    if start is None:
+        raise CalendarRefused(t("ics.no_start", title=title))
+    if isinstance(start, Invalid):
+        raise CalendarRefused(t("ics.invalid_start", title=title, value=shorten(start.text)))
+    return start
 
 
 def webinar_to_ics(
@@ -143,16 +191,13 @@ def webinar_to_ics(
         The ``VCALENDAR`` text, ending with CRLF.
 
     Raises:
-        ValueError: if ``starts_at`` is missing or not an ISO 8601 date-time.
+        CalendarRefused: (a ``ValueError``) ``starts_at`` is missing or cannot be read.
     """
-    starts_at = webinar_fields.get("starts_at")
-    if not starts_at:
-        raise ValueError("webinar has no starts_at")
-    start = to_helsinki(starts_at)
+    start = start_of(webinar_fields).astimezone(HELSINKI)
     stamp = now if now is not None else datetime.now(UTC)
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
-    uid = webinar_fields.get("ical_uid") or f"{webinar_id}@digikunta"
+    uid = _text(webinar_fields, "ical_uid") or f"{webinar_id}@digikunta"
     status = "CANCELLED" if webinar_fields.get("status") == "cancelled" else "CONFIRMED"
 
     event = [
@@ -162,19 +207,19 @@ def webinar_to_ics(
         f"DTSTAMP:{_utc_stamp(stamp)}",
         _time_property("DTSTART", start),
     ]
-    duration = webinar_fields.get("duration_minutes")
-    if isinstance(duration, int) and not isinstance(duration, bool) and duration > 0:
+    duration = read_int(webinar_fields.get("duration_minutes"), minimum=1, maximum=24 * 60)
+    if isinstance(duration, int):
         # Add the duration to the UTC instant so an event spanning a DST change keeps its length.
         end = start.astimezone(UTC) + timedelta(minutes=duration)
         event.append(_time_property("DTEND", end))
-    event.append(f"SUMMARY:{escape_text(str(webinar_fields.get('title', '')))}")
+    event.append(f"SUMMARY:{escape_text(text_of(webinar_fields.get('title')))}")
     description = _description(webinar_fields, presenters)
     if description:
         event.append(f"DESCRIPTION:{escape_text(description)}")
-    link = webinar_fields.get("join_link")
+    link = _text(webinar_fields, "join_link")
     if link:
-        event.append(f"URL:{_uri(str(link))}")
-        event.append(f"LOCATION:{escape_text(str(link))}")
+        event.append(f"URL:{_uri(link)}")
+        event.append(f"LOCATION:{escape_text(link)}")
     event += [f"STATUS:{status}", "END:VEVENT"]
 
     lines = [
@@ -191,12 +236,11 @@ def webinar_to_ics(
 
 
 def _same_value(field: str, old: Any, new: Any) -> bool:
-    if field == "starts_at" and old and new:
-        try:
-            return to_helsinki(old) == to_helsinki(new)
-        except (TypeError, ValueError):
-            pass
-    return old == new
+    if field == "starts_at":
+        old_start, new_start = read_moment(old), read_moment(new)
+        if isinstance(old_start, datetime) and isinstance(new_start, datetime):
+            return old_start == new_start
+    return bool(old == new)
 
 
 def bump_sequence_if_changed(old_fields: Mapping[str, Any], new_fields: Mapping[str, Any]) -> int:

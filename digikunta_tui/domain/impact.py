@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
-
 from digikunta_tui.domain.finnish import sort_key
-from digikunta_tui.domain.models import Indicator, latest_value, progress
+from digikunta_tui.domain.indicators import read_indicator, saving
 
 ZERO = Decimal(0)
 
@@ -46,19 +44,6 @@ class Impact:
     """Indicator id → progress towards its target (0 at baseline, 1 at target), or None."""
 
 
-def indicator_saving(indicator: Indicator) -> Decimal | None:
-    """Return the saving an indicator shows by the rules above, or None if it shows none."""
-    latest = latest_value(indicator)
-    if latest is None:
-        return None
-    baseline = indicator.baseline.value if indicator.baseline is not None else None
-    if indicator.direction == "increase":
-        return latest - (baseline if baseline is not None else ZERO)
-    if baseline is None:
-        return None
-    return baseline - latest
-
-
 def compute_impact(
     indicators: Iterable[tuple[str, Mapping[str, Any]]],
     story_organization: Mapping[str, str],
@@ -67,7 +52,8 @@ def compute_impact(
     """Sum savings and hours per organisation and in total.
 
     Args:
-        indicators: every live indicator ``(id, fields)``; unreadable ones are skipped.
+        indicators: every live indicator ``(id, fields)``; figures that cannot be read (an
+            odd value that arrived by sync) count nothing, the rest of the indicator still does.
         story_organization: story id → its organisation id ("" when it has none).
         organization_names: organisation id → name.
     """
@@ -75,27 +61,24 @@ def compute_impact(
     per_org: dict[str, list[Decimal]] = {}
     progresses: dict[str, float | None] = {}
     for rid, fields in indicators:
-        try:
-            indicator = Indicator.from_fields(dict(fields))
-        except ValidationError:
+        figures = read_indicator(fields)
+        progresses[rid] = None if figures.progress is None else float(figures.progress)
+        if figures.category not in ("savings_eur", "time_saved_h"):
             continue
-        progresses[rid] = progress(indicator)
-        if indicator.category not in ("savings_eur", "time_saved_h"):
+        amount = saving(figures)
+        if amount is None:
             continue
-        saving = indicator_saving(indicator)
-        if saving is None:
-            continue
-        org = story_organization.get(indicator.story, "")
-        sums = per_org.setdefault(org, [ZERO, ZERO])
-        if indicator.category == "time_saved_h":
-            hours += saving
-            sums[1] += saving
+        story = figures.story if isinstance(figures.story, str) else ""
+        sums = per_org.setdefault(story_organization.get(story, ""), [ZERO, ZERO])
+        if figures.category == "time_saved_h":
+            hours += amount
+            sums[1] += amount
         else:
-            if indicator.recurrence == "per_year":
-                per_year += saving
+            if figures.recurrence == "per_year":
+                per_year += amount
             else:
-                one_off += saving
-            sums[0] += saving
+                one_off += amount
+            sums[0] += amount
     rows = [
         (org, organization_names.get(org, ""), sums[0], sums[1]) for org, sums in per_org.items()
     ]

@@ -19,15 +19,17 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from digikunta_tui.domain.display import describe
 from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.search import search_text
+from digikunta_tui.domain.stored import items_of, moment_text, read_id, read_moment, read_text
 from sync import Replica
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the tables or what goes in them change: old index files are then rebuilt."""
 
 # Parents first, so that a rebuild finds every referenced title already in the index.
@@ -105,30 +107,43 @@ class Hit:
 
 def _listed(values: Any) -> str | None:
     """A list field as ``|a|b|`` so ``instr(column, '|a|')`` tests membership exactly."""
-    if not isinstance(values, list) or not values:
-        return None
-    return "|" + "|".join(str(v) for v in values) + "|"
+    items = items_of(values)
+    return "|" + "|".join(items) + "|" if items else None
 
 
-def _str(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
+def _word(value: Any) -> str | None:
+    """A text or choice column (None when the stored value is not text)."""
+    text = read_text(value)
+    return text if isinstance(text, str) else None
+
+
+def _ref(value: Any) -> str | None:
+    """A reference column (None when the stored value is no record id)."""
+    target = read_id(value)
+    return target if isinstance(target, str) else None
+
+
+def _moment(value: Any) -> str | None:
+    """An instant column in the stored form (None when unreadable: it sorts last, matches none)."""
+    moment = read_moment(value)
+    return moment_text(moment) if isinstance(moment, datetime) else None
 
 
 def filter_values(kind: str, fields: Mapping[str, Any]) -> tuple[str | None, ...]:
-    """The filter columns of one record, in ``_FILTERS`` order."""
-    email = fields.get("email") if kind == "person" else None
+    """The filter columns of one record, in ``_FILTERS`` order (values read leniently)."""
+    email = _word(fields.get("email")) if kind == "person" else None
     return (
-        _str(fields.get("organization")),
-        _str(fields.get("unit")),
-        _str(fields.get("stage")),
-        _str(fields.get("status")),
-        _str(fields.get("starts_at")),
+        _ref(fields.get("organization")),
+        _word(fields.get("unit")),
+        _word(fields.get("stage")),
+        _word(fields.get("status")),
+        _moment(fields.get("starts_at")),
         _listed(fields.get("roles")),
         _listed(fields.get("themes")),
-        _str(fields.get("webinar")),
-        _str(fields.get("person")),
-        _str(fields.get("story")),
-        str(email).lower() if email else None,
+        _ref(fields.get("webinar")),
+        _ref(fields.get("person")),
+        _ref(fields.get("story")),
+        email.lower() if email else None,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from digikunta_tui.domain.models_fields import (
+    MAX_INTEGER,
     MAX_LIST,
     Body,
     Day,
@@ -58,7 +59,7 @@ class Webinar(DomainModel):
     status: WebinarStatus
     recording_link: HttpsUrl | None = None
     ical_uid: Line | None = None
-    ical_sequence: Annotated[int, Field(ge=0)] | None = None
+    ical_sequence: Annotated[int, Field(ge=0, le=MAX_INTEGER)] | None = None
 
 
 class Registration(DomainModel):
@@ -78,7 +79,7 @@ def attendance_allowed(webinar_status: str | None) -> bool:
 class Newsletter(DomainModel):
     """A newsletter issue, typically documenting a webinar (``newsletter`` record)."""
 
-    number: Annotated[int, Field(ge=1)]
+    number: Annotated[int, Field(ge=1, le=MAX_INTEGER)]
     title: Line
     webinar: RecordId | None = None
     stories: IdList = Field(default_factory=list)

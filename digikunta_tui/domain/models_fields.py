@@ -32,6 +32,8 @@ from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as InvalidIdentifier
 from stdnum.fi import ytunnus
 
+from digikunta_tui.domain.stored import MAX_MAGNITUDE, MAX_YEAR, MIN_YEAR
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
 """Naive date-times typed by users are wall-clock time in Finland."""
 
@@ -43,6 +45,8 @@ MAX_TEXT = 20_000
 MAX_BODY = 200_000
 MAX_LIST = 500
 MAX_URL = 2_000
+MAX_INTEGER = 1_000_000
+"""No whole number in a record (a newsletter's number, a calendar sequence) is larger."""
 
 _T = TypeVar("_T")
 
@@ -205,25 +209,46 @@ _FINNISH_DATETIME = re.compile(
 )
 
 
+def _in_range(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise _error(
+            "validation.date_range",
+            "Dates must lie between the years {min_year} and {max_year}",
+            min_year=MIN_YEAR,
+            max_year=MAX_YEAR,
+        )
+
+
 def parse_date(value: Any) -> date:
-    """Read a date from ISO ``2017-11-07``, Finnish ``7.11.2017`` or a ``date`` object."""
+    """Read a date from ISO ``2017-11-07``, Finnish ``7.11.2017`` or a ``date`` object.
+
+    The year must lie in 1900–2200 (:data:`stored.MIN_YEAR` … :data:`stored.MAX_YEAR`).
+    """
+    day: date | None = None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str):
         text = value.strip()
         try:
             if match := _FINNISH_DATE.fullmatch(text):
-                day, month, year = (int(part) for part in match.groups())
-                return date(year, month, day)
-            if _ISO_DATE.fullmatch(text):
-                return date.fromisoformat(text)
+                number, month, year = (int(part) for part in match.groups())
+                day = date(year, month, number)
+            elif _ISO_DATE.fullmatch(text):
+                day = date.fromisoformat(text)
         except ValueError:
-            pass
-    raise _error("validation.date", "Invalid date (7.11.2017 or 2017-11-07)")
+            day = None
+    if day is None:
+        raise _error("validation.date", "Invalid date (7.11.2017 or 2017-11-07)")
+    _in_range(day.year)
+    return day
 
 
 def parse_datetime(value: Any) -> datetime:
-    """Read a date-time; naive input is Helsinki wall-clock time. Returns UTC, whole seconds."""
+    """Read a date-time; naive input is Helsinki wall-clock time. Returns UTC, whole seconds.
+
+    The instant must lie in the years 1900–2200 (in UTC), so that every later conversion and
+    format of it works.
+    """
     moment: datetime | None = None
     if isinstance(value, datetime):
         moment = value
@@ -241,9 +266,15 @@ def parse_datetime(value: Any) -> datetime:
             moment = None
     if moment is None:
         raise _error("validation.datetime", "Invalid date and time (7.11.2017 12.00)")
+    _in_range(moment.year)  # before converting: year 9999 + an offset would overflow
     if moment.tzinfo is None or moment.utcoffset() is None:
         moment = moment.replace(tzinfo=HELSINKI)
-    return moment.astimezone(UTC).replace(microsecond=0)
+    try:
+        utc = moment.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        raise _error("validation.datetime", "Invalid date and time (7.11.2017 12.00)") from None
+    _in_range(utc.year)
+    return utc
 
 
 def _utc_text(value: datetime) -> str:
@@ -272,8 +303,12 @@ def parse_decimal(value: Any) -> Decimal:
         raise _error("validation.decimal", "Invalid number")
     if isinstance(value, Decimal):
         number = value
-    elif isinstance(value, int | float):
-        number = Decimal(str(value))
+    elif isinstance(value, int):
+        if abs(value) >= MAX_MAGNITUDE:
+            raise _error("validation.decimal_range", "The number is too large")
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
     elif isinstance(value, str) and len(value) <= 40:
         text = value.strip().removesuffix("€").translate(_SPACES).replace("\u2212", "-")
         if "," in text and "." in text:
@@ -288,6 +323,8 @@ def parse_decimal(value: Any) -> Decimal:
         raise _error("validation.decimal", "Invalid number")
     if not number.is_finite():
         raise _error("validation.decimal", "Invalid number")
+    if abs(number) >= MAX_MAGNITUDE:
+        raise _error("validation.decimal_range", "The number is too large")
     return number
 
 

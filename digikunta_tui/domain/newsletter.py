@@ -12,11 +12,14 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from digikunta_tui.domain.finnish import (
-    format_date,
-    format_number,
-    format_time_range,
-    parse_decimal,
+from digikunta_tui.domain.finnish import format_date, format_number, format_time_range
+from digikunta_tui.domain.indicators import Figure, read_indicator
+from digikunta_tui.domain.stored import (
+    Invalid,
+    items_of,
+    read_int,
+    read_moment,
+    text_of,
 )
 
 __all__ = ["escape_markdown", "render_newsletter"]
@@ -93,19 +96,19 @@ def _escape_line_start(m: re.Match[str]) -> str:
 
 
 def _one_line(text: Any) -> str:
-    """Escape and flatten to one line (for headings and list items)."""
-    return " ".join(escape_markdown(str(text)).split())
+    """Escape and flatten to one line (for headings and list items); non-text is degraded."""
+    return " ".join(escape_markdown(text_of(text)).split())
 
 
 def _paragraphs(text: Any) -> str:
     """Escape multi-line text, keeping paragraph breaks and hard line breaks."""
-    lines = escape_markdown(str(text)).strip().split("\n")
+    lines = escape_markdown(text_of(text)).strip().split("\n")
     return "  \n".join(line.rstrip() for line in lines).replace("  \n  \n", "\n\n")
 
 
 def _link(url: Any) -> str:
     """An https URL as an autolink; anything else as escaped literal text."""
-    url = str(url).strip()
+    url = text_of(url).strip()
     if _SAFE_URL.match(url):
         return f"<{url}>"
     return escape_markdown(url)
@@ -117,38 +120,34 @@ def _neutralise_html(body: str) -> str:
 
 def _name(value: Any, names: Mapping[str, str]) -> str | None:
     """Resolve a record id to a display name; drop unresolved ids, keep free text."""
-    text = str(value)
+    text = text_of(value)
     if text in names:
         return names[text]
     return None if _RECORD_ID.match(text) else text
 
 
-def _dec(value: Any) -> Decimal | None:
-    try:
-        return parse_decimal(str(value))
-    except ValueError:
-        return None
+def _figure(value: Figure, lang: str) -> str | None:
+    if isinstance(value, Invalid):
+        return escape_markdown(value.label())
+    return None if value is None else format_number(value, lang=lang)
 
 
 def _indicator_line(ind: Mapping[str, Any], lang: str) -> str:
     lab = _LABELS[lang]
+    figures = read_indicator(ind)
     unit = f" {_one_line(ind['unit'])}" if ind.get("unit") else ""
     parts = [f"**{_one_line(ind.get('name', ''))}**"]
-    measurements = ind.get("measurements") or []
-    latest = max(measurements, key=lambda m: str(m.get("date", "")), default=None)
-    latest_value = _dec(latest.get("value")) if latest else None
-    if latest_value is not None:
-        parts.append(f": {format_number(latest_value, lang=lang)}{unit}")
+    latest = _figure(figures.latest, lang)
+    if latest is not None:
+        parts.append(f": {latest}{unit if isinstance(figures.latest, Decimal) else ''}")
     extras = []
-    baseline = _dec((ind.get("baseline") or {}).get("value"))
-    target = _dec((ind.get("target") or {}).get("value"))
+    baseline, target = _figure(figures.baseline, lang), _figure(figures.target, lang)
     if baseline is not None:
-        extras.append(f"{lab['baseline']} {format_number(baseline, lang=lang)}")
+        extras.append(f"{lab['baseline']} {baseline}")
     if target is not None:
-        extras.append(f"{lab['target']} {format_number(target, lang=lang)}")
-    if None not in (latest_value, baseline, target) and target != baseline:
-        progress = (latest_value - baseline) / (target - baseline) * 100  # type: ignore[operator]
-        extras.append(f"{lab['progress']} {format_number(progress, 0, lang)} %")
+        extras.append(f"{lab['target']} {target}")
+    if figures.progress is not None:
+        extras.append(f"{lab['progress']} {format_number(figures.progress * 100, 0, lang)} %")
     if extras:
         parts.append(f" ({', '.join(extras)})")
     return "- " + "".join(parts)
@@ -169,9 +168,11 @@ def _story_section(story: Mapping[str, Any], names: Mapping[str, str], lang: str
         if story.get(key):
             out += [f"**{lab[label]}**", "", _paragraphs(story[key]), ""]
     out += [f"**{lab['results']}**", ""]
-    indicators = story.get("indicators") or []
+    indicators = [ind for ind in story.get("indicators") or [] if isinstance(ind, Mapping)]
     if indicators:
-        ordered = sorted(indicators, key=lambda i: (str(i.get("level", "")), str(i.get("name"))))
+        ordered = sorted(
+            indicators, key=lambda i: (text_of(i.get("level")), text_of(i.get("name")))
+        )
         out += [_indicator_line(ind, lang) for ind in ordered]
     else:
         out.append(lab["no_results"])
@@ -179,6 +180,20 @@ def _story_section(story: Mapping[str, Any], names: Mapping[str, str], lang: str
     if story.get("lessons"):
         out += [f"**{lab['lessons']}**", "", _paragraphs(story["lessons"]), ""]
     return out
+
+
+def _when(webinar: Mapping[str, Any], lang: str) -> str:
+    """ "12.12.2017 klo 12–14" of a webinar ("" when unset; degraded when unreadable)."""
+    start = read_moment(webinar.get("starts_at"))
+    if start is None:
+        return ""
+    if isinstance(start, Invalid):
+        return escape_markdown(start.label())
+    when = format_date(start, lang)
+    minutes = read_int(webinar.get("duration_minutes"), minimum=1, maximum=24 * 60)
+    if isinstance(minutes, int):
+        when += " " + format_time_range(start, minutes, lang)
+    return when
 
 
 def render_newsletter(
@@ -210,29 +225,28 @@ def render_newsletter(
     newsletter = newsletter_or_none or {}
     title = newsletter.get("title") or webinar.get("title") or lab["webinar"]
     heading = _one_line(title)
-    if newsletter.get("number"):
-        heading = f"{lab['newsletter']} {_one_line(newsletter['number'])}: {heading}"
+    number = read_int(newsletter.get("number"))
+    if number is not None:
+        shown = escape_markdown(number.label()) if isinstance(number, Invalid) else str(number)
+        heading = f"{lab['newsletter']} {shown}: {heading}"
     out = [f"# {heading}", ""]
 
     facts = [f"- {lab['webinar']}: {_one_line(webinar.get('title', ''))}"]
-    if webinar.get("starts_at"):
-        when = format_date(webinar["starts_at"], lang)
-        minutes = webinar.get("duration_minutes")
-        if isinstance(minutes, int) and minutes > 0:
-            when += " " + format_time_range(webinar["starts_at"], minutes, lang)
+    when = _when(webinar, lang)
+    if when:
         facts.append(f"- {lab['when']}: {when}")
     if webinar.get("status") == "cancelled":
         facts.append(f"- {lab['status']}: {lab['cancelled']}")
     if webinar.get("theme"):
         facts.append(f"- {lab['theme']}: {_one_line(webinar['theme'])}")
-    presenters = [n for p in webinar.get("presenters") or [] if (n := _name(p, names))]
+    presenters = [n for p in items_of(webinar.get("presenters")) if (n := _name(p, names))]
     if presenters:
         facts.append(f"- {lab['presenters']}: {', '.join(_one_line(p) for p in presenters)}")
     if webinar.get("recording_link"):
         facts.append(f"- {lab['recording']}: {_link(webinar['recording_link'])}")
     out += [*facts, ""]
 
-    body = str(newsletter.get("body") or "").strip()
+    body = text_of(newsletter.get("body")).strip()
     if body:
         out += [f"## {lab['summary']}", "", _neutralise_html(body), ""]
     if stories:

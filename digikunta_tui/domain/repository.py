@@ -25,6 +25,16 @@ from digikunta_tui.domain.finnish import sort_key
 from digikunta_tui.domain.index import Hit, Row, SearchIndex
 from digikunta_tui.domain.kinds import KINDS, REFERENCES
 from digikunta_tui.domain.search import match_expression
+from digikunta_tui.domain.stored import (
+    ids_in,
+    items_of,
+    moment_text,
+    read_id,
+    read_int,
+    read_moment,
+    read_text,
+    text_of,
+)
 from digikunta_tui.domain.undo import UndoLog, undo_last
 from digikunta_tui.i18n import get_language, t
 from sync import Replica, new_id
@@ -196,39 +206,92 @@ class Repository:
 
     # ------------------------------------------------------------------ validation
     def validate(
-        self, kind: str, fields: Mapping[str, Any], record_id: str | None = None
+        self,
+        kind: str,
+        fields: Mapping[str, Any],
+        record_id: str | None = None,
+        *,
+        stored: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Validate a whole record against field rules and rules across records.
 
+        Args:
+            kind: the record kind.
+            fields: the whole record as it would be written.
+            record_id: the record's id when it exists (its own e-mail is not "taken").
+            stored: the record's fields as stored now. A field whose value is exactly what is
+                stored is kept as it is even when it does not validate (odd data that arrived by
+                sync stays data: an edit of another field, an unlink or an erasure must not be
+                blocked by it, nor rewrite it); every changed field is validated as usual.
+
         Returns:
-            The normalised fields.
+            The normalised fields (kept fields as stored).
 
         Raises:
             ValidationFailed: with translated messages per field.
         """
-        from digikunta_tui.domain.validation import validate_record
+        from digikunta_tui.domain.validation import RECORD_ERROR, validate_record
 
         context: dict[str, Any] | None = None
-        if kind == "registration" and fields.get("webinar"):
-            webinar = self.replica.get("webinar", str(fields["webinar"]))
-            context = {"webinar_status": webinar.get("status") if webinar else None}
+        if kind == "registration":
+            webinar_id = read_id(fields.get("webinar"))
+            if isinstance(webinar_id, str):
+                webinar = self.replica.get("webinar", webinar_id)
+                context = {"webinar_status": webinar.get("status") if webinar else None}
+        kept = {
+            name
+            for name, value in fields.items()
+            if stored is not None and name in stored and stored[name] == value
+        }
         result = validate_record(kind, fields, context=context)
-        if not result.ok:
-            raise ValidationFailed(result.errors)
-        errors = self._reference_errors(kind, result.fields)
-        errors.update(self._uniqueness_errors(kind, result.fields, record_id))
+        if result.ok:
+            normalised = result.fields
+        else:
+            refused = {n: m for n, m in result.errors.items() if n not in kept or n == RECORD_ERROR}
+            if refused:
+                raise ValidationFailed(refused)
+            normalised = self._validate_fields(kind, fields, kept, context)
+        errors = self._reference_errors(kind, normalised)
+        errors.update(self._uniqueness_errors(kind, normalised, record_id))
         if kind == "consent":
-            errors.update(self._follows_errors(result.fields, record_id))
+            errors.update(self._follows_errors(normalised, record_id))
+        errors = {n: m for n, m in errors.items() if n not in kept}
         if errors:
             raise ValidationFailed(errors)
-        return result.fields
+        return normalised
+
+    @staticmethod
+    def _validate_fields(
+        kind: str, fields: Mapping[str, Any], kept: set[str], context: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        """Field by field: ``kept`` ones as they are, the others validated and normalised."""
+        from digikunta_tui.domain.validation import (
+            check_attendance_allowed,
+            normalise_field,
+            validate_field,
+        )
+
+        normalised: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for name, value in fields.items():
+            if name in kept:
+                normalised[name] = value
+            elif (message := validate_field(kind, name, value)) is not None:
+                errors[name] = message
+            elif (clean := normalise_field(kind, name, value)) not in (None, []):
+                normalised[name] = clean
+        if "attended_minutes" in normalised and "attended_minutes" not in kept and context:
+            message = check_attendance_allowed(context.get("webinar_status"))
+            if message is not None:
+                errors["attended_minutes"] = message
+        if errors:
+            raise ValidationFailed(errors)
+        return normalised
 
     def _reference_errors(self, kind: str, fields: Mapping[str, Any]) -> dict[str, str]:
         errors: dict[str, str] = {}
         for name, target in REFERENCES.get(kind, {}).items():
-            value = fields.get(name)
-            ids = value if isinstance(value, list) else [] if value is None else [value]
-            if any(self.replica.get(target, str(rid)) is None for rid in ids):
+            if any(self.replica.get(target, rid) is None for rid in ids_in(fields.get(name))):
                 errors[name] = t(
                     "repository.reference_missing", kind=t(f"repository.kind.{target}")
                 )
@@ -238,14 +301,16 @@ class Repository:
         self, kind: str, fields: Mapping[str, Any], record_id: str | None
     ) -> dict[str, str]:
         self.refresh()
-        if kind == "person" and fields.get("email"):
-            others = self._index.ids("person", "email", str(fields["email"]).lower())
+        email = read_text(fields.get("email")) if kind == "person" else None
+        if isinstance(email, str):
+            others = self._index.ids("person", "email", email.lower())
             if any(rid != record_id for rid in others):
                 return {"email": t("repository.email_taken")}
-        if kind == "registration":
+        webinar, person = read_id(fields.get("webinar")), read_id(fields.get("person"))
+        if kind == "registration" and isinstance(webinar, str) and isinstance(person, str):
             rows = self._index.rows(
                 "registration",
-                where=[("webinar = ?", fields["webinar"]), ("person = ?", fields["person"])],
+                where=[("webinar = ?", webinar), ("person = ?", person)],
                 limit=None,
             )
             if any(row.id != record_id for row in rows):
@@ -298,7 +363,9 @@ class Repository:
     def update(self, kind: str, record_id: str, fields: dict[str, Any]) -> None:
         """Change some fields (None or "" clears one), validated as the merged whole.
 
-        Fields a newer app version wrote are kept as they are.
+        Only the fields named are written. The others are kept exactly as stored: fields a newer
+        app version wrote, and values that arrived by sync and do not validate (see
+        :meth:`validate`'s ``stored``) — they neither block the edit nor are rewritten by it.
 
         Raises:
             NotFound: no live record of that kind and id.
@@ -310,9 +377,9 @@ class Repository:
         known = set(KIND_FIELDS.get(kind, ()))
         merged = {k: v for k, v in current.items() if k in known and not _blank(v)}
         merged.update(fields)
-        normalised = self.validate(kind, merged, record_id)
-        changes = {k: v for k, v in normalised.items() if current.get(k) != v}
-        for name in merged:
+        normalised = self.validate(kind, merged, record_id, stored=current)
+        changes = {k: v for k, v in normalised.items() if k in fields and current.get(k) != v}
+        for name in fields:
             if name not in normalised and not _blank(current.get(name)):
                 changes[name] = None
         if changes:
@@ -335,9 +402,9 @@ class Repository:
         """Take back the newest unsynced edit of this session (see :func:`undo.undo_last`)."""
         return undo_last(self)
 
-    def get(self, kind: str, record_id: str) -> dict[str, Any] | None:
-        """The fields of a live record, or None."""
-        return self.replica.get(kind, record_id)
+    def get(self, kind: str, record_id: Any) -> dict[str, Any] | None:
+        """The fields of a live record, or None (also for an id that is no text: odd data)."""
+        return self.replica.get(kind, record_id) if isinstance(record_id, str) else None
 
     def require(self, kind: str, record_id: str) -> dict[str, Any]:
         """The fields of a live record.
@@ -345,9 +412,9 @@ class Repository:
         Raises:
             NotFound: there is none (the message names the kind and the id).
         """
-        fields = self.replica.get(kind, record_id)
+        fields = self.get(kind, record_id)
         if fields is None:
-            raise NotFound(kind, record_id)
+            raise NotFound(kind, str(record_id))
         return fields
 
     # ------------------------------------------------------------------ lists
@@ -414,16 +481,31 @@ class Repository:
         """The organisation's stories, in Finnish order of title."""
         return self._children("story", "organization", org_id)
 
+    def _referenced(self, kind: str, value: Any) -> dict[str, Any] | None:
+        """The live record a stored reference points to (None when unreadable or gone)."""
+        target = read_id(value)
+        return self.replica.get(kind, target) if isinstance(target, str) else None
+
     def registrations_of(self, webinar_id: str) -> list[tuple[str, dict, dict | None]]:
         """(registration id, its fields, the person's fields) in Finnish order of name."""
         rows = self._children("registration", "webinar", webinar_id)
-        return [(r.id, r.fields, self.replica.get("person", r.fields["person"])) for r in rows]
+        return [(r.id, r.fields, self._referenced("person", r.fields.get("person"))) for r in rows]
 
     def registrations_of_person(self, person_id: str) -> list[tuple[str, dict, dict | None]]:
-        """(registration id, its fields, the webinar's fields), newest webinar first."""
+        """(registration id, its fields, the webinar's fields), newest webinar first.
+
+        Webinars whose start cannot be read come last.
+        """
         rows = self._children("registration", "person", person_id)
-        found = [(r.id, r.fields, self.replica.get("webinar", r.fields["webinar"])) for r in rows]
-        found.sort(key=lambda item: str((item[2] or {}).get("starts_at", "")), reverse=True)
+        found = [
+            (r.id, r.fields, self._referenced("webinar", r.fields.get("webinar"))) for r in rows
+        ]
+
+        def start(item: tuple[str, dict, dict | None]) -> str:
+            moment = read_moment((item[2] or {}).get("starts_at"))
+            return moment_text(moment) if isinstance(moment, datetime) else ""
+
+        found.sort(key=start, reverse=True)
         return found
 
     def indicators_of(self, story_id: str) -> list[tuple[str, dict]]:
@@ -455,8 +537,47 @@ class Repository:
     def newsletter_of(self, webinar_id: str) -> tuple[str, dict] | None:
         """The newsletter documenting a webinar (the lowest number if several), or None."""
         rows = self._children("newsletter", "webinar", webinar_id)
-        rows.sort(key=lambda r: (int(r.fields.get("number") or 0), r.id))
+
+        def number(row: Row) -> tuple[int, str]:
+            value = read_int(row.fields.get("number"))
+            return (value if isinstance(value, int) else 0, row.id)
+
+        rows.sort(key=number)
         return (rows[0].id, rows[0].fields) if rows else None
+
+    def person_name(self, person_id: Any) -> str | None:
+        """The display name of a live person ("Given Family"), or None when there is none."""
+        from digikunta_tui.domain.display import person_name
+
+        person = self.get("person", person_id)
+        return person_name(person) if person is not None else None
+
+    def newsletter_inputs(
+        self, newsletter: Mapping[str, Any], webinar: Mapping[str, Any]
+    ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """What :func:`newsletter.render_newsletter` needs besides the two records.
+
+        Returns:
+            The newsletter's live stories in its order, each with an extra ``"indicators"``
+            list of its indicators' fields; and record id → display name for the webinar's
+            presenters and the stories' organisations and authors.
+        """
+        stories: list[dict[str, Any]] = []
+        for story_id in ids_in(newsletter.get("stories")):
+            story = self.replica.get("story", story_id)
+            if story is not None:
+                indicators = [fields for _, fields in self.indicators_of(story_id)]
+                stories.append({**story, "indicators": indicators})
+        ids = set(items_of(webinar.get("presenters")))
+        for story in stories:
+            ids.update(ids_in(story.get("organization")), ids_in(story.get("authors")))
+        names: dict[str, str] = {}
+        for rid in ids:
+            if (person := self.person_name(rid)) is not None:
+                names[rid] = person
+            elif (org := self.replica.get("organization", rid)) is not None:
+                names[rid] = text_of(org.get("name"))
+        return stories, names
 
     def next_webinar(self, now: datetime | None = None) -> tuple[str, dict] | None:
         """The first planned webinar starting at or after ``now``, or None."""
@@ -478,11 +599,10 @@ class Repository:
         from digikunta_tui.domain.impact import compute_impact
 
         stories = {
-            rid: str(f.get("organization") or "") for _, rid, f in self.replica.records("story")
+            rid: next(iter(ids_in(f.get("organization"))), "")
+            for _, rid, f in self.replica.records("story")
         }
-        names = {
-            rid: str(f.get("name") or "") for _, rid, f in self.replica.records("organization")
-        }
+        names = {rid: text_of(f.get("name")) for _, rid, f in self.replica.records("organization")}
         indicators = ((rid, f) for _, rid, f in self.replica.records("indicator"))
         return compute_impact(indicators, stories, names)
 
@@ -503,7 +623,11 @@ class Repository:
         """
         self.require("webinar", webinar_id)
         self.refresh()
-        registered = {fields["person"] for _, fields, _ in self.registrations_of(webinar_id)}
+        registered = {
+            person
+            for _, fields, _ in self.registrations_of(webinar_id)
+            if isinstance(person := read_id(fields.get("person")), str)
+        }
         now = utc_now()
         items: list[tuple[str, str, Mapping[str, Any]]] = []
         for person_id in dict.fromkeys(person_ids):
@@ -548,9 +672,9 @@ class Repository:
         title = self._index.title_of(org) if isinstance(org, str) and org else None
         return {
             "id": person_id,
-            "given_name": consent.text_of(fields.get("given_name")),
-            "family_name": consent.text_of(fields.get("family_name")),
-            "email": fields.get("email"),
+            "given_name": text_of(fields.get("given_name")),
+            "family_name": text_of(fields.get("family_name")),
+            "email": fields["email"],
             "organization": title or "",
         }
 
@@ -558,7 +682,8 @@ class Repository:
         result = []
         for person_id in person_ids:
             fields = self.replica.get("person", person_id)
-            if fields and fields.get("email"):
+            email = read_text(fields.get("email")) if fields else None
+            if fields and isinstance(email, str) and "@" in email:  # odd synced data: no address
                 result.append(self._mailing_entry(person_id, fields))
         result.sort(key=lambda p: (sort_key(p["family_name"]), sort_key(p["given_name"]), p["id"]))
         return result

@@ -86,17 +86,28 @@ def unneutralise(text: str) -> str:
 
 
 def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _fits(value: Any, shape: Shape) -> bool:
+    """True when a stored value has the form its CSV column expects."""
+    if shape == "list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, str | int | float) or shape == "json"
 
 
 def to_cell(value: Any, shape: Shape) -> str:
-    """One stored value as CSV cell text (already neutralised)."""
+    """One stored value as CSV cell text (already neutralised).
+
+    A value that does not have its column's form (odd data that arrived by sync: a list in a
+    text column, an object in a list column) is written as its JSON text, so nothing is lost.
+    """
     if value is None or value == []:
         return ""
-    if shape == "json" or isinstance(value, dict):
+    if shape == "json" or not _fits(value, shape):
         text = _json_text(value)
     elif isinstance(value, list):
-        plain = all(isinstance(v, str) and v and ";" not in v and v == v.strip() for v in value)
+        plain = all(v and ";" not in v and v == v.strip() for v in value)
         text = LIST_SEPARATOR.join(value) if plain else _json_text(value)
     elif isinstance(value, bool):
         text = "true" if value else "false"
@@ -115,13 +126,30 @@ def from_cell(text: str, shape: Shape) -> Any:
     if not text.strip():
         return None
     if shape == "json" or (shape == "list" and text.lstrip().startswith("[")):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"not valid JSON text ({exc.msg}, column {exc.colno})") from None
+        return _strict_json(text)
     if shape == "list":
         return [part.strip() for part in text.split(";") if part.strip()]
     return text
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number in strict JSON")
+
+
+def _strict_json(text: str, *, what: str = "JSON text") -> Any:
+    """Parse strict JSON (no NaN or Infinity; bounded nesting).
+
+    Raises:
+        ValueError: not valid strict JSON (the message says where).
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"not valid {what} ({exc.msg}, line {exc.lineno} column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise ValueError(f"not valid {what} (nested too deeply)") from None
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -282,9 +310,9 @@ def read_json(text: str, name: str) -> list[SourceRow]:
         TransferError: not JSON, or not a list of objects.
     """
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TransferError(f"{name}: not valid JSON: {exc.msg} (line {exc.lineno})") from None
+        data = _strict_json(text, what="JSON")
+    except ValueError as exc:
+        raise TransferError(f"{name}: {exc}") from None
     if not isinstance(data, list):
         raise TransferError(f"{name}: expected a JSON list of records")
     rows: list[SourceRow] = []

@@ -124,8 +124,10 @@ def undo_last(repo: Repository) -> str | None:
         message = t("undo.undid_create", kind=label, title=title)
     else:
         assert step.previous is not None
-        previous = repo.validate(step.kind, step.previous, step.record_id)
         current = replica.get(step.kind, step.record_id)
+        # Values stored right now stay as they are (even odd ones that arrived by sync); what
+        # is put back must validate again (a record it points to may be gone, the e-mail taken).
+        previous = repo.validate(step.kind, step.previous, step.record_id, stored=current)
         if current is None:
             stored = replica.record(step.record_id)
             if stored is None or stored.get("erased"):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
 
+from digikunta_tui.domain.stored import read_id
 from digikunta_tui.i18n import SUPPORTED_LANGUAGES, get_language, set_language, t
 from digikunta_tui.ui.bindings import bind, localize
 from digikunta_tui.ui.commands import ActionCommands, RecordCommands
@@ -119,8 +123,12 @@ class DigikuntaApp(App[None]):
         self._on_theme_change = on_theme_change
         self._clock = clock or (lambda: datetime.now(UTC))
         self._failure = ""
+        self._failure_message = ""
         self._syncing = False
         self._quiet_sync = False
+        self._quitting = False
+        self._cancel: threading.Event | None = None
+        """The cancel flag of the running sync: a new one for every sync."""
 
     def now(self) -> datetime:
         """The current time (from the injected clock)."""
@@ -143,7 +151,7 @@ class DigikuntaApp(App[None]):
             self.theme = self._theme_wanted
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self._auto_sync_minutes and self._auto_sync_minutes > 0 and self.remote is not None:
-            self.set_interval(self._auto_sync_minutes * 60, self._auto_sync)
+            self.set_interval(self._auto_sync_minutes * 60, self.auto_sync)
 
     def _theme_changed(self, theme: Theme) -> None:
         if self._on_theme_change is not None:
@@ -158,6 +166,8 @@ class DigikuntaApp(App[None]):
             self.repo.replica,
             syncing=self._syncing,
             failure=self._failure,
+            message=self._failure_message,
+            finishing=self._quitting,
             has_remote=self.remote is not None,
         )
 
@@ -167,20 +177,49 @@ class DigikuntaApp(App[None]):
         await self.switch_mode(view)
 
     def action_sync_now(self) -> None:
-        """Start a sync in the background (one at a time)."""
+        """Start a sync in the background (one at a time; none once quitting)."""
         if self.remote is None:
             self.notify(t("notify.no_remote"), severity="warning", markup=False)
             return
+        if self._syncing or self._quitting:
+            return  # the running sync reports when it ends
         self._syncing = True
+        self._cancel = threading.Event()
         self.update_status()
-        self.run_sync()
+        self.run_sync(self._cancel)
 
-    def _auto_sync(self) -> None:
+    def auto_sync(self) -> None:
         """The timer's sync: skipped while one runs, and quiet when nothing changed."""
-        if self._syncing:
+        if self._syncing or self._quitting:
             return
         self._quiet_sync = True
         self.action_sync_now()
+
+    async def action_quit(self) -> None:
+        """Quit (``q``, ``ctrl+q``, ``ctrl+c``, the palette); a running sync is cancelled first.
+
+        A cancelled sync commits nothing, so nothing is lost: local changes stay pending. The
+        app shows "finishing the sync…" and exits as soon as the sync worker has ended.
+        """
+        if not self._syncing:
+            self.exit()
+            return
+        if not self._quitting:
+            self._quitting = True
+            if self._cancel is not None:
+                self._cancel.set()
+            cancel = getattr(self.remote, "cancel", None)
+            if callable(cancel):
+                # Cuts a network read short (thread-safe); a remote that fails to cancel still
+                # stops at the sync's next step boundary.
+                with suppress(Exception):
+                    cancel()
+            self.update_status()
+        self.notify(t("notify.finishing_sync"), markup=False)
+
+    async def action_help_quit(self) -> None:
+        """``ctrl+c`` (outside a text box, where it copies) quits like ``q``."""
+        await self.action_quit()
 
     def action_switch_language(self) -> None:
         """Finnish ↔ English, re-rendering everything."""
@@ -236,10 +275,8 @@ class DigikuntaApp(App[None]):
     def show_record(self, kind: str, record_id: str) -> None:
         """Switch to the view of ``kind`` and show the record there (palette jumps)."""
         if kind == "consent":
-            kind, record_id = (
-                "person",
-                (self.repo.get("consent", record_id) or {}).get("person", ""),
-            )
+            person = read_id((self.repo.get("consent", record_id) or {}).get("person"))
+            kind, record_id = "person", person if isinstance(person, str) else ""
         view = VIEW_OF_KIND.get(kind, "dashboard")
 
         async def go() -> None:
@@ -251,13 +288,24 @@ class DigikuntaApp(App[None]):
 
     # ------------------------------------------------------------------ sync
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync", description="Syncing")
-    def run_sync(self) -> None:
-        """Sync in a thread; report with a message (never touch widgets here)."""
-        from sync import AuthError, DocumentError, RemoteOffline, SyncError, sync
+    def run_sync(self, cancel: threading.Event) -> None:
+        """Sync in a thread; report with a message (never touch widgets here).
 
-        assert self.remote is not None
+        Every outcome posts a message, whatever goes wrong (a full disk, MemoryError, deep
+        nesting, a buggy remote …), so the indicator never stays on "syncing…".
+        """
+        # (Not imported with the app: the first paint does not wait for the sync package. The
+        # repository has loaded it by now, so this import cannot fail here.)
+        from sync import AuthError, DocumentError, RemoteOffline, SyncCancelled, SyncError
+
         try:
-            report = sync(self.repo.replica, self.remote)
+            from sync import sync  # the engine loads with the first sync
+
+            if self.remote is None:
+                raise RuntimeError(t("notify.no_remote"))
+            report = sync(self.repo.replica, self.remote, cancel=cancel)
+        except SyncCancelled as exc:
+            self.post_message(SyncFailed("cancelled", str(exc)))
         except RemoteOffline as exc:
             self.post_message(SyncFailed("offline", str(exc)))
         except AuthError as exc:
@@ -266,19 +314,26 @@ class DigikuntaApp(App[None]):
             self.post_message(SyncFailed("document", str(exc)))
         except (SyncError, OSError) as exc:
             self.post_message(SyncFailed("error", str(exc)))
+        except BaseException as exc:  # anything else (in a thread nobody else would see it)
+            self.post_message(SyncFailed("error", error_text(exc)))
         else:
             self.post_message(SyncFinished(report))
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         """Bring the index and the visible view up to date."""
-        self._syncing, self._failure = False, ""
-        self.repo.refresh()
+        self._syncing, self._failure, self._failure_message = False, "", ""
+        quiet, self._quiet_sync = self._quiet_sync, False
+        try:
+            self.repo.refresh()
+        except Exception as exc:  # the sync is committed; a failing refresh is shown, not fatal
+            self._failure, self._failure_message = "error", error_text(exc)
         self.data_version += 1
         self.update_status()
+        if self._quitting or self._without_screens():
+            return  # nothing to show any more
         if isinstance(self.screen, ViewScreen):
             self.screen.update_view()
         report = message.report
-        quiet, self._quiet_sync = self._quiet_sync, False
         if quiet and report.unchanged and not report.conflicts:
             return  # an automatic sync that found nothing new: no need to interrupt
         if report.unchanged:
@@ -290,9 +345,15 @@ class DigikuntaApp(App[None]):
         self.notify(text, markup=False)
 
     def on_sync_failed(self, message: SyncFailed) -> None:
-        """Show why; local changes stay pending."""
-        self._syncing, self._failure = False, message.kind
+        """Show why (local changes stay pending); a sync cancelled by quitting is silent."""
+        self._syncing, self._quiet_sync = False, False
+        if message.kind == "cancelled":
+            self.update_status()
+            return
+        self._failure, self._failure_message = message.kind, message.message
         self.update_status()
+        if self._quitting or self._without_screens():
+            return
         if isinstance(self.screen, ViewScreen) and self.screen.VIEW == "sync":
             self.screen.update_view()
         self.notify(
@@ -301,3 +362,36 @@ class DigikuntaApp(App[None]):
             markup=False,
             timeout=8,
         )
+
+    def _without_screens(self) -> bool:
+        """True once the app has no screen any more (a sync that ends while it closes)."""
+        try:
+            self.screen  # noqa: B018
+        except ScreenStackError:
+            return True
+        return False
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The backstop: a sync worker that ended without its message still ends "syncing…".
+
+        And once quitting, the app exits as soon as the sync worker has ended.
+        """
+        worker = event.worker
+        if worker.group != "sync" or not worker.is_finished:
+            return
+        if self._syncing and event.state == WorkerState.ERROR:
+            self.on_sync_failed(SyncFailed("error", error_text(worker.error)))
+        elif self._syncing and event.state == WorkerState.CANCELLED:
+            self._syncing = False
+            self.update_status()
+        if self._quitting:
+            self.exit()
+
+
+def error_text(error: BaseException | None) -> str:
+    """An unexpected exception for people: its type and message ("MemoryError", "X: y")."""
+    if error is None:
+        return t("notify.sync_failed_error")
+    text = str(error)
+    name = type(error).__name__
+    return f"{name}: {text}" if text else name

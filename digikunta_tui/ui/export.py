@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from digikunta_tui.domain.stored import raw_text, read_id, text_of
+
 _PAGE = 1000
 
 _PERSON_COLUMNS = (
@@ -22,9 +24,9 @@ _PERSON_COLUMNS = (
 
 def _cell(value: Any) -> str:
     """A CSV cell; a leading = + - @ is quoted with ' so spreadsheets do not run it as a formula."""
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    text = "" if value is None else str(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = ", ".join(value)
+    text = "" if value is None else raw_text(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -49,11 +51,13 @@ def export_members_csv(repo: Any, folder: Path, *, now: datetime) -> Path:
             rows = repo.page("person", offset=offset, limit=_PAGE)
             for row in rows:
                 fields = dict(row.fields or repo.get("person", row.id) or {})
-                org_id = fields.get("organization")
-                if org_id and org_id not in org_names:
+                org_id = read_id(fields.get("organization"))
+                if isinstance(org_id, str) and org_id not in org_names:
                     org = repo.get("organization", org_id) or {}
-                    org_names[org_id] = str(org.get("name", ""))
-                fields["organization"] = org_names.get(org_id, "") if org_id else ""
+                    org_names[org_id] = text_of(org.get("name"))
+                fields["organization"] = (
+                    org_names.get(org_id, "") if isinstance(org_id, str) else ""
+                )
                 writer.writerow([_cell(fields.get(column)) for column in _PERSON_COLUMNS])
             if len(rows) < _PAGE:
                 break

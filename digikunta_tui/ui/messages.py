@@ -24,9 +24,12 @@ class SyncFailed(Message):
     """A sync failed; local changes stay pending."""
 
     def __init__(self, kind: str, message: str) -> None:
-        """Args: kind: ``offline``, ``auth``, ``document`` or ``error``; message: the reason."""
+        """Args: kind: ``offline``, ``auth``, ``document``, ``error`` or ``cancelled``;
+        message: the reason.
+        """
         super().__init__()
         self.kind = kind
-        """Why it failed: ``offline``, ``auth``, ``document`` or ``error``."""
+        """Why it failed: ``offline``, ``auth``, ``document``, ``error`` (anything unexpected,
+        named in ``message``) or ``cancelled`` (the app is quitting; nothing was committed)."""
         self.message = message
         """The library's explanation (may contain paths: show with markup off)."""

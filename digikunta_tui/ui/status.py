@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from digikunta_tui.domain.finnish import format_datetime
+from digikunta_tui.domain.display import when_text
 from digikunta_tui.i18n import get_language, t
 
 if TYPE_CHECKING:
@@ -19,6 +19,8 @@ class SyncStatus:
     Attributes:
         syncing: a sync runs right now.
         failure: ``offline``, ``auth``, ``document`` or ``error`` after a failed sync, else "".
+        message: why the last sync failed (the library's or the exception's words), or "".
+        finishing: the app is quitting and waits for the running sync to stop.
         pending: local changes not yet synced.
         conflicts: open conflicts.
         last_sync: ISO time of the last successful sync, or None.
@@ -27,6 +29,8 @@ class SyncStatus:
 
     syncing: bool = False
     failure: str = ""
+    message: str = ""
+    finishing: bool = False
     pending: int = 0
     conflicts: int = 0
     last_sync: str | None = None
@@ -34,9 +38,9 @@ class SyncStatus:
 
     @property
     def state(self) -> str:
-        """One word: syncing, offline, auth, document, error, conflicts, pending, synced, local."""
+        """One word: finishing, syncing, offline, auth, document, error, conflicts, pending …"""
         if self.syncing:
-            return "syncing"
+            return "finishing" if self.finishing else "syncing"
         if self.failure:
             return self.failure
         if self.conflicts:
@@ -49,20 +53,34 @@ class SyncStatus:
         """The translated state with counts, e.g. "3 pending" / "3 muutosta odottaa"."""
         return t(f"status.{self.state}", pending=self.pending, conflicts=self.conflicts)
 
+    def detail(self) -> str:
+        """The label with the reason of a failure: "sync failed: MemoryError: …"."""
+        if self.state == self.failure and self.message:
+            return t("status.failed_because", state=self.label(), message=self.message)
+        return self.label()
+
     def last_sync_label(self) -> str:
         """ "last sync 7.11.2017 klo 12.00" or "never synced"."""
         if not self.last_sync:
             return t("status.never_synced")
-        return t("status.last_sync", when=format_datetime(self.last_sync, get_language()))
+        return t("status.last_sync", when=when_text(self.last_sync, get_language()))
 
 
 def read_status(
-    replica: Replica, *, syncing: bool = False, failure: str = "", has_remote: bool = True
+    replica: Replica,
+    *,
+    syncing: bool = False,
+    failure: str = "",
+    message: str = "",
+    finishing: bool = False,
+    has_remote: bool = True,
 ) -> SyncStatus:
     """Compute the status from the replica's pending count, open conflicts and last sync."""
     return SyncStatus(
         syncing=syncing,
         failure=failure,
+        message=message,
+        finishing=finishing,
         pending=replica.pending(),
         conflicts=len(replica.conflicts()),
         last_sync=replica.last_sync,

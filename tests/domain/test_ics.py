@@ -225,7 +225,7 @@ def test_presenters_listed_in_description() -> None:
 
 
 def test_missing_start_raises_value_error() -> None:
-    with pytest.raises(ValueError, match="starts_at"):
+    with pytest.raises(ValueError, match="no start time"):
         webinar_to_ics({"title": "x"}, webinar_id="w")
 
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
 from digikunta_tui.domain.display import person_name
+from digikunta_tui.domain.stored import ids_in, read_id, read_int, read_text, text_of
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.forms.flows import after_write, open_form
 from digikunta_tui.ui.text import literal
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import ValidationFailed
 
 CHORE_BINDINGS: list[Binding] = [
     bind("r", "webinar_register", "webinar-register", show=False),
@@ -39,31 +43,18 @@ def mailing_csv(people: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def _name_of(repo: Any, value: Any) -> str:
-    person = repo.get("person", value) if isinstance(value, str) else None
-    return person_name(person) if person else str(value)
-
-
 def newsletter_body(repo: Any, newsletter: dict[str, Any], webinar: dict[str, Any]) -> str:
     """The Markdown of a newsletter drafted from its webinar and stories (trusted template)."""
     from digikunta_tui.domain.newsletter import render_newsletter
 
-    stories: list[dict[str, Any]] = []
-    names: dict[str, str] = {}
-    for story_id in newsletter.get("stories") or []:
-        story = repo.get("story", story_id)
-        if story is None:
-            continue
-        story = dict(story)
-        story["indicators"] = [ind for _id, ind in repo.indicators_of(story_id)]
-        stories.append(story)
-        org = repo.get("organization", story.get("organization") or "")
-        if org:
-            names[story["organization"]] = org.get("name", "")
-    for person_id in webinar.get("presenters") or []:
-        names[str(person_id)] = _name_of(repo, person_id)
+    stories, names = repo.newsletter_inputs(newsletter, webinar)
     draft = {k: v for k, v in newsletter.items() if k != "body"}
     return render_newsletter(draft, webinar, stories, lang=get_language(), names=names)
+
+
+def _title(fields: dict[str, Any]) -> str:
+    """A record's title for a dialog heading (degraded when not text)."""
+    return text_of(fields.get("title"))
 
 
 class WebinarChores:
@@ -90,6 +81,10 @@ class WebinarChores:
             return None
         return path
 
+    def _refused(self, exc: ValidationFailed) -> None:
+        """Say why a write was refused (nothing was written)."""
+        self.app.notify("\n".join(exc.errors.values()), severity="error", markup=False)
+
     def action_webinar_register(self) -> None:
         """Register people (multi-select with a filter) to the selected webinar."""
         from digikunta_tui.ui.dialogs.pick import PickRecordsDialog
@@ -99,16 +94,26 @@ class WebinarChores:
             return
         webinar_id, fields = found
         repo = self.app.repo
-        already = {reg["person"] for _id, reg, _p in repo.registrations_of(webinar_id)}
+        already = {
+            person
+            for _id, reg, _p in repo.registrations_of(webinar_id)
+            if isinstance(person := read_id(reg.get("person")), str)
+        }
 
         def chosen(ids: list[str] | None) -> None:
+            from digikunta_tui.domain.repository import ValidationFailed
+
             if not ids:
                 return
-            new = repo.register(webinar_id, ids)
+            try:
+                new = repo.register(webinar_id, ids)
+            except ValidationFailed as exc:
+                self._refused(exc)
+                return
             self.app.notify(t("chores.registered", count=len(new)), markup=False)
             after_write(self.app, self)
 
-        title = t("chores.register_title", title=fields.get("title", ""))
+        title = t("chores.register_title", title=_title(fields))
         dialog = PickRecordsDialog(
             repo, "person", title, exclude=already, confirm_label=t("chores.register")
         )
@@ -116,7 +121,6 @@ class WebinarChores:
 
     def action_webinar_attendance(self) -> None:
         """Attended minutes per registration (only once the webinar is held)."""
-        from digikunta_tui.domain.repository import ValidationFailed
         from digikunta_tui.ui.dialogs.attendance import AttendanceDialog
 
         found = self._webinar()
@@ -127,12 +131,20 @@ class WebinarChores:
             self.app.notify(t("chores.not_held"), severity="warning", markup=False)
             return
         repo = self.app.repo
-        rows = [
-            (rid, person_name(person or {}) or "?", reg.get("attended_minutes"))
-            for rid, reg, person in repo.registrations_of(webinar_id)
-        ]
+        rows = []
+        for rid, reg, person in repo.registrations_of(webinar_id):
+            minutes = read_int(reg.get("attended_minutes"))  # an odd value shows as blank
+            rows.append(
+                (
+                    rid,
+                    person_name(person or {}) or "?",
+                    minutes if isinstance(minutes, int) else None,
+                )
+            )
 
         def saved(changes: dict[str, int | None] | None) -> None:
+            from digikunta_tui.domain.repository import ValidationFailed
+
             if not changes:
                 return
             try:
@@ -142,22 +154,25 @@ class WebinarChores:
                     else:
                         repo.set_attendance(rid, minutes)
             except ValidationFailed as exc:
-                message = "\n".join(exc.errors.values())
-                self.app.notify(message, severity="error", markup=False)
+                self._refused(exc)
             after_write(self.app, self)
 
-        self.app.push_screen(AttendanceDialog(fields.get("title", ""), rows), saved)
+        self.app.push_screen(AttendanceDialog(_title(fields), rows), saved)
 
     def action_webinar_ics(self) -> None:
         """Write the selected webinar's calendar invitation to the current folder."""
-        from digikunta_tui.domain.ics import webinar_to_ics
+        from digikunta_tui.domain.ics import CalendarRefused, presenter_names, webinar_to_ics
 
         found = self._webinar()
         if found is None:
             return
         webinar_id, fields = found
-        presenters = [_name_of(self.app.repo, p) for p in fields.get("presenters") or []]
-        text = webinar_to_ics(fields, webinar_id=webinar_id, presenters=presenters)
+        try:
+            presenters = presenter_names(fields, self.app.repo.person_name)
+            text = webinar_to_ics(fields, webinar_id=webinar_id, presenters=presenters)
+        except CalendarRefused as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
         path = self._write_file(f"webinar-{webinar_id[:8]}.ics", text)
         if path is not None:
             self.app.notify(t("chores.ics_written", path=str(path)), markup=False)
@@ -175,12 +190,15 @@ class WebinarChores:
         existing = repo.newsletter_of(webinar_id)
 
         def chosen(story_ids: list[str] | None) -> None:
+            from digikunta_tui.domain.repository import ValidationFailed
+
             if story_ids is None:
                 return
             if existing is None:
+                title = read_text(webinar.get("title"))
                 newsletter = {
                     "number": next_newsletter_number(repo),
-                    "title": webinar.get("title", ""),
+                    "title": title if isinstance(title, str) else t("kind.newsletter"),
                     "webinar": webinar_id,
                     "status": "draft",
                 }
@@ -188,23 +206,27 @@ class WebinarChores:
                 newsletter = dict(existing[1])
             newsletter["stories"] = story_ids
             newsletter["body"] = newsletter_body(repo, newsletter, webinar)
-            if existing is None:
-                newsletter_id = repo.create("newsletter", newsletter)
-            else:
-                newsletter_id = existing[0]
-                repo.update(
-                    "newsletter",
-                    newsletter_id,
-                    {"stories": story_ids or None, "body": newsletter["body"]},
-                )
+            try:
+                if existing is None:
+                    newsletter_id = repo.create("newsletter", newsletter)
+                else:
+                    newsletter_id = existing[0]
+                    repo.update(
+                        "newsletter",
+                        newsletter_id,
+                        {"stories": story_ids or None, "body": newsletter["body"]},
+                    )
+            except ValidationFailed as exc:
+                self._refused(exc)
+                return
             after_write(self.app, self)
             open_form(self.app, "newsletter", newsletter_id, screen=self)
 
-        chosen_before = list(existing[1].get("stories") or []) if existing else []
+        chosen_before = ids_in(existing[1].get("stories")) if existing else []
         dialog = PickRecordsDialog(
             repo,
             "story",
-            t("chores.newsletter_title", title=webinar.get("title", "")),
+            t("chores.newsletter_title", title=_title(webinar)),
             chosen=chosen_before,
             confirm_label=t("chores.draft"),
         )

@@ -93,10 +93,18 @@ class GdprDialog(Dialog[str]):
         """Confirm (listing what goes), then erase."""
 
         def answered(answer: str | None) -> None:
-            if answer == "confirm":
+            from digikunta_tui.domain.repository import ValidationFailed
+
+            if answer != "confirm":
+                return
+            try:
                 self.repo.gdpr_erase(self.person_id)
-                self.app.notify(t("gdpr.erased"), markup=False)
-                self.dismiss("erased")
+            except ValidationFailed as exc:  # a record that mentions them refused the unlink
+                message = "\n".join(exc.errors.values())
+                self.app.notify(message, severity="error", markup=False)
+                return
+            self.app.notify(t("gdpr.erased"), markup=False)
+            self.dismiss("erased")
 
         self.app.push_screen(
             confirm_dialog(t("gdpr.erase_title"), erase_message(self.data), t("gdpr.erase")),

@@ -11,6 +11,15 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Markdown, Select, SelectionList, Static, Switch, TextArea
 from textual.widgets.selection_list import Selection
 
+from digikunta_tui.domain.stored import (
+    Invalid,
+    objects_of,
+    read_bool,
+    read_choice,
+    read_id,
+    read_ids,
+    read_list,
+)
 from digikunta_tui.i18n import t
 from digikunta_tui.ui.forms import spec as S
 from digikunta_tui.ui.forms.measurements import MeasurementsEditor
@@ -18,24 +27,52 @@ from digikunta_tui.ui.forms.references import RefSelect, RefsList
 from digikunta_tui.ui.text import choice_label, field_label, literal
 
 
-def _shown(field: S.FieldSpec, stored: Any, names: dict[str, str]) -> Any:
-    """The stored value as the input shows it."""
+def _shown(field: S.FieldSpec, stored: Any, names: dict[str, str]) -> tuple[Any, str]:
+    """The stored value as the input shows it, and a note when the input cannot show it.
+
+    Text inputs show an unreadable stored value as its text (JSON for non-text), so that the
+    user sees it and can correct it; choices, switches, lists of references and measurements
+    cannot hold such a value, so they start empty and the note says what is stored now.
+    """
     widget = field.widget
     if widget == S.DATE:
-        return S.date_text(stored)
+        return S.date_text(stored), ""
     if widget == S.DATETIME:
-        return S.datetime_text(stored)
+        return S.datetime_text(stored), ""
     if widget == S.WORDS:
-        return S.words_text(names.get(v, v) for v in stored or [])
+        items = read_list(stored)
+        if isinstance(items, Invalid):
+            return items.text, ""
+        return S.words_text(names.get(v, v) for v in items or []), ""
     if widget in (S.ROLES, S.REFS, S.MEASUREMENTS):
-        return list(stored or [])
+        readers = {S.ROLES: read_list, S.REFS: read_ids, S.MEASUREMENTS: objects_of}
+        found = readers[widget](stored)
+        if isinstance(found, Invalid):
+            return [], found.label()
+        return list(found or []), ""
     if widget == S.FLAG:
-        return bool(stored) if stored is not None else field.name == "active"
+        flag = read_bool(stored)
+        default = field.name == "active"
+        if isinstance(flag, Invalid):
+            return default, flag.label()
+        return default if flag is None else flag, ""
     if widget == S.DATED:
-        return dict(stored or {})
-    if widget in (S.CHOICE, S.REF):
-        return stored or None
-    return "" if stored is None else literal(stored, multiline=widget in (S.TEXT, S.MARKDOWN))
+        if stored is None or isinstance(stored, dict):
+            return dict(stored or {}), ""
+        return {}, Invalid(stored, "number").label()
+    if widget == S.CHOICE:
+        choice = read_choice(stored, field.values)
+        if isinstance(choice, Invalid):
+            return None, choice.label()
+        return choice, ""
+    if widget == S.REF:
+        target = read_id(stored)
+        if isinstance(target, Invalid):
+            return None, target.label()
+        return target, ""
+    if stored is None:
+        return "", ""
+    return literal(S.editable_text(stored), multiline=widget in (S.TEXT, S.MARKDOWN)), ""
 
 
 class FieldEditor(Vertical):
@@ -45,6 +82,7 @@ class FieldEditor(Vertical):
     FieldEditor { height: auto; margin-bottom: 1; }
     FieldEditor > .field-label { text-style: bold; }
     FieldEditor > .field-error { color: $error; height: auto; display: none; }
+    FieldEditor > .field-note { color: $warning; height: auto; }
     FieldEditor.-invalid > .field-error { display: block; }
     FieldEditor.-invalid > .field-control { border: tall $error; }
     FieldEditor > .markdown-pair { height: 12; }
@@ -75,8 +113,9 @@ class FieldEditor(Vertical):
         """What the field is."""
         self.repo = repo
         self.names = names or {}
-        self.initial = _shown(field, stored, self.names)
-        """The value shown when the form opened (to tell whether it changed)."""
+        self.initial, self.note = _shown(field, stored, self.names)
+        """The value shown when the form opened (to tell whether it changed), and what is
+        stored when the input cannot show it (odd data from a sync; "" normally)."""
         self.baseline: Any = None
         """The widget's own value right after mounting (set by :meth:`remember`)."""
         self.remembered = False
@@ -91,6 +130,8 @@ class FieldEditor(Vertical):
         if field.name in S.required_fields(field.kind):
             label += " *"
         yield Label(label, classes="field-label", markup=False)
+        if self.note:
+            yield Static(t("stored.note", value=self.note), classes="field-note", markup=False)
         yield from self._control()
         yield Static("", classes="field-error", markup=False)
 
@@ -121,7 +162,7 @@ class FieldEditor(Vertical):
         elif widget == S.DATED:
             with Horizontal(classes="dated"):
                 yield Input(
-                    literal(value.get("value") or ""),
+                    literal(S.editable_text(value.get("value"))),
                     placeholder=t("forms.measurement_value"),
                     classes="dated-value",
                 )

@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from digikunta_tui.domain.display import person_name
+from digikunta_tui.domain.stored import read_int, text_of
 from digikunta_tui.i18n import t
 from digikunta_tui.ui.text import kind_label, literal
 
@@ -45,7 +46,7 @@ def title_of(repo: Any, kind: str, fields: dict[str, Any]) -> str:
     """A record's display name (shown literally)."""
     if kind == "person":
         return literal(person_name(fields))
-    return literal(fields.get("name") or fields.get("title") or "")
+    return literal(text_of(fields.get("name") or fields.get("title")))
 
 
 def _utc_text(app: Any) -> str:
@@ -79,8 +80,8 @@ def context_defaults(app: Any, screen: Any, kind: str) -> dict[str, Any]:
 def next_newsletter_number(repo: Any) -> int:
     """One more than the highest newsletter number."""
     rows = repo.page("newsletter", limit=10_000)
-    numbers = [int(row.fields.get("number") or 0) for row in rows if row.fields]
-    return max(numbers, default=0) + 1
+    numbers = [read_int(row.fields.get("number")) for row in rows if row.fields]
+    return max((n for n in numbers if isinstance(n, int)), default=0) + 1
 
 
 def after_write(

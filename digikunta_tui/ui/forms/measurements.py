@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Select
 
 from digikunta_tui.i18n import t
-from digikunta_tui.ui.forms.spec import METHOD_VALUES, date_text
+from digikunta_tui.ui.forms.spec import METHOD_VALUES, date_text, editable_text
 from digikunta_tui.ui.text import choice_label, literal
 
 
@@ -33,7 +33,7 @@ class MeasurementRow(Horizontal):
         """Value, date, method, remove."""
         method = self.item.get("method")
         yield Input(
-            literal(self.item.get("value") or ""),
+            literal(editable_text(self.item.get("value"))),
             placeholder=t("forms.measurement_value"),
             classes="measurement-value",
         )

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static
 
 from digikunta_tui.domain.display import person_name
+from digikunta_tui.domain.stored import items_of
 from digikunta_tui.domain.validation import validate_field
 from digikunta_tui.i18n import t
 from digikunta_tui.ui.bindings import bind, localize
@@ -58,8 +59,8 @@ class RecordForm(ModalScreen[str | None]):
 
     def _presenter_names(self, stored: dict[str, Any]) -> dict[str, str]:
         names: dict[str, str] = {}
-        for value in stored.get("presenters") or []:
-            person = self.repo.get("person", value) if isinstance(value, str) else None
+        for value in items_of(stored.get("presenters")):
+            person = self.repo.get("person", value)
             if person:
                 names[value] = person_name(person)
         return names
@@ -88,6 +89,19 @@ class RecordForm(ModalScreen[str | None]):
     def _remember(self) -> None:
         for editor in self.editors:
             editor.remember()
+        # A stored value that does not validate (odd data from a sync) is marked at once, so
+        # the user sees what to correct before saving.
+        for editor in self.editors:
+            stored = self.stored.get(editor.field.name)
+            if (
+                stored is not None
+                and self.record_id is not None
+                and (
+                    editor.note or validate_field(self.kind, editor.field.name, stored) is not None
+                )
+            ):
+                editor.touched = True
+                self._check(editor)
 
     @property
     def editors(self) -> list[FieldEditor]:

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Select, SelectionList
 from textual.widgets.selection_list import Selection
 
+from digikunta_tui.domain.display import person_name
 from digikunta_tui.i18n import t
 from digikunta_tui.ui.text import literal
 
@@ -28,8 +29,7 @@ def ref_title(repo: Any, kind: str, record_id: str) -> str:
     if fields is None:
         return literal(record_id)
     if kind == "person":
-        name = f"{fields.get('given_name', '')} {fields.get('family_name', '')}".strip()
-        return literal(name)
+        return literal(person_name(fields))
     return literal(fields.get("name") or fields.get("title") or record_id)
 
 

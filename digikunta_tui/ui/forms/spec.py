@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from digikunta_tui.domain.finnish import to_helsinki
+from digikunta_tui.domain.stored import Invalid, raw_text, read_date, read_moment
 from digikunta_tui.domain.validation import KIND_FIELDS
 
 LINE, TEXT, MARKDOWN, CHOICE, FLAG, DATE, DATETIME, INTEGER = (
@@ -171,25 +172,35 @@ def field_specs(kind: str) -> list[FieldSpec]:
 
 
 def date_text(value: Any) -> str:
-    """A stored ISO date as Finnish ``7.11.2017`` text ("" when empty or unreadable)."""
-    if not value:
+    """A stored ISO date as Finnish ``7.11.2017`` text ("" when empty).
+
+    A value that cannot be read is shown as it is stored, so that the user can correct it.
+    """
+    day = read_date(value)
+    if day is None:
         return ""
-    try:
-        year, month, day = (int(part) for part in str(value)[:10].split("-"))
-    except ValueError:
-        return str(value)
-    return f"{day}.{month}.{year}"
+    if isinstance(day, Invalid):
+        return day.text
+    return f"{day.day}.{day.month}.{day.year}"
 
 
 def datetime_text(value: Any) -> str:
-    """A stored UTC instant as Helsinki ``7.11.2017 12.00`` text ("" when empty)."""
-    if not value:
+    """A stored UTC instant as Helsinki ``7.11.2017 12.00`` text ("" when empty).
+
+    A value that cannot be read is shown as it is stored, so that the user can correct it.
+    """
+    moment = read_moment(value)
+    if moment is None:
         return ""
-    try:
-        local = to_helsinki(str(value))
-    except ValueError:
-        return str(value)
+    if isinstance(moment, Invalid):
+        return moment.text
+    local = to_helsinki(moment)
     return f"{local.day}.{local.month}.{local.year} {local.hour}.{local.minute:02d}"
+
+
+def editable_text(value: Any) -> str:
+    """Any stored value as text to edit: a string as it is, anything else as JSON text."""
+    return "" if value is None else raw_text(value)
 
 
 def words_text(values: Any) -> str:

@@ -2,8 +2,10 @@
 
 A field conflict offers the kept value, the other (lost) value, or a merged value typed in a
 ``TextArea`` (validated like a form field); a delete-versus-edit conflict offers keeping the
-record or confirming the deletion. Resolving goes through ``Replica.resolve`` – an ordinary edit
-that syncs like any other – and the screen closes with ``True``.
+record or confirming the deletion; an id collision (two records of different kinds met under
+one id, and one of them moved to a new id) has nothing to choose and is acknowledged. Resolving
+goes through ``Replica.resolve`` – an ordinary edit that syncs like any other – and the screen
+closes with ``True``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static, TextArea
 
+from digikunta_tui.domain.display import when_text
 from digikunta_tui.domain.finnish import format_datetime
+from digikunta_tui.domain.stored import read_id, year_ok
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.bindings import bind, localize
 from digikunta_tui.ui.text import field_label, kind_label, literal, safe
@@ -34,6 +38,7 @@ LONG_TEXT = 60
 
 FIELD_ACTIONS = frozenset({"keep_this", "keep_other", "edit_merged"})
 DELETE_ACTIONS = frozenset({"restore_record", "confirm_delete"})
+COLLISION_ACTIONS = frozenset({"acknowledge"})
 
 
 def writer_label(stamp: str, replica: Replica) -> str:
@@ -55,9 +60,10 @@ def stamp_time(stamp: str, lang: str) -> str:
 
     try:
         millis, _, _ = parse_stamp(stamp)
-    except (TypeError, ValueError):
+        moment = datetime.fromtimestamp(millis / 1000, UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
         return ""
-    return format_datetime(datetime.fromtimestamp(millis / 1000, UTC), lang)
+    return format_datetime(moment, lang) if year_ok(moment.year) else ""
 
 
 def shown_value(value: Any) -> str:
@@ -110,6 +116,7 @@ class ConflictScreen(Screen[bool]):
         bind("ctrl+o", "save_merged", "save-merged", priority=True),
         bind("r", "restore_record", "restore-record"),
         bind("d", "confirm_delete", "confirm-delete"),
+        bind("a", "acknowledge", "acknowledge-collision"),
         bind("escape", "close", "close-conflict"),
     ]
 
@@ -140,7 +147,9 @@ class ConflictScreen(Screen[bool]):
                 yield Static(t("conflict.not_open"), id="conflict-heading", markup=False)
             else:
                 yield Static(self._heading(self.entry), id="conflict-heading", markup=False)
-                if self.entry.is_delete_conflict:
+                if self.entry.is_id_collision:
+                    yield from self._compose_collision(self.entry)
+                elif self.entry.is_delete_conflict:
                     yield from self._compose_delete(self.entry)
                 else:
                     yield from self._compose_field(self.entry)
@@ -153,8 +162,10 @@ class ConflictScreen(Screen[bool]):
             t("conflict.title", kind=kind_label(entry.kind), title=literal(title or entry.record)),
             style="bold",
         )
-        when = format_datetime(entry.detected_at, lang)
-        if entry.is_delete_conflict:
+        when = when_text(entry.detected_at, lang)
+        if entry.is_id_collision:
+            heading.append("\n" + t("conflict.collision_line", when=when), style="dim")
+        elif entry.is_delete_conflict:
             heading.append("\n" + t("conflict.delete_line", when=when), style="dim")
         else:
             field = field_label(entry.kind, entry.field or "")
@@ -185,7 +196,7 @@ class ConflictScreen(Screen[bool]):
         if is_long(kept) or is_long(lost):
             with VerticalScroll(id="conflict-diff") as scroll:
                 scroll.border_title = t("conflict.diff")
-                yield LineDiff(str(lost or ""), str(kept or ""), id="line-diff")
+                yield LineDiff(to_editable(lost), to_editable(kept), id="line-diff")
         editor = TextArea(to_editable(kept), id="conflict-merged", soft_wrap=True)
         editor.border_title = t("conflict.merged")
         editor.display = False
@@ -220,6 +231,34 @@ class ConflictScreen(Screen[bool]):
         with Horizontal(id="conflict-actions"):
             yield Button(t("conflict.restore"), id="restore-record", variant="success")
             yield Button(t("conflict.confirm_delete"), id="confirm-delete", variant="error")
+            yield Button(t("conflict.back"), id="back")
+
+    def _compose_collision(self, entry: ConflictEntry) -> ComposeResult:
+        """Both records (the one that kept the id, the one that moved) and "acknowledge"."""
+        repo = self.digikunta.repo
+        kept_kind = str(entry.kept.get("kind") or entry.kind)
+        lost_kind = str(entry.lost.get("kind") or "")
+        moved = read_id(entry.lost.get("moved_to"))
+        moved_to = moved if isinstance(moved, str) else ""
+        kept_title = repo.index.title_of(entry.record) or entry.record
+        lost_title = (repo.index.title_of(moved_to) if moved_to else None) or moved_to or "?"
+        text = t(
+            "conflict.collision_text",
+            kept_kind=kind_label(kept_kind).lower(),
+            kept_title=literal(kept_title),
+            lost_kind=kind_label(lost_kind).lower(),
+            lost_title=literal(lost_title),
+            moved_to=literal(moved_to or "?"),
+        )
+        yield Static(Text(text), id="collision-text", markup=False)
+        with Horizontal(id="conflict-sides"):
+            kept = self._record_text(kept_kind, repo.get(kept_kind, entry.record))
+            yield from self._side("kept-side", t("conflict.collision_kept"), entry.record, kept)
+            lost = repo.get(lost_kind, moved_to) if moved_to and lost_kind else None
+            moved_body = self._record_text(lost_kind, lost)
+            yield from self._side("lost-side", t("conflict.collision_moved"), moved_to, moved_body)
+        with Horizontal(id="conflict-actions"):
+            yield Button(t("conflict.acknowledge"), id="acknowledge", variant="primary")
             yield Button(t("conflict.back"), id="back")
 
     def _record_text(self, kind: str, fields: dict[str, Any] | None) -> Text:
@@ -261,11 +300,13 @@ class ConflictScreen(Screen[bool]):
         """Offer only the choices that fit this conflict."""
         entry = self.entry
         if action in FIELD_ACTIONS:
-            return entry is not None and not entry.is_delete_conflict
+            return entry is not None and entry.field is not None
         if action == "save_merged":
             return entry is not None and self.editing
         if action in DELETE_ACTIONS:
             return entry is not None and entry.is_delete_conflict
+        if action in COLLISION_ACTIONS:
+            return entry is not None and entry.is_id_collision
         return True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -281,6 +322,11 @@ class ConflictScreen(Screen[bool]):
     def action_close(self) -> None:
         """Leave the conflict open and go back."""
         self.dismiss(False)
+
+    def action_acknowledge(self) -> None:
+        """Close an id collision: both records are there, there is nothing to choose."""
+        if self.entry is not None and self.entry.is_id_collision:
+            self._resolve("keep")
 
     def action_keep_this(self) -> None:
         """Resolve with the kept value."""

@@ -20,7 +20,7 @@ from digikunta_tui.domain.finnish import format_money, format_number
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.screens.dashboard_data import DashboardData, load_dashboard
-from digikunta_tui.ui.text import field_lines, kind_label, safe, webinar_when
+from digikunta_tui.ui.text import conflict_summary, field_lines, kind_label, safe, webinar_when
 from digikunta_tui.ui.widgets.bar_chart import bar_chart
 
 _COUNTED_KINDS = ("organization", "person", "webinar", "registration", "story", "indicator")
@@ -191,5 +191,5 @@ class DashboardScreen(ViewScreen):
         for entry in data.conflicts:
             out.append("\n• ")
             out.append(kind_label(entry.kind) + " ")
-            out.append_text(safe(entry.field or t("sync.deleted_conflict")))
+            out.append_text(safe(conflict_summary(entry)))
         return out

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static, Tab, Tabs
 
-from digikunta_tui.domain.finnish import format_date, format_datetime
+from digikunta_tui.domain.display import person_name
+from digikunta_tui.domain.stored import read_id, read_text
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.dialogs.gdpr import GDPR_BINDINGS, GdprActions
 from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
@@ -17,9 +18,11 @@ from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.text import (
     choice_label,
     choices,
+    date_label,
+    day_of,
     field_label,
     field_lines,
-    literal,
+    moment_label,
     safe,
 )
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
@@ -91,7 +94,8 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
         """The selected person's email address."""
         if self.current and self.current[0] == "person":
             fields = self.repo.get("person", self.current[1]) or {}
-            return fields.get("email") or None
+            email = read_text(fields.get("email"))
+            return email if isinstance(email, str) else None
         return None
 
     def _render_detail(self) -> None:
@@ -104,14 +108,17 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
         else:
             detail.update(self._organization(self.current[1], fields))
 
-    def _org_name(self, org_id: Any) -> str | None:
-        org = self.repo.get("organization", org_id) if org_id else None
+    def _org_name(self, org_id: Any) -> Any:
+        """The organisation's name (the degraded value when the reference is unreadable)."""
+        target = read_id(org_id)
+        if not isinstance(target, str):
+            return target
+        org = self.repo.get("organization", target)
         return org.get("name") if org else None
 
     def _person(self, person_id: str, fields: dict[str, Any]) -> Text:
         lang = get_language()
-        name = f"{fields.get('given_name', '')} {fields.get('family_name', '')}".strip()
-        out = Text.assemble(safe(name, "bold"), "\n")
+        out = Text.assemble(safe(person_name(fields), "bold"), "\n")
         out.append_text(
             field_lines(
                 [
@@ -137,8 +144,9 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
             if index:
                 out.append("\n")
             webinar = webinar or {}
-            if webinar.get("starts_at"):
-                out.append(format_date(webinar["starts_at"], lang) + " ")
+            when = day_of(webinar.get("starts_at"), lang)
+            if when:
+                out.append(when + " ")
             out.append_text(safe(webinar.get("title") or "?"))
         return out
 
@@ -166,16 +174,10 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
         """ "Granted, 1.12.2017 klo 10.00, recorded by laptop k3x9… (web form)"."""
         from digikunta_tui.ui.screens.conflict import writer_label
 
-        lang = get_language()
-        at = event.fields.get("at")
-        try:
-            when = format_datetime(at, lang) if isinstance(at, str) else literal(at)
-        except (ValueError, OverflowError):
-            when = literal(at)
         text = t(
             "members.consent_event",
             action=choice_label("consent_action", event.action),
-            at=when,
+            at=moment_label(event.fields.get("at"), get_language()),
             who=writer_label(event.stamp, self.repo.replica) if event.stamp else "?",
         )
         source = event.fields.get("source")
@@ -183,7 +185,6 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
 
     def _organization(self, org_id: str, fields: dict[str, Any]) -> Text:
         out = Text.assemble(safe(fields.get("name"), "bold"), "\n")
-        joined = fields.get("joined_on")
         out.append_text(
             field_lines(
                 [
@@ -198,7 +199,7 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
                     (field_label("organization", "business_id"), fields.get("business_id")),
                     (
                         field_label("organization", "joined_on"),
-                        format_date(joined, get_language()) if joined else None,
+                        date_label(fields.get("joined_on"), get_language()),
                     ),
                 ]
             )

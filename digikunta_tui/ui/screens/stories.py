@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
@@ -9,12 +10,14 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Select, Static
 
-from digikunta_tui.domain.finnish import format_date, format_number
+from digikunta_tui.domain.finnish import format_number
+from digikunta_tui.domain.indicators import Figure, read_indicator
+from digikunta_tui.domain.stored import Invalid, read_id, read_list, text_of
 from digikunta_tui.i18n import get_language, t
-from digikunta_tui.ui.facets import indicator_figures, story_facets
+from digikunta_tui.ui.facets import story_facets
 from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
 from digikunta_tui.ui.screens.base import ViewScreen
-from digikunta_tui.ui.text import choice_label, literal, safe
+from digikunta_tui.ui.text import choice_label, date_label, literal, safe
 from digikunta_tui.ui.widgets.bar_chart import bar
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
 from digikunta_tui.ui.widgets.record_list import RecordList
@@ -92,7 +95,8 @@ class StoriesScreen(RecordActions, ViewScreen):
     def show_record(self, kind: str, record_id: str) -> None:
         """Show a story (or an indicator's story) from the palette."""
         if kind == "indicator":
-            record_id = (self.repo.get(kind, record_id) or {}).get("story") or ""
+            target = read_id((self.repo.get(kind, record_id) or {}).get("story"))
+            record_id = target if isinstance(target, str) else ""
         self.current = record_id or None
         self._render_detail()
 
@@ -112,23 +116,25 @@ class StoriesScreen(RecordActions, ViewScreen):
         from digikunta_tui.domain.newsletter import escape_markdown as esc
 
         lang = get_language()
-        org = self.repo.get("organization", story.get("organization") or "") or {}
-        lines = [f"# {' '.join(esc(story.get('title', '')).split())}", ""]
+        org_id = read_id(story.get("organization"))
+        org = self.repo.get("organization", org_id) if isinstance(org_id, str) else None
+        lines = [f"# {' '.join(esc(text_of(story.get('title'))).split())}", ""]
         meta = [
-            esc(org.get("name", "")),
-            esc(story.get("unit", "")),
+            esc(text_of((org or {}).get("name"))),
+            esc(text_of(story.get("unit"))),
             esc(choice_label("story_stage", story.get("stage"))),
+            esc(date_label(story.get("start"), lang)),
         ]
-        if story.get("start"):
-            meta.append(esc(format_date(story["start"], lang)))
         lines += [" · ".join(part for part in meta if part), ""]
         for field in ("problem", "goal", "what_was_done", "lessons", "next_steps"):
             if story.get(field):
-                lines += [f"## {esc(t(f'field.story.{field}'))}", "", esc(story[field]), ""]
+                text = esc(text_of(story[field]))
+                lines += [f"## {esc(t(f'field.story.{field}'))}", "", text, ""]
         for field in ("digital_tools", "themes"):
-            if story.get(field):
-                values = ", ".join(esc(v) for v in story[field])
-                lines += [f"**{esc(t(f'field.story.{field}'))}:** {values}", ""]
+            items = read_list(story.get(field))
+            if items:
+                shown = items.label() if isinstance(items, Invalid) else ", ".join(items)
+                lines += [f"**{esc(t(f'field.story.{field}'))}:** {esc(shown)}", ""]
         return "\n".join(lines)
 
     def _indicators(self, story_id: str) -> Text:
@@ -137,22 +143,30 @@ class StoriesScreen(RecordActions, ViewScreen):
         found = self.repo.indicators_of(story_id)
         if found:
             out.append(t("stories.indicators") + "\n", style="bold")
+
+        def num(value: Figure) -> str:
+            if isinstance(value, Invalid):
+                return value.label()
+            return "–" if value is None else format_number(value, lang=lang)
+
         for _id, fields in found:
-            baseline, latest, target, progress = indicator_figures(fields)
+            figures = read_indicator(fields)
             out.append("\n")
             out.append_text(safe(fields.get("name"), "bold"))
             unit = literal(fields.get("unit") or "")
             out.append(f" ({unit})\n" if unit else "\n", style="dim")
-
-            def num(value: Any) -> str:
-                return "–" if value is None else format_number(value, lang=lang)
-
             out.append(
-                t("stories.figures", baseline=num(baseline), actual=num(latest), target=num(target))
+                t(
+                    "stories.figures",
+                    baseline=num(figures.baseline),
+                    actual=num(figures.latest),
+                    target=num(figures.target),
+                )
             )
+            progress = figures.progress
             if progress is not None:
                 shown = max(min(progress, 1), 0)
-                out.append("\n" + bar(shown, 1, 30).ljust(30, "░"), style="green")
+                out.append("\n" + bar(shown, Decimal(1), 30).ljust(30, "░"), style="green")
                 out.append(f" {format_number(round(progress * 100), lang=lang)} %")
             out.append("\n")
         return out

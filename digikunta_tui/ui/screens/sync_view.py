@@ -13,7 +13,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from digikunta_tui.domain.finnish import format_datetime, format_number
+from digikunta_tui.domain.display import when_text
+from digikunta_tui.domain.finnish import format_number
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.screens.base import ViewScreen
@@ -67,10 +68,10 @@ class SyncScreen(ViewScreen):
                 t(f"sync.transport_{remote.transport}") if remote else t("sync.no_remote"),
             ),
             (t("sync.target"), remote.description if remote else None),
-            (t("sync.state"), status.label()),
+            (t("sync.state"), status.detail()),
             (
                 t("sync.last_sync"),
-                format_datetime(replica.last_sync, lang)
+                when_text(replica.last_sync, lang)
                 if replica.last_sync
                 else t("status.never_synced"),
             ),
@@ -87,7 +88,7 @@ class SyncScreen(ViewScreen):
         table.clear()
         for entry in history:
             table.add_row(
-                format_datetime(entry.at, lang),
+                when_text(entry.at, lang),
                 self._outcome(entry.outcome),
                 str(entry.pulled),
                 str(entry.pushed),
@@ -116,16 +117,17 @@ class SyncScreen(ViewScreen):
         table.clear()
         for entry in conflicts:
             title = self.repo.index.title_of(entry.record) or entry.record
-            field = (
-                t("conflicts.deleted_field")
-                if entry.is_delete_conflict
-                else field_label(entry.kind, entry.field or "")
-            )
+            if entry.is_id_collision:
+                field = t("conflicts.id_collision_field")
+            elif entry.is_delete_conflict:
+                field = t("conflicts.deleted_field")
+            else:
+                field = field_label(entry.kind, entry.field or "")
             table.add_row(
                 safe(title),
                 kind_label(entry.kind),
                 field,
-                format_datetime(entry.detected_at, lang),
+                when_text(entry.detected_at, lang),
                 key=entry.id,
             )
         if conflicts:

@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Select, Static
 
+from digikunta_tui.domain.display import person_name
+from digikunta_tui.domain.stored import Invalid, read_id, read_int, read_list, read_text, shown
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.dialogs.chores import CHORE_BINDINGS, WebinarChores
 from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
@@ -75,15 +77,16 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
     def show_record(self, kind: str, record_id: str) -> None:
         """Show a webinar (or the webinar of a registration/newsletter) from the palette."""
         if kind != "webinar":
-            fields = self.repo.get(kind, record_id) or {}
-            record_id = fields.get("webinar") or ""
+            target = read_id((self.repo.get(kind, record_id) or {}).get("webinar"))
+            record_id = target if isinstance(target, str) else ""
         self.current = record_id or None
         self._render_detail()
 
     def selected_contact(self) -> str | None:
         """The selected webinar's join link."""
         fields = self.repo.get("webinar", self.current) if self.current else None
-        return (fields or {}).get("join_link") or None
+        link = read_text((fields or {}).get("join_link"))
+        return link if isinstance(link, str) else None
 
     def _render_detail(self) -> None:
         detail = self.query_one("#webinar-detail", Static)
@@ -96,16 +99,17 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
         detail.update(self._details(self.current or "", fields))
         newsletter.update(self._newsletter_markdown(self.current or "", fields))
 
-    def _person_name(self, person_id: Any) -> str:
-        person = self.repo.get("person", person_id) if isinstance(person_id, str) else None
-        if person is None:
-            return str(person_id)
-        return f"{person.get('given_name', '')} {person.get('family_name', '')}".strip()
+    def _presenters(self, value: Any) -> str:
+        """The presenters, people by name (degraded when the list is unreadable)."""
+        items = read_list(value)
+        if isinstance(items, Invalid):
+            return items.label()
+        return ", ".join(self.repo.person_name(item) or item for item in items or [])
 
     def _details(self, webinar_id: str, fields: dict[str, Any]) -> Text:
         lang = get_language()
         out = Text.assemble(safe(fields.get("title"), "bold"), "\n")
-        presenters = ", ".join(self._person_name(p) for p in fields.get("presenters") or [])
+        presenters = self._presenters(fields.get("presenters"))
         out.append_text(
             field_lines(
                 [
@@ -124,24 +128,22 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
             )
         )
         registrations = self.repo.registrations_of(webinar_id)
-        attended = sum(
-            1 for _id, reg, _p in registrations if (reg.get("attended_minutes") or 0) > 0
-        )
+        minutes_of = {rid: read_int(reg.get("attended_minutes")) for rid, reg, _p in registrations}
+        attended = sum(1 for m in minutes_of.values() if isinstance(m, int) and m > 0)
         out.append(
             "\n\n"
             + t("webinars.registrations", count=len(registrations), attended=attended)
             + "\n",
             style="bold",
         )
-        for index, (_reg_id, reg, person) in enumerate(registrations):
+        for index, (reg_id, _reg, person) in enumerate(registrations):
             if index:
                 out.append("\n")
-            person = person or {}
-            name = f"{person.get('given_name', '')} {person.get('family_name', '')}".strip()
-            out.append_text(safe(name or "?"))
-            minutes = reg.get("attended_minutes")
+            out.append_text(safe(person_name(person or {}) or "?"))
+            minutes = minutes_of[reg_id]
             if minutes is not None:
-                out.append("  " + t("webinars.attended_minutes", minutes=minutes), style="dim")
+                count = shown(minutes)
+                out.append("  " + t("webinars.attended_minutes", minutes=count), style="dim")
         return out
 
     def _newsletter_markdown(self, webinar_id: str, fields: dict[str, Any]) -> str:
@@ -152,19 +154,5 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
         if found is None:
             return ""
         _newsletter_id, newsletter = found
-        stories: list[dict[str, Any]] = []
-        names: dict[str, str] = {}
-        for story_id in newsletter.get("stories") or []:
-            story = self.repo.get("story", story_id)
-            if story is None:
-                continue
-            story = dict(story)
-            story["indicators"] = [ind for _id, ind in self.repo.indicators_of(story_id)]
-            stories.append(story)
-            org = self.repo.get("organization", story.get("organization") or "")
-            if org:
-                names[story["organization"]] = org.get("name", "")
-        for person_id in fields.get("presenters") or []:
-            if isinstance(person_id, str):
-                names[person_id] = self._person_name(person_id)
+        stories, names = self.repo.newsletter_inputs(newsletter, fields)
         return render_newsletter(newsletter, fields, stories, lang=get_language(), names=names)

@@ -12,6 +12,7 @@ _STYLES = {
     "local": "",
     "pending": "yellow",
     "syncing": "cyan",
+    "finishing": "cyan",
     "conflicts": "bold red",
     "offline": "red",
     "auth": "red",
