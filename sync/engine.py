@@ -43,7 +43,7 @@ from .reconcile import reconcile
 from .records import line_hash, newest_stamp
 from .remote import Remote, RemoteRead, SideCopy
 from .replica import Replica, SyncLogEntry
-from .salvage import salvage_truncated
+from .salvage import salvage_headless, salvage_truncated
 
 MAX_ATTEMPTS = 5
 FULL_EVERY_SYNCS = 20
@@ -214,7 +214,8 @@ def _run(
             read = remote.read(None)
         tag = read.tag
         # Parse here and drop the raw bytes: only the record lines stay in memory.
-        doc, salvaged = _parse(read.data, remote.description, replica.dataset)
+        known_remote = replica.meta("remote") == remote.description
+        doc, salvaged = _parse(read.data, remote.description, replica.dataset, known_remote)
         del read
         check("after reading")
         try:
@@ -234,12 +235,14 @@ def _run(
 
 
 def _parse(
-    data: bytes | None, source: str, dataset: str | None
+    data: bytes | None, source: str, dataset: str | None, known_remote: bool
 ) -> tuple[ParsedDocument | None, int | None]:
     """The document read, and how many records survived if it was truncated (else None).
 
     A truncated document of this replica's data set is salvaged: its complete record lines
-    are the remote state, and the sync writes the whole merged state back over it.
+    are the remote state, and the sync writes the whole merged state back over it. One torn
+    before its data set id (an empty file) is salvaged as empty, but only at the remote this
+    replica already syncs with (``known_remote``): anywhere else it might be anybody's file.
     """
     if data is None:
         return None, None
@@ -247,6 +250,8 @@ def _parse(
         return parse_document(data, source), None
     except TruncatedDocument:
         salvage = salvage_truncated(data, source, dataset)
+        if salvage is None and known_remote:
+            salvage = salvage_headless(data, source, dataset)
         if salvage is None:
             raise
         return salvage

@@ -88,6 +88,31 @@ def salvage_truncated(
     return doc, len(lines)
 
 
+def salvage_headless(
+    data: bytes, source: str, dataset: str | None
+) -> tuple[ParsedDocument, int] | None:
+    """An empty remote state for a document torn before even its data set id was written.
+
+    A PUT cut after 0 bytes leaves an empty file on a server that writes in place, one cut in
+    the conflicts list leaves no ``dataset``. Call this only for the remote this replica has
+    synced with before (the caller checks): the file is then this data set's document, torn,
+    and the replica's full state is what it must be rewritten from. Its own conflict entries
+    are merged back by the engine as always. None when the remains are not such a beginning
+    of our layout (or name a data set, which :func:`salvage_truncated` decides on).
+    """
+    if dataset is None:
+        return None
+    rest = data.strip()
+    if rest and (not data.startswith(b"{\n") or b'"dataset"' in data):
+        return None
+    obj: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION}
+    obj.update(dataset=dataset, conflicts=[])
+    header = _header(obj, source)
+    if header is None:
+        return None
+    return ParsedDocument(source, header, [], []), 0
+
+
 def _members(head: bytes) -> dict[str, Any] | None:
     """The complete top-level members in ``head`` (``{`` and whole members), as a dict."""
     if not head.startswith(b"{\n"):
