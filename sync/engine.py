@@ -44,6 +44,7 @@ from .records import line_hash, newest_stamp
 from .remote import Remote, RemoteRead, SideCopy
 from .replica import Replica, SyncLogEntry
 from .salvage import salvage_headless, salvage_truncated
+from .side_copies import LeftAlone
 
 MAX_ATTEMPTS = 5
 FULL_EVERY_SYNCS = 20
@@ -208,7 +209,10 @@ def _run(
         read = remote.read(None if full else known)
         copies = remote.side_copies()
         if read.unchanged:
-            if not copies:
+            left_alone = [c for c in copies if isinstance(c, LeftAlone)]
+            if len(left_alone) == len(copies):
+                # look-alike names (a user's digikunta-2024.json) are reported, never read
+                report.ignored_copies = [(c.name, c.reason) for c in left_alone]
                 _finish_fast(replica, report, read, started)
                 return
             read = remote.read(None)
@@ -277,8 +281,6 @@ def _parse_copies(
     copies: list[SideCopy], dataset: str | None, report: SyncReport
 ) -> list[tuple[SideCopy, ParsedDocument]]:
     """The copies to merge; look-alike names, unreadable copies and other data sets reported."""
-    from .side_copies import LeftAlone  # a file whose name is no conflict copy's: never read
-
     usable = []
     for copy in copies:
         if isinstance(copy, LeftAlone):

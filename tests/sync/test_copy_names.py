@@ -198,3 +198,18 @@ def test_a_copy_that_cannot_be_read_is_reported_and_left_alone(
     [(reported, reason)] = report.ignored_copies
     assert reported == name and reason.startswith("cannot be read: ")
     assert (shared.parent / name).is_dir()
+
+
+def test_look_alikes_alone_keep_the_fast_path(
+    make_replica: Callable[..., Replica], remote: FileRemote, shared: Path
+) -> None:
+    a = make_replica("a")
+    a.put("person", "p1", {"name": "Ville"})
+    sync(a, remote)
+    (shared.parent / "digikunta-2024.json").write_bytes(shared.read_bytes())
+    sync(a, remote)  # a full sync may be due: the next one is the one to look at
+    before = shared.stat()
+    report = sync(a, remote)
+    assert report.fast_path and not report.wrote
+    assert report.ignored_copies == [("digikunta-2024.json", NOT_A_COPY_NAME)]
+    assert shared.stat().st_mtime_ns == before.st_mtime_ns
