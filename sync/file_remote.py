@@ -216,8 +216,14 @@ class FileRemote:
             from .document import scrub_document  # the parser (pydantic) only when erasing
 
             current = target.read_bytes()
-            with contextlib.suppress(DocumentError):
+            try:
                 current = scrub_document(current, scrub, str(target))
+            except DocumentError:
+                # A version that cannot be read (a torn upload) cannot be scrubbed: keep no
+                # backup at all rather than the erased people's data (the old .bak has it too).
+                with contextlib.suppress(FileNotFoundError):
+                    backup.unlink()
+                return
         else:
             try:  # a hard link costs no copy; the document itself is replaced, never changed
                 os.link(target, tmp)

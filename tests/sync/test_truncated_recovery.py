@@ -166,3 +166,26 @@ def test_digikunta_sync_prints_the_warning_and_succeeds(
     warning = [ln for ln in result.stderr.splitlines() if ln.startswith("digikunta: warning: ")]
     assert len(warning) == 1 and "was truncated" in warning[0], result.stderr
     assert live_shared(shared) == {"kuopio": {"name": "Kuopion kaupunki"}}
+
+
+def test_an_erasure_written_over_a_truncated_document_leaves_no_backup_of_it(
+    make_replica, remote: FileRemote, shared: Path
+) -> None:
+    a, b = make_replica("a"), make_replica("b")
+    a.put("person", "a0", {"name": "Poistettava Henkilö-Uniikki"})  # first: survives the cut
+    for n in range(6):
+        a.put("person", f"p{n}", {"name": f"Jäsen {n}"})
+    sync(a, remote)
+    sync(b, remote)
+    b.put("person", "p0", {"name": "Jäsen nolla"})
+    sync(b, remote)  # the .bak now holds a version with the person in it too
+    a.erase("person", "a0")
+    whole = shared.read_bytes()
+    shared.write_bytes(whole[: len(whole) * 2 // 3])  # torn, with the person's line still in it
+    report = sync(a, remote)
+    assert any("truncated" in w for w in report.warnings)
+    name = "Henkilö-Uniikki".encode()
+    for path in shared.parent.rglob("*"):
+        if path.is_file():
+            assert name not in path.read_bytes(), path.name
+    assert "a0" not in live_shared(shared)
