@@ -93,3 +93,49 @@ def key_action(key: str) -> str:
         "r": "restore_record",
         "d": "confirm_delete",
     }[key]
+
+
+async def test_a_collision_the_engine_found_is_shown_and_acknowledged_everywhere(
+    tmp_path: Path,
+) -> None:
+    from sync import FileRemote, sync
+    from sync.records import moved_id
+
+    shared = tmp_path / "cloud" / "digikunta.json"
+    shared.parent.mkdir()
+    remote = FileRemote(shared)
+    a = Repository.open(tmp_path / "a", replica_name="A")
+    b = Repository.open(tmp_path / "b", replica_name="B")
+    try:
+        a.replica.put("organization", SHARED_ID, {"name": "Kuopion kaupunki"})
+        b.replica.put("person", SHARED_ID, {"given_name": "Maija", "family_name": "Meikäläinen"})
+        sync(a.replica, remote)
+        sync(b.replica, remote)  # B finds the collision: its person moves
+        sync(a.replica, remote)
+        moved = moved_id(SHARED_ID, "person")
+        for repo in (a, b):
+            repo.refresh()
+            assert repo.get("organization", SHARED_ID) == {"name": "Kuopion kaupunki"}
+            assert repo.get("person", moved)["given_name"] == "Maija"
+        [entry] = b.replica.conflicts()
+        assert entry.is_id_collision and entry.lost["moved_to"] == moved
+
+        app = DigikuntaApp(b, remote=remote, language="en")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("5")
+            await pilot.pause()
+            table = app.screen.query_one("#conflict-table", DataTable)
+            table.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            text = str(app.screen.query_one("#collision-text", Static).render())
+            assert "Kuopion kaupunki" in text and moved in text
+            await pilot.press("a")
+            await pilot.pause()
+        assert b.replica.conflicts() == []
+        sync(b.replica, remote)
+        sync(a.replica, remote)
+        assert a.replica.conflicts() == []  # acknowledged on B: gone on A too
+    finally:
+        a.close()
+        b.close()
