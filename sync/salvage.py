@@ -102,8 +102,8 @@ def salvage_headless(
     """
     if dataset is None:
         return None
-    rest = data.strip()
-    if rest and (not data.startswith(b"{\n") or b'"dataset"' in data):
+    beginning = data.startswith(b"{\n") or data.strip() in (b"", b"{")
+    if not beginning or b'"dataset"' in data:
         return None
     obj: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION}
     obj.update(dataset=dataset, conflicts=[])
