@@ -14,6 +14,19 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PROCS = Path(__file__).parent / "procs"
 
 
+HEADER = {
+    "format": "digikunta-sync",
+    "format_version": 1,
+    "dataset": "9f2c0000aaaabbbb",
+    "generation": 1,
+    "written_at": "2026-11-29T12:00:00Z",
+    "written_by": "aaaaaaaa",
+    "replicas": {},
+    "conflicts": [],
+}
+"""A valid document header (everything but ``records``), for documents made by hand."""
+
+
 def db_content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """The logical content of a replica file: meta, records and conflicts (not the sync log).
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sync_testkit import live_shared, replica_snapshot
+from sync_testkit import HEADER, live_shared, replica_snapshot
 
 from sync import DocumentError, FileRemote, Replica, ReplicaError, sync
 from sync.document import parse_document, record_line, serialize_document
@@ -29,16 +29,6 @@ from sync.hlc import (
 )
 
 ISSUE_STAMP = "9999999999999999-9999-zzzzzzzz"
-HEADER = {
-    "format": "digikunta-sync",
-    "format_version": 1,
-    "dataset": "9f2c0000aaaabbbb",
-    "generation": 1,
-    "written_at": "2026-11-29T12:00:00Z",
-    "written_by": "aaaaaaaa",
-    "replicas": {},
-    "conflicts": [],
-}
 
 
 def _with_stamp(data: bytes, rid: str, stamp: str, *, deletion: bool = False) -> bytes:

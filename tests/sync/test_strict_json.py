@@ -11,23 +11,13 @@ import json
 from pathlib import Path
 
 import pytest
-from sync_testkit import replica_snapshot
+from sync_testkit import HEADER, replica_snapshot
 
 from sync import DocumentError, FileRemote, Replica, ReplicaError, sync
 from sync.document import parse_document, record_line, serialize_document
 from sync.records import MAX_DEPTH, canonical_line
 
 STAMP = "0001700000000000-0000-aaaaaaaa"
-HEADER = {
-    "format": "digikunta-sync",
-    "format_version": 1,
-    "dataset": "9f2c0000aaaabbbb",
-    "generation": 1,
-    "written_at": "2026-11-29T12:00:00Z",
-    "written_by": "aaaaaaaa",
-    "replicas": {},
-    "conflicts": [],
-}
 # JSON texts of a field value that must be refused
 NOT_STRICT = {
     "nan": "NaN",
