@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from digikunta_tui.domain.models import MODELS
 from digikunta_tui.domain.validation import KIND_FIELDS, RECORD_ERROR
 from digikunta_tui.errors import UserError
+from sync.records import is_record_id
 
 if TYPE_CHECKING:
     from digikunta_tui.domain.repository import Repository
@@ -378,7 +379,8 @@ def _row_id(row: SourceRow, plan: ImportPlan) -> str | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return ""
     rid = raw.strip() if isinstance(raw, str) else raw
-    if not isinstance(rid, str) or not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", rid):
+    # what the shared document accepts (a letter or digit first), within the domain's 64
+    if not isinstance(rid, str) or len(rid) > 64 or not is_record_id(rid):
         plan.problem(row.number, "id", "not a valid record id")
         return None
     return rid

@@ -276,3 +276,16 @@ def test_an_erased_id_cannot_come_back(cli: Cli, tmp_path: Path) -> None:
     assert result.code == 1
     assert "row 2: id: that record was erased" in result.err
     assert records_of(cli.data_dir) == before
+
+
+@pytest.mark.parametrize("rid", ["_underscore", ".dot", ":colon", "-dash", "a" * 65])
+def test_an_id_the_shared_document_cannot_hold_is_refused_before_anything_is_written(
+    cli: Cli, tmp_path: Path, rid: str
+) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(f"id,given_name,family_name\n{rid},Ville,Virtanen\n", encoding="utf-8")
+    before = records_of(cli.data_dir)
+    result = cli("import", source, "--kind", "person")
+    assert result.code == 1, result.err
+    assert "row 2: id: not a valid record id" in result.err and "unexpected" not in result.err
+    assert records_of(cli.data_dir) == before
