@@ -413,7 +413,7 @@ def _merge_and_write(
     report.duration = time.perf_counter() - started
     log = SyncLogEntry(
         now_iso, report.transport, report.target, "ok", report.pulled, report.pushed,
-        len(report.conflicts), False, report.duration * 1000, "",
+        len(report.conflicts), False, report.duration * 1000, "; ".join(report.warnings),
     )  # fmt: skip
     outcome = SyncOutcome(
         snapshot_seq=snapshot_seq,

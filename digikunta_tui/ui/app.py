@@ -334,6 +334,8 @@ class DigikuntaApp(App[None]):
         if isinstance(self.screen, ViewScreen):
             self.screen.update_view()
         report = message.report
+        for warning in report.warnings:  # e.g. a torn shared document that was rewritten
+            self.notify(warning, title=t("notify.sync_warning"), severity="warning", markup=False)
         if quiet and report.unchanged and not report.conflicts:
             return  # an automatic sync that found nothing new: no need to interrupt
         if report.unchanged:

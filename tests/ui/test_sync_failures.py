@@ -211,3 +211,33 @@ async def test_quit_without_a_sync_exits_at_once(make_app) -> None:
         await pilot.press("ctrl+c")
         assert await _until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 0
+
+
+async def test_a_warning_of_the_sync_is_shown_and_kept_in_the_history(
+    make_app, repo: Repository, tmp_path: Path
+) -> None:
+    from sync import sync
+
+    shared = tmp_path / "shared" / "digikunta.json"
+    shared.parent.mkdir()
+    sync(repo.replica, FileRemote(shared))
+    whole = shared.read_bytes()
+    shared.write_bytes(whole[: len(whole) // 2])  # a torn upload on a server writing in place
+    messages: list[object] = []
+    app = make_app(remote=FileRemote(shared))
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        warnings = [
+            m.notification
+            for m in messages
+            if isinstance(m, Notify) and m.notification.severity == "warning"
+        ]
+        assert len(warnings) == 1 and "truncated" in warnings[0].message
+        assert app.sync_status.state != "failed"
+    assert "truncated" in repo.replica.history(limit=1)[0].message
+    from sync.document import parse_document
+
+    restored = parse_document(shared.read_bytes(), "restored").all_records()
+    assert set(restored) == set(parse_document(whole, "before").all_records())
