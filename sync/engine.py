@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -115,6 +116,7 @@ def sync(
     full_every_syncs: int = FULL_EVERY_SYNCS,
     full_every: timedelta = FULL_EVERY,
     cancel: threading.Event | None = None,
+    progress: Progress | None = None,
 ) -> SyncReport:
     """Reconcile ``replica`` with ``remote``. Never loses a local or remote edit.
 
@@ -125,6 +127,10 @@ def sync(
     :class:`SyncCancelled`; set it *and* call the remote's ``cancel()`` (if it has one) to cut
     a network read short. Nothing is committed by a cancelled sync.
 
+    ``progress(phase, done, total)`` is called (in the syncing thread) as the sync moves on:
+    ``"reading"``, ``"merging"`` (records merged of those to merge, chunk by chunk),
+    ``"writing"`` and ``"committing"`` (counts 0 where there are none); for a progress bar.
+
     Raises:
         DocumentError: the remote document (or its data set) was refused; nothing changed.
         RemoteOffline: the remote could not be reached; local changes stay pending.
@@ -134,7 +140,7 @@ def sync(
     """
     started = time.perf_counter()
     report = SyncReport(transport=remote.transport, target=remote.description)
-    check = _Cancel(cancel)
+    check = _Cancel(cancel, progress)
     try:
         _run(replica, remote, report, max_attempts, full_every_syncs, full_every, started, check)
     except SyncError as exc:
@@ -152,13 +158,28 @@ def sync(
     return report
 
 
+Progress = Callable[[str, int, int], None]
+"""``progress(phase, done, total)``: see :func:`sync`."""
+
+
 class _Cancel:
-    """The cancel flag of one sync, checked at step boundaries."""
+    """The cancel flag of one sync, checked at step boundaries, and its progress reports."""
 
-    __slots__ = ("_event",)
+    __slots__ = ("_event", "_progress")
 
-    def __init__(self, event: threading.Event | None) -> None:
+    def __init__(self, event: threading.Event | None, progress: Progress | None) -> None:
         self._event = event
+        self._progress = progress
+
+    def report(self, phase: str, done: int = 0, total: int = 0) -> None:
+        """Tell the caller where the sync is (after checking the cancel flag)."""
+        self(phase)
+        if self._progress is not None:
+            self._progress(phase, done, total)
+
+    def merging(self, done: int, total: int) -> None:
+        """The reconcile step's chunk-by-chunk report."""
+        self.report("merging", done, total)
 
     @property
     def cancelled(self) -> bool:
@@ -200,7 +221,7 @@ def _run(
     check: _Cancel,
 ) -> None:
     for attempt in range(1, max_attempts + 1):
-        check("before reading")
+        check.report("reading")
         report.attempts = attempt
         snapshot_seq = replica.max_seq()
         pushing = replica.needs_push()
@@ -382,7 +403,7 @@ def _merge_and_write(
         doc = _with_copies(doc, [d for _, d in copies], clock, now_iso, source)
     dataset = dataset or (doc.dataset if doc else secrets.token_hex(16))
 
-    plan = reconcile(replica, doc, clock, now_iso)
+    plan = reconcile(replica, doc, clock, now_iso, check.merging)
     replica.advance_clock(clock.last)  # edits from now on get larger stamps than all seen
     stored = replica.stored_conflicts()
     remote_conflicts = doc.conflicts if doc else []
@@ -395,6 +416,7 @@ def _merge_and_write(
     write = write or salvaged is not None  # a truncated document is always written whole
     check("before writing")
     if write:
+        check.report("writing")
         header = _header(doc, dataset, replica, conflicts, now_iso)
         del doc  # the lines live on in plan.entries
         chunks = document_chunks(header, [line for _, line, _ in plan.entries])
@@ -426,7 +448,7 @@ def _merge_and_write(
         full_read=full,
         log=log,
     )
-    check("before committing")
+    check.report("committing")
     late = commit_sync(replica, outcome)
     report.conflicts.extend(ConflictEntry.from_json(c) for c in late)
 

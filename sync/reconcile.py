@@ -15,7 +15,7 @@ the clash is written, no replica meets it again).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -83,17 +83,31 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
         yield items[start : start + CHUNK]
 
 
+Step = Callable[[int, int], None]
+"""Called after each chunk with (records merged so far, records to merge); may raise to stop."""
+
+
+def _no_step(done: int, total: int) -> None:
+    del done, total
+
+
 def reconcile(
-    replica: Replica, doc: ParsedDocument | None, clock: HybridClock, now_iso: str
+    replica: Replica,
+    doc: ParsedDocument | None,
+    clock: HybridClock,
+    now_iso: str,
+    step: Step = _no_step,
 ) -> Plan:
     """Merge the replica with ``doc`` (None: no document) into a :class:`Plan`.
+
+    ``step`` reports progress chunk by chunk (the engine's progress and cancel checks).
 
     Raises:
         DocumentError: the document holds an id twice, or ids whose records keep moving.
     """
     held: set[str] = set()
     for _ in range(MAX_ROUNDS):
-        plan, outside = _reconcile(replica, doc, clock, now_iso, held)
+        plan, outside = _reconcile(replica, doc, clock, now_iso, held, step)
         if not outside:
             return plan
         held |= outside
@@ -107,6 +121,7 @@ def _reconcile(
     clock: HybridClock,
     now_iso: str,
     held_ids: set[str],
+    step: Step,
 ) -> tuple[Plan, set[str]]:
     plan = Plan()
     held = _Held(held_ids)
@@ -126,6 +141,10 @@ def _reconcile(
                 plan.entries.append((key, doc.lines[i], h))
             else:
                 remote_lines.append(i)
+    with_base = {rid for _, rid in base_index.values()}
+    local_only = sorted((dirty | with_base) - seen - held_ids)  # new here, or missing remotely
+    total, done = len(remote_lines) + len(local_only), 0
+    step(done, total)
     for chunk in _chunks(remote_lines):
         assert doc is not None
         recs = {}
@@ -141,10 +160,13 @@ def _reconcile(
             else:
                 recs[rid] = (rec, i)
         _merge_chunk(replica, plan, doc, recs, clock, now_iso, held)
-    with_base = {rid for _, rid in base_index.values()}
-    local_only = sorted((dirty | with_base) - seen - held_ids)  # new here, or missing remotely
+        done += len(chunk)
+        step(done, total)
+    local_only = [rid for rid in local_only if rid not in seen]  # the chunks saw more ids
     for chunk in _chunks(local_only):
         _merge_chunk(replica, plan, doc, dict.fromkeys(chunk), clock, now_iso, held)
+        done += len(chunk)
+        step(done, total)
     if held.outside:
         return plan, held.outside
     if held_ids:

@@ -61,3 +61,40 @@ def test_a_cancel_during_the_read_writes_and_commits_nothing(make_replica, share
     assert b.get("person", "p1") is None and b.pending() == 1
     report = sync(b, FileRemote(shared))  # the next sync does it all
     assert report.pulled == 1 and report.pushed == 1
+
+
+def test_progress_reports_every_phase_and_the_merge_chunk_by_chunk(
+    make_replica, remote: FileRemote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sync.reconcile as reconcile_module
+
+    monkeypatch.setattr(reconcile_module, "CHUNK", 10)
+    a = make_replica("a")
+    a.put_many(("person", f"p{n:03d}", {"name": f"Jäsen {n}"}) for n in range(35))
+    seen: list[tuple[str, int, int]] = []
+    sync(a, remote, progress=lambda *step: seen.append(step))
+    phases = [phase for phase, _, _ in seen]
+    assert phases[0] == "reading" and phases[-2:] == ["writing", "committing"]
+    merging = [(done, total) for phase, done, total in seen if phase == "merging"]
+    assert merging[0] == (0, 35) and merging[-1] == (35, 35)
+    assert [done for done, _ in merging] == sorted(done for done, _ in merging)
+    assert len(merging) == 5  # the start, then one report per chunk of 10
+
+
+def test_a_cancel_during_the_merge_stops_it_before_anything_is_written(
+    make_replica, remote: FileRemote, shared: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sync.reconcile as reconcile_module
+
+    monkeypatch.setattr(reconcile_module, "CHUNK", 10)
+    a = make_replica("a")
+    a.put_many(("person", f"p{n:03d}", {"name": f"Jäsen {n}"}) for n in range(35))
+    event = threading.Event()
+
+    def cancel_halfway(phase: str, done: int, total: int) -> None:
+        if phase == "merging" and done >= 20:
+            event.set()
+
+    with pytest.raises(SyncCancelled):
+        sync(a, remote, cancel=event, progress=cancel_halfway)
+    assert not shared.exists() and a.pending() == 35
