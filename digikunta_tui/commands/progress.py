@@ -129,6 +129,8 @@ class ProgressLine:
         if columns > 1 and len(text) >= columns:  # a wrapped line could not be rewritten
             text = text[: columns - 2] + "…"
         padding = " " * max(0, self._width - len(text))
+        # the width first: a Ctrl-C right after the write must still find the line to clear
+        self._width = max(self._width, len(text))
         self._write("\r" + text + padding)
         self._width = len(text)
 
