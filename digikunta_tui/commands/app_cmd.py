@@ -166,7 +166,7 @@ def _fill_demo(data: Path, shared: Path, people: int, line: ProgressLine) -> Non
             add_synthetic(
                 repo, people, existing=organizations, progress=line.reporter("demo: adding people")
             )
-            repo.refresh()
+            repo.refresh(progress=line.reporter("demo: indexing"))
         sync(repo.replica, FileRemote(shared), progress=line.sync_reporter("demo: syncing"))
         repo.refresh()
     finally:

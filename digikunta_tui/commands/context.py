@@ -57,7 +57,12 @@ class CommandContext:
         if self._repo is None:
             from ..domain.repository import Repository
 
-            self._repo = Repository.open(self.data_dir, replica_name=self.replica_name)
+            self._repo = Repository.open(
+                self.data_dir,
+                replica_name=self.replica_name,
+                progress=self.progress.reporter("indexing"),
+            )
+            self.progress.clear()
         return self._repo
 
     def close(self) -> None:

@@ -3,7 +3,8 @@
 ``syncing: merging 45 % (45 000 / 100 000)``. It is drawn only when stderr is a terminal, and
 not at all under ``--quiet`` or ``DIGIKUNTA_QUIET=1``: piped or redirected, stderr carries
 exactly the usual lines. Redraws are rate-limited (at most one per ``interval`` within a phase;
-a new phase is drawn at once), so reporting every row costs nothing measurable. Every command
+a new phase and a phase's 100 % are drawn at once), so reporting every row costs nothing
+measurable (under a microsecond a report). Every command
 clears the line before it prints anything else, and the CLI clears it before an error.
 """
 
@@ -68,6 +69,7 @@ class ProgressLine:
         self._clock = clock
         self._lock = threading.Lock()
         self._label: str | None = None
+        self._text = ""
         self._drawn_at = 0.0
         self._width = 0  # characters on screen now (0: nothing drawn)
 
@@ -90,11 +92,15 @@ class ProgressLine:
         if not self._enabled:
             return
         now = self._clock()
+        finished = 0 < total <= done
         with self._lock:
-            if label == self._label and now - self._drawn_at < self._interval:
+            if label == self._label and now - self._drawn_at < self._interval and not finished:
                 return
-            self._label, self._drawn_at = label, now
-            self._draw(progress_text(label, done, total))
+            text = progress_text(label, done, total)
+            if text == self._text:
+                return
+            self._label, self._drawn_at, self._text = label, now, text
+            self._draw(text)
 
     def reporter(self, label: str, *, min_total: int = 0) -> Report:
         """A ``progress(done, total)`` callback for ``label``.
@@ -122,7 +128,7 @@ class ProgressLine:
             if self._width:
                 self._write("\r" + " " * self._width + "\r")
                 self._width = 0
-            self._label = None
+            self._label, self._text = None, ""
 
     def _draw(self, text: str) -> None:
         columns = _columns(self._stream)

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         full_every=timedelta(minutes=settings.full_sync_minutes),
         progress=ctx.progress.sync_reporter(),
     )
-    repo.refresh()
+    repo.refresh(progress=ctx.progress.reporter("indexing"))
     ctx.progress.clear()
     print(f"synced via {report.transport}: {report.target}")
     print(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from digikunta_tui.domain.finnish import fold
 
 if TYPE_CHECKING:
-    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.domain.repository import Progress, Repository
 
 __all__ = ["MUNICIPALITIES", "add_synthetic", "synthetic_records"]
 
@@ -349,7 +349,7 @@ def add_synthetic(
     *,
     seed: int = 0,
     existing: Mapping[str, str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Validate and store :func:`synthetic_records` in the repository's replica.
 

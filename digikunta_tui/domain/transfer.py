@@ -19,7 +19,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,12 +31,9 @@ from digikunta_tui.errors import UserError
 from sync.records import is_record_id
 
 if TYPE_CHECKING:
-    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.domain.repository import Progress, Repository
 
 Shape = Literal["scalar", "list", "json"]
-
-Progress = Callable[[int, int], None]
-"""``progress(done, total)``, called as rows are read, checked or written (total 0: unknown)."""
 
 LIST_SEPARATOR = "; "
 _DANGEROUS = re.compile(r"'*[=+\-@\t\r]")
@@ -551,7 +548,7 @@ def apply_import(
     if plan.problems:
         raise UserError("refusing to write an import that has problems")
     count = repo.replica.put_many(_counted(plan.items, progress)) if plan.items else 0
-    repo.refresh()
+    repo.refresh(progress=index_progress)
     return count
 
 

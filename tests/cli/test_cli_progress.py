@@ -168,3 +168,48 @@ def test_interrupting_an_import_while_its_progress_shows_changes_nothing(
     assert records_of(cli.data_dir) == before
     again = cli("export", "people")  # the replica and its index still work
     assert again.code == 0 and b"Rivi" not in again.out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export", "people", "-o", "people.csv"], ["gdpr", "export", "Sanna Kokeilija"]],
+    ids=["export", "gdpr-export"],
+)
+def test_a_command_that_builds_the_missing_index_shows_it(
+    command: list[str], large_template: Path, make_cli: Callable[[Path], Cli], tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(large_template, data)
+    (data / "index.sqlite").unlink()  # a new laptop, a deleted cache
+    cli = make_cli(data)
+    result = run_on_pty(cli, *command)
+    assert result.code == 0, result.terminal
+    indexing = result.progress("indexing")
+    assert indexing and indexing == sorted(indexing), result.drawn
+    assert result.screen == []
+    if command[0] == "gdpr":
+        assert b'"given_name": "Sanna"' in result.out
+    again = run_on_pty(cli, *command)  # the index is there now: nothing to show
+    assert again.code == 0
+    assert again.progress("indexing") == []
+
+
+def test_a_large_pull_shows_the_sync_and_then_the_index(
+    large_template: Path, make_cli: Callable[[Path], Cli], tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared" / "digikunta.json"
+    shared.parent.mkdir()
+    data = tmp_path / "data"
+    shutil.copytree(large_template, data)
+    assert make_cli(data)("sync", "--remote", shared).code == 0
+    newcomer = make_cli(tmp_path / "newcomer")  # a new coordinator's empty replica
+    result = run_on_pty(newcomer, "sync", "--remote", shared)
+    assert result.code == 0, result.terminal
+    merging = result.progress("syncing: merging")
+    assert merging and merging[-1] == 100, result.drawn
+    assert result.progress("indexing"), result.drawn
+    drawn = [part.strip() for part in result.drawn]
+    last_sync = max(i for i, part in enumerate(drawn) if part.startswith("syncing: "))
+    assert any(part.startswith("indexing ") for part in drawn[last_sync:]), drawn
+    assert result.screen == []
+    assert newcomer("export", "people").out == make_cli(data)("export", "people").out

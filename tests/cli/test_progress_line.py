@@ -70,6 +70,18 @@ def test_redraws_of_one_phase_are_rate_limited_and_a_new_phase_is_drawn_at_once(
     ]
 
 
+def test_the_end_of_a_phase_is_drawn_at_once_and_only_once() -> None:
+    stream, clock = io.StringIO(), Clock()
+    line = line_on(stream, clock)
+    line.show("syncing: merging", 0, 300)
+    line.show("syncing: merging", 150, 300)  # within the interval: skipped
+    line.show("syncing: merging", 300, 300)  # the phase's end: drawn although just redrawn
+    line.show("syncing: merging", 300, 300)
+    clock.now += 1
+    line.show("syncing: merging", 300, 300)  # the same text again: not redrawn
+    assert draws(stream) == ["syncing: merging 0 % (0 / 300)", "syncing: merging 100 % (300 / 300)"]
+
+
 def test_clear_erases_exactly_what_was_drawn() -> None:
     stream, clock = io.StringIO(), Clock()
     line = line_on(stream, clock)
