@@ -144,7 +144,87 @@ def main(argv: list[str] | None = None) -> None:
         "floor_raw_sqlite": floor,
         "targets": {"keystroke_median_ms": 10, "page_100_ms": 5},
     }
+    result["csv_import"] = csv_import_bench(CSV_IMPORT_PEOPLE)
     print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+# --- CSV import (``digikunta import``) ----------------------------------------------------------
+
+CSV_IMPORT_PEOPLE = 10_000
+
+
+def _people_csv(repo: Repository, people: int) -> str:
+    """``people`` new people (blank ids) of the demo's organisations, as ``digikunta export``
+    writes them."""
+    from digikunta_tui.domain.synthetic import synthetic_records
+    from digikunta_tui.domain.transfer import export_csv
+
+    orgs = [row.id for row in repo.page("organization", limit=100)]
+    rows = [
+        ("", {**fields, "organization": orgs[i % len(orgs)]})
+        for i, (_, _, fields) in enumerate(
+            r for r in synthetic_records(people, seed=11) if r[0] == "person"
+        )
+    ]
+    return export_csv("person", rows)
+
+
+def _csv_floor(text: str) -> tuple[int, float]:
+    """The floor: the stdlib ``csv`` reader and pydantic validation of the same rows."""
+    import csv
+    import io
+
+    from digikunta_tui.domain.models import MODELS
+
+    model = MODELS["person"]
+    start = time.perf_counter()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    rows = 0
+    for cells in reader:
+        fields: dict[str, Any] = {
+            k: v for k, v in zip(header, cells, strict=True) if v and k != "id"
+        }
+        if "roles" in fields:
+            fields["roles"] = [part.strip() for part in fields["roles"].split(";")]
+        model.model_validate(fields)
+        rows += 1
+    return rows, time.perf_counter() - start
+
+
+def csv_import_bench(people: int) -> dict[str, Any]:
+    """CSV import of ``people`` new people into the demo replica, as ``digikunta import`` does
+    it (read, check every row, write in one transaction, index), against the floor."""
+    from digikunta_tui.domain.transfer import apply_import, plan_import, read_rows
+
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Repository.open(Path(tmp) / "import")
+        repo.load_demo()
+        text = _people_csv(repo, people)
+        start = time.perf_counter()
+        rows = read_rows(text.encode("utf-8"), "people.csv", "person")
+        read_s = time.perf_counter() - start
+        plan = plan_import(repo, "person", rows)
+        check_s = time.perf_counter() - start - read_s
+        if plan.problems:
+            raise SystemExit(f"the benchmark's CSV has problems: {plan.problems[:3]}")
+        written = apply_import(repo, plan)
+        total_s = time.perf_counter() - start
+        repo.close()
+    floor_rows, floor_s = _csv_floor(text)
+    return {
+        "rows": written,
+        "import_s": round(total_s, 2),
+        "import_rows_per_s": round(written / total_s),
+        "phases_s": {
+            "read": round(read_s, 3),
+            "check": round(check_s, 2),
+            "write_and_index": round(total_s - read_s - check_s, 2),
+        },
+        "floor_csv_and_pydantic_s": round(floor_s, 3),
+        "floor_rows_per_s": round(floor_rows / floor_s),
+        "import_over_floor": round(total_s / floor_s, 1),
+    }
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from .commands import (
     newsletter_cmd,
     sync_cmd,
 )
+from .commands.progress import ProgressLine
 
 # Commands register themselves in this order (``digikunta --help`` lists them so).
 COMMANDS = [
@@ -38,6 +39,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_OFFLINE = 3
 EXIT_AUTH = 4
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         "                            the app on another replica, syncing with that file\n"
         "  digikunta demo            try the app on fresh demo data\n"
         "  digikunta sync            sync with the configured shared file\n"
+        "  digikunta --quiet import jasenet.csv --kind people\n"
+        "                            no progress line on stderr (also DIGIKUNTA_QUIET=1)\n"
         "  digikunta <command> -h    help for one command",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -72,23 +76,42 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         help="with no command: the shared file or URL the app syncs with (overrides the config)",
     )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress line on stderr during long work (also DIGIKUNTA_QUIET=1); the "
+        "line is drawn only when stderr is a terminal",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:
         module.register(sub)
     return parser
 
 
-def _fail(message: str, code: int = EXIT_ERROR) -> int:
+def _fail(progress: ProgressLine, message: str, code: int = EXIT_ERROR) -> int:
+    progress.clear()
     print(f"digikunta: error: {message}", file=sys.stderr)
     return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args.func = app_cmd.run_default
+    progress = ProgressLine(sys.stderr, enabled=False)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            args.func = app_cmd.run_default
+        progress = ProgressLine.for_stderr(quiet=args.quiet)
+        return _run(args, progress)
+    except KeyboardInterrupt:  # Ctrl-C: every write is one transaction, nothing is half done
+        return _fail(progress, "interrupted", EXIT_INTERRUPTED)
+    finally:
+        progress.clear()
+
+
+def _run(args: argparse.Namespace, progress: ProgressLine) -> int:
+    """Run the chosen command; every failure but Ctrl-C becomes one line and an exit code."""
     from sync.errors import AuthError, RemoteOffline, SyncError
 
     from .commands.context import CommandContext
@@ -98,28 +121,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ctx = None
     try:
-        ctx = CommandContext.from_args(args.config, args.data_dir)
+        ctx = CommandContext.from_args(args.config, args.data_dir, progress=progress)
         return int(args.func(args, ctx) or 0)
     except RemoteOffline as exc:
-        return _fail(f"offline: {exc} (local changes stay pending)", EXIT_OFFLINE)
+        return _fail(progress, f"offline: {exc} (local changes stay pending)", EXIT_OFFLINE)
     except AuthError as exc:
-        return _fail(str(exc), EXIT_AUTH)
+        return _fail(progress, str(exc), EXIT_AUTH)
     except (SyncError, ConfigError, UserError, NotFound) as exc:
-        return _fail(str(exc))
+        return _fail(progress, str(exc))
     except ValidationFailed as exc:  # a write the rules refused: nothing was written
-        return _fail(f"refused, nothing written: {exc}")
-    except KeyboardInterrupt:
-        return _fail("interrupted", 130)
+        return _fail(progress, f"refused, nothing written: {exc}")
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if os.environ.get("DIGIKUNTA_DEBUG"):
             raise
         name = type(exc).__name__
         if isinstance(exc, OSError):
             where = f"{exc.filename}: " if exc.filename else ""
-            return _fail(f"{where}{exc.strerror or exc}")
-        return _fail(f"unexpected {name}: {exc}")
+            return _fail(progress, f"{where}{exc.strerror or exc}")
+        return _fail(progress, f"unexpected {name}: {exc}")
     finally:
-        if ctx is not None:
+        if ctx is not None:  # a Ctrl-C in here still ends as the one line of ``main``
             ctx.close()
 
 

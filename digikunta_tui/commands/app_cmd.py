@@ -6,12 +6,28 @@ import argparse
 import copy
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from ..errors import CommandError
 from .context import CommandContext
+from .progress import ProgressLine
 
 DEMO_SHARED_NAME = "digikunta.json"
+
+MAX_DEMO_PEOPLE = 1_000_000
+"""The most synthetic people ``digikunta demo --people`` adds."""
+
+
+def people_arg(text: str) -> int:
+    """argparse type of ``--people``: a whole number from 0 to ``MAX_DEMO_PEOPLE``."""
+    try:
+        number = int(text.replace("_", "").replace(" ", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= number <= MAX_DEMO_PEOPLE:
+        raise argparse.ArgumentTypeError(f"give a number from 0 to {MAX_DEMO_PEOPLE}")
+    return number
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,15 +38,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Create a fresh demo replica (the network's own facts plus illustrative "
         "stories) and a demo shared file beside it, then open the app, so that you can try "
         "editing and syncing at once. The demo lives in DATA_DIR/demo and is recreated each "
-        "time unless --keep is given.",
+        "time unless --keep is given. --people N adds N synthetic people (with their "
+        "organisations, consents, registrations, webinars and stories, all made up, addresses "
+        "under example.fi) to try the app at scale.",
         epilog="examples:\n"
-        "  digikunta demo              fresh demo data, open the app\n"
-        "  digikunta demo --keep       continue with last time's demo\n"
-        "  digikunta demo --no-app     only create it and print where it is",
+        "  digikunta demo                  fresh demo data, open the app\n"
+        "  digikunta demo --keep           continue with last time's demo\n"
+        "  digikunta demo --no-app         only create it and print where it is\n"
+        "  digikunta demo --people 50000   the demo plus 50 000 synthetic people",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--keep", action="store_true", help="reuse the demo from last time")
     p.add_argument("--no-app", action="store_true", help="only create the demo, print its paths")
+    p.add_argument(
+        "--people",
+        type=people_arg,
+        default=0,
+        metavar="N",
+        help="also add N synthetic people and what goes with them (default: 0)",
+    )
     p.set_defaults(func=run_demo)
 
 
@@ -86,39 +112,84 @@ def demo_paths(base: Path) -> tuple[Path, Path]:
     return folder / "replica", folder / "shared" / DEMO_SHARED_NAME
 
 
-def create_demo(base: Path, *, keep: bool = False) -> tuple[Path, Path]:
-    """Create (or with ``keep``, reuse) the demo replica and its shared file."""
-    from sync import FileRemote, sync
+def demo_exists(base: Path) -> bool:
+    """True when ``base`` holds a demo that ``--keep`` would reuse."""
+    data, _ = demo_paths(base)
+    return (data / "replica.sqlite").exists()
 
-    from ..domain.repository import Repository
 
+def create_demo(
+    base: Path,
+    *,
+    keep: bool = False,
+    people: int = 0,
+    progress: ProgressLine | None = None,
+) -> tuple[Path, Path]:
+    """Create (or with ``keep``, reuse) the demo replica and its shared file.
+
+    ``people`` synthetic people (:func:`~digikunta_tui.domain.synthetic.add_synthetic`) join
+    the demo data; ``progress`` shows how far that, the index and the first sync are. A demo
+    whose creation fails or is interrupted is removed again, never left half made.
+    """
     data, shared = demo_paths(base)
     if not keep and data.parent.exists():
         if not (data.parent / ".digikunta-demo").exists():
             raise CommandError(f"{data.parent} exists and is not a Digikunta demo; not touching it")
         shutil.rmtree(data.parent)
-    if keep and (data / "replica.sqlite").exists():
+    if keep and demo_exists(base):
         return data, shared
     shared.parent.mkdir(parents=True, exist_ok=True)
     (data.parent / ".digikunta-demo").write_text("Created by `digikunta demo`.\n", "utf-8")
+    try:
+        _fill_demo(data, shared, people, progress or ProgressLine(sys.stderr, enabled=False))
+    except BaseException:
+        shutil.rmtree(data.parent, ignore_errors=True)
+        raise
+    return data, shared
+
+
+def _fill_demo(data: Path, shared: Path, people: int, line: ProgressLine) -> None:
+    from sync import FileRemote, sync
+
+    from ..domain.repository import Repository
+    from ..domain.synthetic import add_synthetic
+
     repo = Repository.open(data, replica_name="demo")
     try:
         repo.load_demo()
-        sync(repo.replica, FileRemote(shared))
+        if people:
+            organizations = {
+                str(fields["name"]): rid
+                for _, rid, fields in repo.replica.records("organization")
+                if isinstance(fields.get("name"), str)
+            }
+            add_synthetic(
+                repo, people, existing=organizations, progress=line.reporter("demo: adding people")
+            )
+            repo.refresh(progress=line.reporter("demo: indexing"))
+        sync(repo.replica, FileRemote(shared), progress=line.sync_reporter("demo: syncing"))
         repo.refresh()
     finally:
+        line.clear()
         repo.close()
-    return data, shared
 
 
 def run_demo(args: argparse.Namespace, ctx: CommandContext) -> int:
     """``digikunta demo``."""
-    data, shared = create_demo(ctx.data_dir, keep=args.keep)
+    if args.keep and args.people and demo_exists(ctx.data_dir):
+        print(
+            "digikunta: warning: --people is ignored with --keep: reusing last time's demo "
+            "(leave out --keep for a new one)",
+            file=sys.stderr,
+        )
+    data, shared = create_demo(
+        ctx.data_dir, keep=args.keep, people=args.people, progress=ctx.progress
+    )
     if args.no_app:
         print(f"demo replica: {data}")
         print(f"demo shared file: {shared}")
         return 0
-    demo_ctx = CommandContext(copy.deepcopy(ctx.config), data)
+    demo_ctx = CommandContext(copy.deepcopy(ctx.config), data, ctx.progress)
     demo_ctx.config.replica.name = "demo"
     try:
         return open_app(demo_ctx, str(shared))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Config, data_dir, load_config
+from .progress import ProgressLine
 
 if TYPE_CHECKING:
     from ..domain.repository import Repository
@@ -19,14 +21,22 @@ class CommandContext:
 
     config: Config
     data_dir: Path
+    progress: ProgressLine = field(
+        default_factory=lambda: ProgressLine(sys.stderr, enabled=False), repr=False
+    )
+    """The progress line on stderr (disabled when not a terminal or under ``--quiet``)."""
     _repo: Repository | None = field(default=None, repr=False)
 
     @classmethod
-    def from_args(cls, config_file: str | None, data: str | None) -> CommandContext:
+    def from_args(
+        cls, config_file: str | None, data: str | None, *, progress: ProgressLine | None = None
+    ) -> CommandContext:
         """Read the config (``--config``) and pick the data folder (``--data-dir``)."""
         cfg = load_config(Path(config_file).expanduser() if config_file else None)
         folder = Path(data).expanduser() if data else data_dir(cfg, os.environ)
-        return cls(cfg, folder)
+        if progress is None:
+            return cls(cfg, folder)
+        return cls(cfg, folder, progress)
 
     @property
     def replica_name(self) -> str:
@@ -47,7 +57,12 @@ class CommandContext:
         if self._repo is None:
             from ..domain.repository import Repository
 
-            self._repo = Repository.open(self.data_dir, replica_name=self.replica_name)
+            self._repo = Repository.open(
+                self.data_dir,
+                replica_name=self.replica_name,
+                progress=self.progress.reporter("indexing"),
+            )
+            self.progress.clear()
         return self._repo
 
     def close(self) -> None:

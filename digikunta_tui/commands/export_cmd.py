@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .context import CommandContext
 from .lookup import resolve_kind
+from .progress import MIN_ROWS
 
 
 def write_output(text: str, target: str | None) -> None:
@@ -27,6 +28,9 @@ def write_output(text: str, target: str | None) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise OSError(exc.errno, exc.strerror, str(path)) from None
+    except BaseException:  # Ctrl-C: no half-written file is left behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def delimiter_arg(text: str) -> str:
@@ -74,12 +78,16 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from ..domain.transfer import export_csv, export_json, export_records
 
     kind = resolve_kind(args.kind)
-    records = export_records(ctx.repository(), kind)
+    line = ctx.progress
+    reading = line.reporter("exporting: reading", min_total=MIN_ROWS)
+    records = export_records(ctx.repository(), kind, progress=reading)
+    writing = line.reporter("exporting: writing", min_total=MIN_ROWS)
     if args.format == "json":
-        text = export_json(kind, records)
+        text = export_json(kind, records, progress=writing)
     else:
         delimiter = args.delimiter or (";" if args.excel else ",")
-        text = export_csv(kind, records, delimiter=delimiter, excel=args.excel)
+        text = export_csv(kind, records, delimiter=delimiter, excel=args.excel, progress=writing)
+    line.clear()
     write_output(text, args.output)
     if args.output:
         from .lookup import plural

@@ -98,7 +98,9 @@ def run_erase(args: argparse.Namespace, ctx: CommandContext) -> int:
     pid, person = resolve_record(repo, "person", args.person)
     name = person_name(person) or pid
     _confirm(name, pid, args.yes)
+    ctx.progress.show("erasing: scrubbing this laptop's files", 0, 0)  # seconds when large
     removed = repo.gdpr_erase(pid)
+    ctx.progress.clear()
     print(f"erased {name} ({pid[:8]}): {_removed_text(removed)}")
     shared = _shared_name(ctx)
     if shared:

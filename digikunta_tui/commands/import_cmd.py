@@ -10,6 +10,7 @@ from ..errors import CommandError
 from .context import CommandContext
 from .export_cmd import delimiter_arg
 from .lookup import plural, resolve_kind
+from .progress import MIN_ROWS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,7 +59,11 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     path = Path(args.file).expanduser()
     rows = read_rows(_read(path), str(path), kind, args.delimiter)
     repo = ctx.repository()
-    plan = plan_import(repo, kind, rows)
+    line = ctx.progress
+    plan = plan_import(
+        repo, kind, rows, progress=line.reporter("importing: checking", min_total=MIN_ROWS)
+    )
+    line.clear()
     if len(plan.problems) == 1:  # one problem: one line
         raise CommandError(f"{path}: {plan.problems[0]}; nothing imported")
     if plan.problems:
@@ -72,6 +77,12 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     if args.dry_run:
         print(f"dry run: would import {summary} (nothing written)")
         return 0
-    apply_import(repo, plan)
+    apply_import(
+        repo,
+        plan,
+        progress=line.reporter("importing: writing", min_total=MIN_ROWS),
+        index_progress=line.reporter("importing: indexing"),
+    )
+    line.clear()
     print(f"imported {summary}")
     return 0

@@ -40,8 +40,10 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         remote,
         full_every_syncs=settings.full_sync_every,
         full_every=timedelta(minutes=settings.full_sync_minutes),
+        progress=ctx.progress.sync_reporter(),
     )
-    repo.refresh()
+    repo.refresh(progress=ctx.progress.reporter("indexing"))
+    ctx.progress.clear()
     print(f"synced via {report.transport}: {report.target}")
     print(
         f"  pulled {report.pulled}, pushed {report.pushed}, "

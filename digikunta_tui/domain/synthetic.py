@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from digikunta_tui.domain.finnish import fold
 
-__all__ = ["MUNICIPALITIES", "synthetic_records"]
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Progress, Repository
+
+__all__ = ["MUNICIPALITIES", "add_synthetic", "synthetic_records"]
 
 Record = tuple[str, str, dict[str, Any]]
 
@@ -195,17 +199,22 @@ def _organization(index: int) -> tuple[dict[str, Any], str]:
     return fields, f"{_slug(name)}.example.fi"
 
 
-def synthetic_records(n_people: int, *, seed: int = 0) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def synthetic_records(
+    n_people: int, *, seed: int = 0, existing: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Yield a deterministic synthetic data set as ``(kind, id, fields)``.
 
     Proportions: one organisation per 50 people, one webinar per 500 people, about one
     registration per person, newsletter and webinar-invitation consents for most people, one
     story per 100 people with two indicators each. Every reference points to a record that was
-    yielded earlier. E-mails are unique; phones are E.164.
+    yielded earlier (or to one of ``existing``). E-mails are unique; phones are E.164.
 
     Args:
         n_people: Number of people to generate (≥ 0).
         seed: Same seed, same records.
+        existing: organisation name → id of an organisation already stored: an organisation
+            of that name is not yielded, its people and stories point to that id instead (so
+            synthetic people join the demo's Kuopio rather than a second Kuopio).
     """
     if n_people < 0:
         raise ValueError(f"n_people must not be negative: {n_people}")
@@ -215,10 +224,14 @@ def synthetic_records(n_people: int, *, seed: int = 0) -> Iterator[tuple[str, st
     n_stories = n_people // 100
 
     domains: list[str] = []
+    org_ids: list[str] = []
     for i in range(n_orgs):
         fields, domain = _organization(i)
         domains.append(domain)
-        yield ("organization", _id(seed, "organization", i), fields)
+        known = (existing or {}).get(fields["name"])
+        org_ids.append(known or _id(seed, "organization", i))
+        if known is None:
+            yield ("organization", org_ids[-1], fields)
 
     webinar_ids = [_id(seed, "webinar", i) for i in range(n_webinars)]
     webinar_starts: list[datetime] = []
@@ -248,7 +261,7 @@ def synthetic_records(n_people: int, *, seed: int = 0) -> Iterator[tuple[str, st
         fields: dict[str, Any] = {
             "given_name": given,
             "family_name": family,
-            "organization": _id(seed, "organization", org),
+            "organization": org_ids[org],
             "roles": list(rng.choice(_ROLE_SETS)),
             "job_title": rng.choice(_TITLES),
             "email": f"{local}.{i}@{domains[org]}",
@@ -290,7 +303,7 @@ def synthetic_records(n_people: int, *, seed: int = 0) -> Iterator[tuple[str, st
             story_id,
             {
                 "title": f"Kokeilu {s + 1}: {rng.choice(_TITLES)} ja digiloikka",
-                "organization": _id(seed, "organization", org),
+                "organization": org_ids[org],
                 "authors": [_id(seed, "person", author)],
                 "problem": "Työssä kului aikaa toistuviin tehtäviin.",
                 "what_was_done": "Kokeiltiin digitaalista välinettä kolmen kuukauden ajan.",
@@ -324,3 +337,44 @@ def synthetic_records(n_people: int, *, seed: int = 0) -> Iterator[tuple[str, st
                 indicator["recurrence"] = "per_year"
                 indicator["calculation"] = "Synteettinen arvio."
             yield ("indicator", _id(seed, f"indicator/{k}", s), indicator)
+
+
+CHUNK = 5000
+"""Records per transaction when adding a synthetic data set."""
+
+
+def add_synthetic(
+    repo: Repository,
+    n_people: int,
+    *,
+    seed: int = 0,
+    existing: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Validate and store :func:`synthetic_records` in the repository's replica.
+
+    Streams ``CHUNK`` records per transaction, so memory stays small at any size; the search
+    index is left for the caller to bring up to date. ``progress(people done, n_people)`` is
+    told after each chunk. Returns the number of records stored.
+
+    Raises:
+        ValueError: a generated record does not validate (a bug in this module).
+    """
+    from digikunta_tui.domain.validation import validate_record
+
+    records = synthetic_records(n_people, seed=seed, existing=existing)
+    stored = people = 0
+    if progress is not None:
+        progress(0, n_people)
+    while chunk := list(islice(records, CHUNK)):
+        items = []
+        for kind, rid, fields in chunk:
+            result = validate_record(kind, fields)
+            if not result.ok:
+                raise ValueError(f"invalid synthetic {kind} {rid}: {result.errors}")
+            items.append((kind, rid, result.fields))
+            people += kind == "person"
+        stored += repo.replica.put_many(items)
+        if progress is not None:
+            progress(people, n_people)
+    return stored

@@ -19,7 +19,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,7 +31,7 @@ from digikunta_tui.errors import UserError
 from sync.records import is_record_id
 
 if TYPE_CHECKING:
-    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.domain.repository import Progress, Repository
 
 Shape = Literal["scalar", "list", "json"]
 
@@ -156,18 +156,40 @@ def _strict_json(text: str, *, what: str = "JSON text") -> Any:
 # --- export -----------------------------------------------------------------------------------
 
 
-def export_records(repo: Repository, kind: str) -> list[tuple[str, dict[str, Any]]]:
-    """Every live record of ``kind`` as (id, fields), in the repository's list order."""
+def export_records(
+    repo: Repository, kind: str, *, progress: Progress | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """Every live record of ``kind`` as (id, fields), in the repository's list order.
+
+    ``progress(done, total)`` is told after each page of records read.
+    """
     out: list[tuple[str, dict[str, Any]]] = []
+    total = repo.count(kind) if progress is not None else 0
     offset, step = 0, 500
     while True:
         rows = repo.page(kind, offset=offset, limit=step)
         for row in rows:
             fields = row.fields if row.fields else (repo.get(kind, row.id) or {})
             out.append((row.id, dict(fields)))
+        if progress is not None:
+            progress(len(out), max(total, len(out)))
         if len(rows) < step:
             return out
         offset += step
+
+
+def _counted(items: Iterable[Any], progress: Progress | None) -> Iterable[Any]:
+    """``items``, telling ``progress`` how many have been taken (of ``len(items)`` if known)."""
+    if progress is None:
+        return items
+    return _counting(items, progress, len(items) if isinstance(items, Sized) else 0)
+
+
+def _counting(items: Iterable[Any], progress: Progress, total: int) -> Iterator[Any]:
+    progress(0, total)
+    for done, item in enumerate(items, start=1):
+        yield item
+        progress(done, total)
 
 
 def export_csv(
@@ -176,15 +198,19 @@ def export_csv(
     *,
     delimiter: str = ",",
     excel: bool = False,
+    progress: Progress | None = None,
 ) -> str:
-    """Records as CSV text; ``excel`` adds a BOM and uses CRLF line ends."""
+    """Records as CSV text; ``excel`` adds a BOM and uses CRLF line ends.
+
+    ``progress(done, total)`` is told as rows are written.
+    """
     names = KIND_FIELDS[kind]
     buffer = io.StringIO()
     writer = csv.writer(
         buffer, delimiter=delimiter, lineterminator="\r\n" if excel else "\n", quotechar='"'
     )
     writer.writerow(["id", *names])
-    for rid, fields in records:
+    for rid, fields in _counted(records, progress):
         writer.writerow([rid, *(_export_cell(kind, n, fields.get(n)) for n in names)])
     return ("\ufeff" if excel else "") + buffer.getvalue()
 
@@ -210,9 +236,17 @@ def record_json(kind: str, rid: str, fields: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
-def export_json(kind: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> str:
-    """Records as a JSON list of ``{"id": …, **fields}`` (UTF-8 text, indented)."""
-    items = [record_json(kind, rid, fields) for rid, fields in records]
+def export_json(
+    kind: str,
+    records: Iterable[tuple[str, Mapping[str, Any]]],
+    *,
+    progress: Progress | None = None,
+) -> str:
+    """Records as a JSON list of ``{"id": …, **fields}`` (UTF-8 text, indented).
+
+    ``progress(done, total)`` is told as records are converted.
+    """
+    items = [record_json(kind, rid, fields) for rid, fields in _counted(records, progress)]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -386,8 +420,17 @@ def _row_id(row: SourceRow, plan: ImportPlan) -> str | None:
     return rid
 
 
-def plan_import(repo: Repository, kind: str, rows: Sequence[SourceRow]) -> ImportPlan:
-    """Validate every row against the kind's rules and the repository; write nothing."""
+def plan_import(
+    repo: Repository,
+    kind: str,
+    rows: Sequence[SourceRow],
+    *,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Validate every row against the kind's rules and the repository; write nothing.
+
+    ``progress(done, total)`` is told as rows are checked.
+    """
     from digikunta_tui.domain.repository import ValidationFailed
     from sync import new_id
 
@@ -396,7 +439,7 @@ def plan_import(repo: Repository, kind: str, rows: Sequence[SourceRow]) -> Impor
     checker = _FileDuplicates(kind)
     seen_ids: dict[str, int] = {}
     consents: dict[str, tuple[int, dict[str, Any]]] = {}
-    for row in rows:
+    for row in _counted(rows, progress):
         rid = _row_id(row, plan)
         fields = _row_fields(kind, row, plan)
         if rid is None or fields is None:
@@ -489,12 +532,23 @@ class _FileDuplicates:
         return "person", "registered to the same webinar by an earlier row"
 
 
-def apply_import(repo: Repository, plan: ImportPlan) -> int:
-    """Write a checked plan in one transaction and bring the index up to date."""
+def apply_import(
+    repo: Repository,
+    plan: ImportPlan,
+    *,
+    progress: Progress | None = None,
+    index_progress: Progress | None = None,
+) -> int:
+    """Write a checked plan in one transaction and bring the index up to date.
+
+    ``progress(done, total)`` is told as records are written (the transaction commits after
+    the last one: interrupted before, nothing is written); ``index_progress`` as the index
+    takes them in.
+    """
     if plan.problems:
         raise UserError("refusing to write an import that has problems")
-    count = repo.replica.put_many(plan.items) if plan.items else 0
-    repo.refresh()
+    count = repo.replica.put_many(_counted(plan.items, progress)) if plan.items else 0
+    repo.refresh(progress=index_progress)
     return count
 
 
