@@ -27,7 +27,7 @@ from typing import Any
 
 from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.listing import NameLookup, listing
-from digikunta_tui.domain.replica_reads import live_records
+from digikunta_tui.domain.replica_reads import decode_fields, live_rows
 from digikunta_tui.domain.search import TOKENIZER, index_text
 from digikunta_tui.domain.stored import ID_PATTERN, items_of, moment_text, read_moment
 from sync import Replica
@@ -169,7 +169,7 @@ KIND_FILTERS: dict[str, tuple[str, ...]] = {
 """The filter columns each kind fills (lists filter and join on these; the rest stay NULL)."""
 
 _COLUMN_READERS = {
-    kind: [(name, _READERS[name] if name in names else None) for name in FILTERS]
+    kind: tuple((FILTERS.index(name), name, _READERS[name]) for name in names)
     for kind, names in KIND_FILTERS.items()
 }
 _EMPTY = (None,) * len(FILTERS)
@@ -180,8 +180,12 @@ def filter_values(kind: str, fields: Mapping[str, Any]) -> tuple[str | None, ...
     readers = _COLUMN_READERS.get(kind)
     if readers is None:
         return _EMPTY
+    values: list[str | None] = [None] * len(FILTERS)
     get = fields.get
-    return tuple([None if read is None else read(get(name)) for name, read in readers])
+    for position, name, read in readers:
+        if (value := get(name)) is not None:
+            values[position] = read(value)
+    return tuple(values)
 
 
 def index_rows(
@@ -325,7 +329,7 @@ def _load(
             keep = titles if kind in PARENT_COLUMNS else None
             rowid = _load_kind(
                 conn,
-                live_records(replica, kind),
+                live_rows(replica, kind),
                 (kind, seq),
                 rowid,
                 titles,
@@ -340,7 +344,7 @@ def _load(
 
 def _load_kind(
     conn: sqlite3.Connection,
-    records: Iterable[tuple[str, dict[str, Any]]],
+    records: Iterable[tuple[str, str]],
     kind_seq: tuple[str, int],
     rowid: int,
     titles: dict[str, str],
@@ -351,7 +355,9 @@ def _load_kind(
     items: list[tuple[Any, ...]] = []
     texts: list[tuple[Any, ...]] = []
     name_of = titles.get
-    for rid, fields in records:
+    decode = decode_fields
+    for rid, stored in records:
+        fields = decode(stored)[0]
         rowid += 1
         item, text = index_rows(rowid, kind, rid, fields, seq, name_of)
         if keep is not None:  # the parent kinds share their titles with their children
