@@ -144,7 +144,7 @@ def test_reads_during_a_rebuild_answer_from_the_old_index(
         old = _people(repo, 20)
         repo.refresh()
         renamed = [("person", rid, {"family_name": "Järvinen"}) for rid in old[:15]]
-        repo.replica.put_many(renamed)  # 15 of 20 changed: more than a quarter, a new file
+        repo.replica.put_many(renamed)  # 15 of 20: more than REBUILD_FRACTION, a new file
         job = HeldJob(repo.refresh)
 
         assert repo.index_ready
@@ -183,6 +183,41 @@ def test_reads_while_changes_are_applied_answer_from_the_old_state(
         assert builds == []
         assert repo.count("person") == 45 and repo.count("person", "korhonen") == 5
         assert job.reports[-1] == (5, 5)
+    finally:
+        repo.close()
+
+
+def test_changes_up_to_the_rebuild_fraction_are_applied_more_make_a_new_file(
+    tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repository.open(tmp_path / "data")
+    try:
+        ids = _people(repo, 100)
+        repo.refresh()
+        builds: list[object] = []
+        build_file = index_module.build_file
+
+        def counted_build(*args: Any, **kwargs: Any) -> Any:
+            builds.append(args[0])
+            return build_file(*args, **kwargs)
+
+        monkeypatch.setattr(index_module, "build_file", counted_build)
+        at_most = int(index_module.REBUILD_FRACTION * 100)  # of the index's 100 rows
+        assert at_most + 1 >= index_module.REBUILD_MIN
+
+        repo.replica.put_many(
+            [("person", rid, {"family_name": "Järvinen"}) for rid in ids[:at_most]]
+        )
+        assert repo.refresh() == at_most
+        assert builds == []  # applied one by one
+
+        more = ids[at_most : 2 * at_most + 1]
+        repo.replica.put_many([("person", rid, {"family_name": "Korhonen"}) for rid in more])
+        assert repo.refresh() == 100  # a new file: every record indexed
+        assert len(builds) == 1
+        assert repo.count("person", "jarvinen") == at_most
+        assert repo.count("person", "korhonen") == at_most + 1
+        assert not repo.index_needs_work
     finally:
         repo.close()
 
