@@ -173,6 +173,7 @@ _COLUMN_READERS = {
     for kind, names in KIND_FILTERS.items()
 }
 _EMPTY = (None,) * len(FILTERS)
+_KIND_READERS = {kind: _COLUMN_READERS.get(kind, ()) for kind in KINDS}
 
 
 def filter_values(kind: str, fields: Mapping[str, Any]) -> tuple[str | None, ...]:
@@ -196,6 +197,38 @@ def index_rows(
     body = f"{subtitle} {more}" if more else subtitle
     text = (rowid, _title_text(title), index_text(body), kind)
     return (rowid, rid, kind, title, subtitle, key, seq, *filter_values(kind, fields)), text
+
+
+def _kind_inserts(kind: str, seq: int) -> tuple[str, str]:
+    """A build's two INSERT statements for the records of one kind (see :func:`_compact_rows`).
+
+    The kind and the sequence number are the same for every row of a build's kind, and most
+    filter columns are NULL for a kind: they are written into the statements, not bound per
+    row (binding a parameter costs as much as SQLite's storing it). ``kind`` is one of
+    ``KIND_ORDER`` (a plain word from the code), ``seq`` an int.
+    """
+    if not (kind.replace("_", "").isalpha() and kind.isascii()):
+        raise ValueError(f"not a record kind: {kind!r}")
+    names = KIND_FILTERS.get(kind, ())
+    columns = ", ".join(("rowid", "id", "title", "subtitle", "sort_key", *names, "kind", "seq"))
+    marks = ", ".join("?" * (5 + len(names)))
+    item = f"INSERT INTO items ({columns}) VALUES ({marks}, '{kind}', {int(seq)})"
+    text = f"INSERT INTO fts (rowid, title, body, kind) VALUES (?, ?, ?, '{kind}')"
+    return item, text
+
+
+def _compact_rows(
+    rowid: int, kind: str, rid: str, fields: Mapping[str, Any], name_of: NameLookup
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """:func:`index_rows` for :func:`_kind_inserts`: the same values, those of the row only."""
+    title, subtitle, key, more = listing(kind, fields, name_of)
+    body = f"{subtitle} {more}" if more else subtitle
+    get = fields.get
+    filters = [
+        None if (v := get(name)) is None else read(v) for _, name, read in _KIND_READERS[kind]
+    ]
+    text = (rowid, _title_text(title), index_text(body))
+    return (rowid, rid, title, subtitle, key, *filters), text
 
 
 @lru_cache(maxsize=1 << 16)
@@ -352,26 +385,26 @@ def _load_kind(
     report: Callable[[int], None],
 ) -> int:
     kind, seq = kind_seq
+    insert_item, insert_text = _kind_inserts(kind, seq)
     items: list[tuple[Any, ...]] = []
     texts: list[tuple[Any, ...]] = []
     name_of = titles.get
     decode = decode_fields
     for rid, stored in records:
-        fields = decode(stored)[0]
         rowid += 1
-        item, text = index_rows(rowid, kind, rid, fields, seq, name_of)
+        item, text = _compact_rows(rowid, kind, rid, decode(stored)[0], name_of)
         if keep is not None:  # the parent kinds share their titles with their children
-            keep[rid] = item[3]
+            keep[rid] = item[2]
         items.append(item)
         texts.append(text)
         if len(items) >= BATCH:
-            conn.executemany(INSERT_ITEM, items)
-            conn.executemany(INSERT_TEXT, texts)
+            conn.executemany(insert_item, items)
+            conn.executemany(insert_text, texts)
             items, texts = [], []
             report(rowid)
     if items:
-        conn.executemany(INSERT_ITEM, items)
-        conn.executemany(INSERT_TEXT, texts)
+        conn.executemany(insert_item, items)
+        conn.executemany(insert_text, texts)
         report(rowid)
     return rowid
 

@@ -7,6 +7,7 @@ from the state before it (a first build: ``IndexNotReady``) until it is done.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -369,5 +370,46 @@ def test_writes_are_validated_while_the_index_is_being_built(
         assert not repo.index_ready  # nothing of that built it on this thread
         repo.prepare_index()
         assert repo.count("person", "c d") == 1
+    finally:
+        repo.close()
+
+
+def _indexed(repo: Repository) -> list[tuple[Any, ...]]:
+    """Every row of the index file by record id: its columns (but rowid, seq) and its text."""
+    conn = sqlite3.connect(repo.index_path)
+    try:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(items)")]
+        shown = [c for c in columns if c not in ("rowid", "seq")]
+        sql = (
+            f"SELECT {', '.join('items.' + c for c in shown)}, fts.title, fts.body, fts.kind"
+            " FROM items JOIN fts ON fts.rowid = items.rowid ORDER BY items.id"
+        )
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_build_writes_the_same_rows_as_applying_every_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repository.open(tmp_path / "data")
+    try:
+        monkeypatch.setattr(index_module, "REBUILD_MIN", 10**9)  # apply, however many
+        repo.load_demo()  # every kind, references between them
+        odd = [
+            ("person", "odd00000001", {"given_name": 7, "family_name": ["x"], "roles": "rooli"}),
+            ("person", "odd00000002", {"family_name": "Öhman", "organization": "no such"}),
+            ("story", "odd00000003", {"title": "Kokeilu", "stage": 3, "themes": [1, "ai"]}),
+            ("webinar", "odd00000004", {"title": "W", "starts_at": "eilen"}),
+            ("consent", "odd00000005", {"person": "odd00000002", "purpose": "x", "at": 5}),
+        ]
+        repo.replica.put_many(odd)
+        repo.refresh()
+        applied = _indexed(repo)
+        assert len(applied) == sum(repo.counts().values())
+
+        repo.index.rebuild(repo.replica)
+
+        assert _indexed(repo) == applied
     finally:
         repo.close()
