@@ -4,7 +4,9 @@ A new file is written the fast way SQLite allows for derived data — no journal
 (a crash leaves a half-written file that is deleted and built again), a large page cache —
 with only the tables' primary keys while the rows stream in, and the secondary indexes
 created after the load (sorting once is far cheaper than keeping nine B-trees in order row by
-row). It is built beside the live index, which readers keep using until
+row). Each kind is inserted with its own statements, which bind only the values that differ
+from row to row (binding a parameter costs about as much as SQLite's storing it). It is built
+beside the live index, which readers keep using until
 :class:`~digikunta_tui.domain.index.SearchIndex` swaps the new file in.
 
 The rows hold no copy of a record's fields: only the language-neutral title and subtitle
