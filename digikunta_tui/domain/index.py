@@ -74,11 +74,11 @@ __all__ = [
 REBUILD_FRACTION = 0.15
 """Build a new file instead of applying changes when more than this share of records changed.
 
-Chosen from ``bench/domain_bench.py`` ("apply_changes_one_by_one", same run as the builds): at
-10 000 people (35 510 records) applying changes cost 0.32 ms a record and a new file 0.051 ms
-a record, so a build wins once more than 0.16 of the records changed (0.10 on a busier run).
-The issue's first pull of 177 438 records applied one by one took 89 s against a 61 s build;
-a build now takes a small fraction of that (see the bench's "index_build")."""
+Chosen from ``bench/domain_bench.py`` ("apply_changes_one_by_one", in the same run as the
+builds): at 50 000 people (177 438 records) applying changes cost 0.35 ms a record and a new
+file 0.043 ms a record (7.6 s), so a build wins once more than 0.12 of the records changed (0.10
+to 0.16 at 10 000 people). The issue's first pull of 177 438 records applied one by one took
+89 s against a 61 s build of the old kind."""
 
 REBUILD_MIN = 2000
 """Fewer changed records than this are always applied (a build has fixed costs)."""
