@@ -19,6 +19,7 @@ from digikunta_tui.domain.stored import read_id
 from digikunta_tui.i18n import SUPPORTED_LANGUAGES, get_language, set_language, t
 from digikunta_tui.ui.bindings import bind, localize
 from digikunta_tui.ui.commands import ActionCommands, RecordCommands
+from digikunta_tui.ui.keys import TypeAheadKeys, typing_text
 from digikunta_tui.ui.messages import SyncFailed, SyncFinished
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.screens.dashboard import DashboardScreen
@@ -56,7 +57,7 @@ def lazy_screen(module: str, name: str) -> Callable[[], ViewScreen]:
     return make
 
 
-class DigikuntaApp(App[None]):
+class DigikuntaApp(TypeAheadKeys, App[None]):
     """Members, webinars and experiment stories of the Digikokeileva kunta network."""
 
     TITLE = "Digikunta"
@@ -70,11 +71,13 @@ class DigikuntaApp(App[None]):
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ActionCommands, RecordCommands}
     BINDINGS: ClassVar[list[Any]] = [
-        bind("1", "view('dashboard')", "view-dashboard", show=False),
-        bind("2", "view('members')", "view-members", show=False),
-        bind("3", "view('webinars')", "view-webinars", show=False),
-        bind("4", "view('stories')", "view-stories", show=False),
-        bind("5", "view('sync')", "view-sync", show=False),
+        # Priority: the app switches views as the key arrives, before the keys typed after it are
+        # read (they then reach the new view); off while text is typed (see check_action).
+        bind("1", "view('dashboard')", "view-dashboard", show=False, priority=True),
+        bind("2", "view('members')", "view-members", show=False, priority=True),
+        bind("3", "view('webinars')", "view-webinars", show=False, priority=True),
+        bind("4", "view('stories')", "view-stories", show=False, priority=True),
+        bind("5", "view('sync')", "view-sync", show=False, priority=True),
         bind("s", "sync_now", "sync-now"),
         bind("c", "copy_contact", "copy-contact"),
         bind("u", "undo", "undo", show=False),
@@ -170,6 +173,13 @@ class DigikuntaApp(App[None]):
             finishing=self._quitting,
             has_remote=self.remote is not None,
         )
+
+    # ------------------------------------------------------------------ keys
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The view keys are off while text is typed or a dialog is open (they are text there)."""
+        if action == "view":
+            return not typing_text(self)
+        return True
 
     # ------------------------------------------------------------------ actions
     async def action_view(self, view: str) -> None:

@@ -34,7 +34,17 @@ _VIEW_KIND = {"webinars": "webinar", "stories": "story"}
 
 
 def selection(screen: Any) -> tuple[str, str] | None:
-    """(kind, id) of the record a view shows in its detail pane, or None."""
+    """(kind, id) of the record a view shows in its detail pane, or None.
+
+    When the list's cursor row changed and the view has not been told yet (a command typed
+    right after the filter), the row the list shows.
+    """
+    from digikunta_tui.ui.widgets.filtered_list import FilteredList
+
+    lists = screen.query(FilteredList) if hasattr(screen, "query") else []
+    if lists and lists.first().records.unannounced:
+        row = lists.first().records.highlighted
+        return (row.kind, row.id) if row is not None else None
     current = getattr(screen, "current", None)
     if isinstance(current, tuple):
         return current  # members: (kind, id)

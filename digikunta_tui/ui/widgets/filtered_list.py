@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from digikunta_tui.domain.finnish import format_number
 from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.keys import focus_now
 from digikunta_tui.ui.widgets.record_list import RecordList
 
 
 class FilteredList(Vertical):
     """Filter box, row count and a :class:`RecordList` of one record kind.
 
-    Escape in the filter box goes back to the list (the view screen sends ``/`` and stray
-    letters here: see :meth:`start_filter`).
+    Escape or Enter in the filter box goes back to the list (the view screen sends ``/`` and
+    stray letters here: see :meth:`start_filter`). Those keys, like ``/``, act as they arrive
+    (priority bindings), so the keys typed right after them reach the list (ui/keys.py).
     """
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape", "to_list", show=False, priority=True),
+        Binding("enter", "to_list", show=False, priority=True),
+    ]
 
     DEFAULT_CSS = """
     FilteredList { height: 1fr; }
@@ -93,25 +101,61 @@ class FilteredList(Vertical):
         self.query_one(".filtered-list--count", Label).update(t("list.count", count=count))
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Filter as the user types."""
+        """Filter as the user types.
+
+        By the box's value now, not the message's: the list may have caught up already (see
+        :meth:`action_to_list`), and a late message must not move it back to a shorter query.
+        """
         event.stop()
-        self.query_text = event.value
-        self.load()
+        self._follow_box()
+
+    def _follow_box(self) -> None:
+        value = self.query_one(Input).value
+        if value != self.query_text:
+            self.query_text = value
+            self.load()
+
+    def filter_has_focus(self) -> bool:
+        """True when the filter box has the focus."""
+        return self.app.focused is self.query_one(Input)
+
+    def type_now(self, event: events.Key) -> bool:
+        """Type a printable key into the filter box now, as the box itself would.
+
+        The app calls this as the key arrives (keys typed ahead: ``ui/keys.py``), so the box
+        holds every character typed before an Enter or Escape that comes after them.
+
+        Returns:
+            True when the key was typed.
+        """
+        if not event.is_printable or not event.character:
+            return False
+        box = self.query_one(Input)
+        selection = box.selection
+        if selection.is_empty:
+            box.insert_text_at_cursor(event.character)
+        else:
+            box.replace(event.character, *selection)
+        return True
 
     def start_filter(self, text: str = "") -> None:
         """Move to the filter box, typing ``text`` into it."""
         box = self.query_one(Input)
-        box.focus()
+        focus_now(box)  # before the next key is read: it goes to the box
         if text:
             box.insert_text_at_cursor(text)
 
-    def on_key(self, event: events.Key) -> None:
-        """Escape in the filter box goes back to the list."""
-        if event.key == "escape" and isinstance(self.app.focused, Input):
-            event.stop()
-            self.records.focus()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape and Enter go back to the list only from this list's filter box."""
+        if action == "to_list":
+            return self.app.focused is self.query_one(Input)
+        return True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the filter box moves to the list."""
-        event.stop()
-        self.records.focus()
+    def action_to_list(self) -> None:
+        """Back to the list (Escape or Enter in the filter box), before the next key is read.
+
+        The list first catches up with the box, so a command typed right after acts on the
+        rows the filter shows.
+        """
+        self._follow_box()
+        focus_now(self.records)
