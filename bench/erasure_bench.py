@@ -103,7 +103,7 @@ def _scrubs(folder: Path, people: int) -> dict[str, Any]:
 
     def abandon(repo: Repository) -> None:
         """Close without the scrub that closing does (the copy is thrown away)."""
-        repo.index._conn.close()
+        repo.index._close_connections()
         for conn in repo.replica._connections:
             conn.close()
 
@@ -136,7 +136,7 @@ def _scrubs(folder: Path, people: int) -> dict[str, Any]:
         index.close()
         for suffix in ("", "-wal", "-shm"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
-        fresh = SearchIndex.open(path, replica_id=repo.replica.replica_id, language="fi")
+        fresh = SearchIndex.open(path, replica_id=repo.replica.replica_id)
         fresh.rebuild(repo.replica)
         fresh.close()
 

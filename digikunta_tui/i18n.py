@@ -143,7 +143,7 @@ def detect_language(configured: str | None, environ: Mapping[str, str] = os.envi
     return FALLBACK_LANGUAGE
 
 
-def t(key: str, **params: object) -> str:
+def t(key: str, /, **params: object) -> str:
     """Translate ``key`` into the current language and fill in ``{placeholders}`` from ``params``.
 
     Falls back to English when the current language lacks the key, and to the key itself when no
@@ -156,8 +156,17 @@ def t(key: str, **params: object) -> str:
     Returns:
         The translated, formatted text.
     """
+    return t_in(_current_language, key, **params)
+
+
+def t_in(language: str, key: str, /, **params: object) -> str:
+    """Translate ``key`` into ``language`` (not necessarily the current one), as :func:`t` does.
+
+    For text that must exist in every language at once (the search index holds the labels of
+    choice values in both, so that either language's word finds them).
+    """
     template: str | None = None
-    for lang in (_current_language, FALLBACK_LANGUAGE):
+    for lang in (language, FALLBACK_LANGUAGE):
         template = _catalogue(lang).get(key)
         if template is not None:
             break

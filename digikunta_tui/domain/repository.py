@@ -14,7 +14,8 @@ methods that write or compute, which run after the first paint or in workers.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from digikunta_tui.domain import consent, gdpr
 from digikunta_tui.domain.finnish import sort_key
-from digikunta_tui.domain.index import Hit, Row, SearchIndex
+from digikunta_tui.domain.index import Hit, IndexNotReady, Progress, Row, SearchIndex, fields_by_id
 from digikunta_tui.domain.kinds import KINDS, REFERENCES
-from digikunta_tui.domain.search import match_expression
+from digikunta_tui.domain.search import match_expression, query_terms
 from digikunta_tui.domain.stored import (
     ids_in,
     items_of,
@@ -36,13 +37,22 @@ from digikunta_tui.domain.stored import (
     text_of,
 )
 from digikunta_tui.domain.undo import UndoLog, undo_last
-from digikunta_tui.i18n import get_language, t
+from digikunta_tui.i18n import t
 from sync import Replica, new_id
 
 if TYPE_CHECKING:
     from digikunta_tui.domain.impact import Impact
 
-__all__ = ["Hit", "Impact", "NotFound", "Repository", "Row", "ValidationFailed"]
+__all__ = [
+    "Hit",
+    "Impact",
+    "IndexNotReady",
+    "NotFound",
+    "Progress",
+    "Repository",
+    "Row",
+    "ValidationFailed",
+]
 
 REPLICA_FILE = "replica.sqlite"
 INDEX_FILE = "index.sqlite"
@@ -123,29 +133,43 @@ def _blank(value: Any) -> bool:
 class Repository:
     """Validated reads and writes of domain records over a replica and its search index."""
 
-    def __init__(self, replica: Replica, index_path: Path) -> None:
-        """Use ``replica``; keep the derived index at ``index_path`` (rebuilt when stale)."""
+    def __init__(
+        self,
+        replica: Replica,
+        index_path: Path,
+        *,
+        prepare: bool = True,
+        progress: Progress | None = None,
+    ) -> None:
+        """Use ``replica``; keep the derived index at ``index_path`` (see :meth:`open`)."""
         self.replica = replica
         self.index_path = Path(index_path)
         self.undo = UndoLog(lambda: replica.meta("base_generation", "0") or "0")
         """This session's unsynced edits, newest last (see :mod:`digikunta_tui.domain.undo`)."""
-        self._index = self._open_index()
-        self.refresh()
+        self._index = SearchIndex.open(
+            self.index_path, replica_id=replica.replica_id, erasures=replica.erasures
+        )
+        if prepare:
+            self.prepare_index(progress=progress)
 
     @classmethod
-    def open(cls, data_dir: Path, *, replica_name: str = "") -> Repository:
-        """Open (or create) ``data_dir/replica.sqlite`` and its ``index.sqlite``."""
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        replica_name: str = "",
+        prepare: bool = True,
+        progress: Progress | None = None,
+    ) -> Repository:
+        """Open (or create) ``data_dir/replica.sqlite`` and its ``index.sqlite``.
+
+        ``prepare=True`` (the CLI): the index is ready — built or brought up to date,
+        reporting ``progress`` — when this returns. ``prepare=False`` (the app): returns at
+        once, having only opened the files; call :meth:`prepare_index` in a worker.
+        """
         data_dir = Path(data_dir)
         replica = Replica.open(data_dir / REPLICA_FILE, name=replica_name or None)
-        return cls(replica, data_dir / INDEX_FILE)
-
-    def _open_index(self) -> SearchIndex:
-        return SearchIndex.open(
-            self.index_path,
-            replica_id=self.replica.replica_id,
-            language=get_language(),
-            erasures=self.replica.erasures,
-        )
+        return cls(replica, data_dir / INDEX_FILE, prepare=prepare, progress=progress)
 
     def close(self) -> None:
         """Close the index and the replica (finishing a due scrub first)."""
@@ -166,20 +190,55 @@ class Repository:
         """The derived search index (for benchmarks and maintenance)."""
         return self._index
 
-    def refresh(self) -> int:
-        """Bring the index up to date with the replica; returns how many records changed.
+    @property
+    def index_ready(self) -> bool:
+        """True when lists, counts, search and the palette can be read (an index exists, even
+        if a refresh is pending or running). While False they raise :class:`IndexNotReady`."""
+        return self._index.ready
 
-        Cheap when nothing changed. A changed UI language rebuilds it (subtitles are translated).
-        After an erasure — made here or brought by a sync — it also scrubs both files
+    @property
+    def index_needs_work(self) -> bool:
+        """True when :meth:`prepare_index` would build, apply changes or scrub (cheap)."""
+        return self._index.needs_work(self.replica) or self.scrub_due
+
+    def prepare_index(
+        self, *, progress: Progress | None = None, cancel: threading.Event | None = None
+    ) -> int:
+        """Build the index if missing, else bring it up to date with the replica.
+
+        More than :data:`~digikunta_tui.domain.index.REBUILD_FRACTION` of the records changed
+        makes a new index file rather than applying the changes one by one. Thread-safe and
+        meant for a worker thread: reads on other threads keep answering from the previous
+        state meanwhile (a first build: they raise :class:`IndexNotReady`), and a second
+        caller waits for the first. A set ``cancel`` stops a build or an apply early (the
+        index stays as it was). After an erasure it also scrubs both files
         (:meth:`scrub_erasures`, seconds on a large data set).
+
+        Returns:
+            How many records were indexed or changed.
         """
-        if self._index.language != get_language():
-            self._index.close()
-            self._index = self._open_index()
-        changed = self._index.refresh(self.replica)
-        if self.scrub_due:  # short waits: a blocked scrub must not slow every edit down
-            self.scrub_erasures(wait=0.5)
+        changed = self._index.refresh(self.replica, progress=progress, cancel=cancel)
+        if self.scrub_due and not (cancel is not None and cancel.is_set()):
+            self.scrub_erasures(wait=0.5)  # short waits: a busy file is retried next time
         return changed
+
+    def refresh(self, *, progress: Progress | None = None) -> int:
+        """Bring the index up to date with the replica (after a sync); see :meth:`prepare_index`.
+
+        Cheap when nothing changed; callable from a worker thread (a large change takes
+        seconds). Returns how many records changed.
+        """
+        return self.prepare_index(progress=progress)
+
+    def _reindex(self) -> None:
+        """Index this session's own write at once, without waiting for a running index job
+        (it then takes the write in) and without building a whole file (a worker's job).
+
+        The write itself is done: an index that cannot take it now (another process swapped
+        a new file in that very moment) stays behind for the next refresh, it fails no write.
+        """
+        with suppress(sqlite3.OperationalError):
+            self._index.refresh(self.replica, wait=False, build=False)
 
     @property
     def scrub_due(self) -> bool:
@@ -189,10 +248,10 @@ class Repository:
     def scrub_erasures(self, *, wait: float = 2.0) -> bool:
         """Remove every trace of erased records from the replica and the index files.
 
-        The index first drops the erased records' rows (a :meth:`refresh` of it), then both
-        files are scrubbed (:meth:`sync.Replica.scrub`, :meth:`SearchIndex.scrub`), each
-        waiting at most ``wait`` seconds for another connection. Needs no UI: a worker thread
-        may call it. Cheap when nothing is due; seconds on a large data set when it is.
+        The index first drops the erased records' rows (a refresh of it), then both files are
+        scrubbed (:meth:`sync.Replica.scrub`, :meth:`SearchIndex.scrub`), each waiting at most
+        ``wait`` seconds for another connection. Needs no UI, and must not run on the UI
+        thread: seconds on a large data set when something is due (cheap when nothing is).
 
         Returns:
             True when both files are clean; False when another connection kept one busy (it
@@ -201,7 +260,7 @@ class Repository:
         erasures = self.replica.erasures  # read first: the index refresh below covers them
         self._index.refresh(self.replica)
         replica_clean = self.replica.scrub(wait=wait)
-        index_clean = self._index.erasures == erasures or self._index.scrub(erasures, wait=wait)
+        index_clean = self._index.erasures >= erasures or self._index.scrub(erasures, wait=wait)
         return replica_clean and index_clean
 
     # ------------------------------------------------------------------ validation
@@ -300,22 +359,35 @@ class Repository:
     def _uniqueness_errors(
         self, kind: str, fields: Mapping[str, Any], record_id: str | None
     ) -> dict[str, str]:
-        self.refresh()
+        self._reindex()
         email = read_text(fields.get("email")) if kind == "person" else None
         if isinstance(email, str):
-            others = self._index.ids("person", "email", email.lower())
+            others = self._ids_where("person", "email", email.lower())
             if any(rid != record_id for rid in others):
                 return {"email": t("repository.email_taken")}
         webinar, person = read_id(fields.get("webinar")), read_id(fields.get("person"))
         if kind == "registration" and isinstance(webinar, str) and isinstance(person, str):
-            rows = self._index.rows(
-                "registration",
-                where=[("webinar = ?", webinar), ("person = ?", person)],
-                limit=None,
-            )
-            if any(row.id != record_id for row in rows):
+            same = set(self._ids_where("registration", "webinar", webinar))
+            same &= set(self._ids_where("registration", "person", person))
+            if same - {record_id}:
                 return {"person": t("repository.already_registered")}
         return {}
+
+    def _ids_where(self, kind: str, column: str, value: str) -> list[str]:
+        """Ids of live ``kind`` records whose index ``column`` is ``value``.
+
+        From the index; while it is being built, from a scan of the replica (a write is
+        validated then too). ``email`` compares in lower case, as the index stores it.
+        """
+        with suppress(IndexNotReady):
+            return self._index.ids(kind, column, value)
+        found = self.replica.conn.execute(
+            "SELECT id, json_extract(fields, ?) FROM records WHERE kind = ? AND alive = 1",
+            (f"$.{column}", kind),
+        )
+        if column == "email":
+            return [rid for rid, v in found if isinstance(v, str) and v.lower() == value]
+        return [rid for rid, v in found if v == value]
 
     def _follows_errors(self, fields: Mapping[str, Any], record_id: str | None) -> dict[str, str]:
         """``follows`` names only consent events of the same person and purpose (or unknown ids:
@@ -337,7 +409,7 @@ class Repository:
         person, purpose = fields.get("person"), fields.get("purpose")
         if not isinstance(person, str) or not isinstance(purpose, str):
             return []
-        self.refresh()
+        self._reindex()
         state = self.consent_status(person).get(purpose)
         return state.head_ids if state else []
 
@@ -357,7 +429,7 @@ class Repository:
         normalised = self.validate(kind, fields)
         self.replica.put(kind, record_id, normalised)
         self.undo.record("create", kind, record_id, None)
-        self.refresh()
+        self._reindex()
         return record_id
 
     def update(self, kind: str, record_id: str, fields: dict[str, Any]) -> None:
@@ -385,7 +457,7 @@ class Repository:
         if changes:
             self.replica.put(kind, record_id, changes)
             self.undo.record("update", kind, record_id, current)
-        self.refresh()
+        self._reindex()
 
     def delete(self, kind: str, record_id: str) -> None:
         """Delete a record (an ordinary, syncable deletion).
@@ -396,7 +468,7 @@ class Repository:
         previous = self.require(kind, record_id)
         self.replica.delete(kind, record_id)
         self.undo.record("delete", kind, record_id, previous)
-        self.refresh()
+        self._reindex()
 
     def undo_last(self) -> str | None:
         """Take back the newest unsynced edit of this session (see :func:`undo.undo_last`)."""
@@ -456,22 +528,33 @@ class Repository:
             order="starts_at DESC, id" if kind == "webinar" else "sort_key, id",
             offset=offset,
             limit=limit,
+            fields_of=self._fields_of,
         )
 
     def search(self, query: str, *, kinds: list[str] | None = None, limit: int = 20) -> list[Hit]:
         """Best matches across kinds, best first (title matches weigh most); [] for no words.
 
-        ``kinds=None`` searches ``SEARCH_KINDS``: registrations and consent events (whose title
-        is a person's name) are reached through their person unless asked for explicitly.
+        A record whose whole title is what was typed comes first (bm25 alone prefers a short
+        record that merely starts with it). ``kinds=None`` searches ``SEARCH_KINDS``:
+        registrations and consent events (whose title is a person's name) are reached through
+        their person unless asked for explicitly.
         """
         match = match_expression(query)
         if match is None:
             return []
         wanted = SEARCH_KINDS if kinds is None else [k for k in kinds if k in KINDS]
-        return self._index.search(match, kinds=list(wanted), limit=limit)
+        hits = self._index.search(match, kinds=list(wanted), limit=limit)
+        typed = query_terms(query)
+        hits.sort(key=lambda hit: query_terms(hit.title) != typed)  # stable: rank order kept
+        return hits
 
     def _children(self, kind: str, column: str, parent_id: str) -> list[Row]:
-        return self._index.rows(kind, where=[(f"{column} = ?", parent_id)], limit=None)
+        return self._index.rows(
+            kind, where=[(f"{column} = ?", parent_id)], limit=None, fields_of=self._fields_of
+        )
+
+    def _fields_of(self, wanted: Iterable[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+        return fields_by_id(self.replica, wanted)
 
     def people_of(self, org_id: str) -> list[Row]:
         """The organisation's people, in Finnish order."""
@@ -514,7 +597,7 @@ class Repository:
 
     def consent_events(self, person_id: str) -> list[consent.ConsentEvent]:
         """The person's consent events with their stamps, oldest first (order of recording)."""
-        ids = [row.id for row in self._children("consent", "person", person_id)]
+        ids = self._ids_where("consent", "person", person_id)
         found = self.replica.records_with_stamps("consent", ids)
         return consent.ordered(consent.event_from_record(*item) for item in found)
 
@@ -587,6 +670,7 @@ class Repository:
             where=[("status = ?", "planned"), ("starts_at >= ?", moment)],
             order="starts_at, id",
             limit=1,
+            fields_of=self._fields_of,
         )
         return (rows[0].id, rows[0].fields) if rows else None
 
@@ -608,7 +692,7 @@ class Repository:
 
     def recent_changes(self, limit: int = 10) -> list[Row]:
         """The most recently changed live records, newest first."""
-        return self._index.recent(limit)
+        return self._index.recent(limit, fields_of=self._fields_of)
 
     # ------------------------------------------------------------------ chores
     def register(self, webinar_id: str, person_ids: list[str]) -> list[str]:
@@ -622,7 +706,7 @@ class Repository:
             ValidationFailed: a person does not exist; nothing was written.
         """
         self.require("webinar", webinar_id)
-        self.refresh()
+        self._reindex()
         registered = {
             person
             for _, fields, _ in self.registrations_of(webinar_id)
@@ -637,7 +721,7 @@ class Repository:
             items.append(("registration", new_id(), self.validate("registration", fields)))
         if items:
             self.replica.put_many(items)
-            self.refresh()
+            self._reindex()
         return [rid for _, rid, _ in items]
 
     def set_attendance(self, registration_id: str, minutes: int) -> None:
@@ -668,8 +752,9 @@ class Repository:
         return consent.states_by_person(events, consent.NEWSLETTER)
 
     def _mailing_entry(self, person_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-        org = fields.get("organization")
-        title = self._index.title_of(org) if isinstance(org, str) and org else None
+        org_id = fields.get("organization")
+        org = self.replica.get("organization", org_id) if isinstance(org_id, str) else None
+        title = text_of(org.get("name")) if org else None
         return {
             "id": person_id,
             "given_name": text_of(fields.get("given_name")),
@@ -751,7 +836,7 @@ class Repository:
         if problems:
             raise ValueError("invalid demo data: " + "; ".join(problems))
         count = self.replica.put_many(items)
-        self.refresh()
+        self._index.refresh(self.replica)
         return count
 
     def load_synthetic(self, n_people: int, seed: int = 0, *, validate: bool = True) -> int:

@@ -160,13 +160,13 @@ def test_rows_deleted_without_secure_delete_are_cleaned_by_the_vacuum(
 
 def test_a_new_index_file_records_the_erasures_it_is_clean_of(tmp_path: Path) -> None:
     path = tmp_path / INDEX_FILE
-    SearchIndex.open(path, replica_id="r1", language="fi", erasures=3).close()
-    again = SearchIndex.open(path, replica_id="r1", language="fi", erasures=5)
+    SearchIndex.open(path, replica_id="r1", erasures=3).close()
+    again = SearchIndex.open(path, replica_id="r1", erasures=5)
     try:
         assert again.erasures == 3  # an existing file keeps what it is scrubbed of
     finally:
         again.close()
-    other = SearchIndex.open(path, replica_id="r2", language="fi", erasures=5)
+    other = SearchIndex.open(path, replica_id="r2", erasures=5)
     try:
         assert other.erasures == 5  # another replica's file was started afresh
     finally:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from digikunta_tui.domain.finnish import fold
 from digikunta_tui.domain.repository import Repository
-from digikunta_tui.domain.search import match_expression, query_terms
+from digikunta_tui.domain.search import (
+    FOLDED_ALIKE,
+    TOKENIZER,
+    index_text,
+    match_expression,
+    query_terms,
+)
 from digikunta_tui.i18n import set_language
 
 
@@ -115,3 +123,31 @@ def test_punctuation_only_query_lists_everything_and_finds_nothing(repo: Reposit
 def test_operators_in_input_are_plain_words(repo: Repository) -> None:
     # "OR" would widen the query if it reached FTS5 as an operator.
     assert _titles(repo, "ville OR anna") == []
+
+
+def _tokens(conn: sqlite3.Connection, text: str) -> list[str]:
+    conn.execute("DELETE FROM f")
+    conn.execute("INSERT INTO f (rowid, t) VALUES (1, ?)", (text,))
+    return [term for (term,) in conn.execute("SELECT term FROM v ORDER BY offset")]
+
+
+def test_characters_the_tokenizer_folds_like_fold_go_in_as_they_are() -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE VIRTUAL TABLE f USING fts5(t, tokenize = '{TOKENIZER}')")
+    conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(f, 'instance')")
+    assert len(FOLDED_ALIKE) > 300
+    for ch in FOLDED_ALIKE:
+        sample = f"q{ch}q X{ch} {ch}y"
+        assert _tokens(conn, sample) == _tokens(conn, fold(sample)), repr(ch)
+        assert index_text(sample) == sample
+    for other in ("Søren", "Æbeltoft", "Straße", "Łódź", "ﬁnland", "½"):
+        assert index_text(other) == fold(other)
+        assert _tokens(conn, other) != _tokens(conn, fold(other)), other  # why it is folded
+
+
+def test_letters_the_tokenizer_would_keep_are_folded_so_a_folded_query_finds_them(
+    repo: Repository,
+) -> None:
+    pid = repo.create("person", {"given_name": "Søren", "family_name": "Łukasz-Ærø"})
+    for query in ("soren", "Søren", "lukasz aero", "ÆRØ"):
+        assert [row.id for row in repo.page("person", query=query)] == [pid], query
