@@ -135,7 +135,10 @@ def open_form(
 ) -> None:
     """Open the form for a new (``record_id`` None) or existing record; refresh after saving."""
     from digikunta_tui.ui.forms.record_form import RecordForm
+    from digikunta_tui.ui.index_work import lists_ready
 
+    if not lists_ready(app):  # reference fields search the index
+        return
     origin = screen if screen is not None else app.screen
     repo: Any = app.repo  # type: ignore[attr-defined]
 
@@ -196,9 +199,10 @@ def _delete_plan(repo: Any, kind: str, record_id: str) -> tuple[str, Callable[[]
 def delete_record(app: App[Any], kind: str, record_id: str, done: Callable[[], None]) -> None:
     """Ask, then delete; an organisation with people asks whether to unlink them first."""
     from digikunta_tui.ui.dialogs.confirm import confirm_dialog, delete_organization_dialog
+    from digikunta_tui.ui.index_work import lists_ready
 
     repo: Any = app.repo  # type: ignore[attr-defined]
-    if repo.get(kind, record_id) is None:
+    if repo.get(kind, record_id) is None or not lists_ready(app):
         return
     if kind == "organization" and (people := repo.people_of(record_id)):
         name = title_of(repo, kind, repo.require(kind, record_id))

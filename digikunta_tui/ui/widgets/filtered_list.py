@@ -46,6 +46,8 @@ class FilteredList(Vertical):
         """Field filters (e.g. ``{"stage": "running"}``)."""
         self.query_text = ""
         """What is typed in the filter box."""
+        self.waiting = False
+        """True while the search index is being built: nothing can be listed yet."""
 
     def compose(self) -> ComposeResult:
         """Filter box, count line, list."""
@@ -59,18 +61,37 @@ class FilteredList(Vertical):
         return self.query_one(RecordList)
 
     def on_mount(self) -> None:
-        """Load the first page."""
+        """Load the first page (and follow the index build's progress while it runs)."""
         self.load()
+        self.watch(self.app, "activity", self._activity_changed, init=False)
 
     def load(self) -> None:
-        """(Re)load the list for the current kind, query and filters, from the top."""
+        """(Re)load the list for the current kind, query and filters, from the top.
+
+        While the search index is being built there is nothing to list yet: the list shows
+        "indexing…" (:attr:`waiting`) until the app re-renders the view when it is ready.
+        """
+        from digikunta_tui.domain.index import IndexNotReady  # not for the first paint
+
         repo: Any = self.app.repo  # type: ignore[attr-defined]
         kind, query, filters = self.kind, self.query_text, dict(self.filters)
 
         def fetch(offset: int, limit: int) -> list[Any]:
-            return repo.page(kind, query=query, filters=filters, offset=offset, limit=limit)
+            try:
+                return repo.page(kind, query=query, filters=filters, offset=offset, limit=limit)
+            except IndexNotReady:
+                return []
 
-        self.records.set_source(fetch, lambda: repo.count(kind, query, filters))
+        def count() -> int:
+            try:
+                found = repo.count(kind, query, filters)
+            except IndexNotReady:
+                self.waiting = True
+                return 0
+            self.waiting = False
+            return int(found)
+
+        self.records.set_source(fetch, count)
         self._show_count()
 
     def reload(self) -> None:
@@ -97,8 +118,19 @@ class FilteredList(Vertical):
         self._show_count()
 
     def _show_count(self) -> None:
+        label = self.query_one(".filtered-list--count", Label)
+        if self.waiting:
+            percent = getattr(self.app, "index_percent", "…")
+            label.update(t("list.indexing_percent", percent=percent))
+            self.records.placeholder = t("list.indexing")
+            return
+        self.records.placeholder = ""
         count = format_number(self.records.total, lang=get_language())
-        self.query_one(".filtered-list--count", Label).update(t("list.count", count=count))
+        label.update(t("list.count", count=count))
+
+    def _activity_changed(self, _activity: object) -> None:
+        if self.waiting:
+            self._show_count()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter as the user types.

@@ -89,6 +89,18 @@ class RecordList(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list[Any]] = OrderedDict()
         self._last_highlighted: object = _NOT_ANNOUNCED
         self._told: object = None
+        self._placeholder = ""
+
+    @property
+    def placeholder(self) -> str:
+        """What an empty list shows on its first line ("indexing…"), or ""."""
+        return self._placeholder
+
+    @placeholder.setter
+    def placeholder(self, text: str) -> None:
+        if text != self._placeholder:
+            self._placeholder = text
+            self.refresh()
 
     @property
     def total(self) -> int:
@@ -160,6 +172,9 @@ class RecordList(ScrollView, can_focus=True):
         width = self.size.width
         row = self.row_at(index)
         if row is None:
+            if index == 0 and self.placeholder and not self._total:
+                muted = self.rich_style + Style(dim=True)
+                return Strip([Segment(" " + self.placeholder, muted)]).crop_extend(0, width, muted)
             return Strip.blank(width, self.rich_style)
         base = self.rich_style
         if index == self.cursor:

@@ -1,0 +1,51 @@
+"""Long work in the background (a sync, the search index, an erasure): a label and a bar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+if TYPE_CHECKING:
+    from digikunta_tui.ui.status import Activity
+
+
+class WorkProgress(Horizontal):
+    """Shows the app's ``activity`` ("indexing… 42 %" and a ``ProgressBar``); hidden when idle.
+
+    The bar is mounted with the first activity (not for the first paint).
+    """
+
+    DEFAULT_CSS = """
+    WorkProgress { height: 1; width: 34; display: none; padding: 0 1; }
+    WorkProgress.-active { display: block; }
+    WorkProgress > Label { width: 1fr; color: $text-muted; }
+    WorkProgress > ProgressBar { width: auto; }
+    WorkProgress > ProgressBar > Bar { width: 12; }
+    """
+
+    def compose(self) -> ComposeResult:
+        """The label (the bar comes with the first activity)."""
+        yield Label("", markup=False)
+
+    def on_mount(self) -> None:
+        """Follow the app's activity."""
+        self.watch(self.app, "activity", self.show_activity)
+
+    def show_activity(self, activity: Activity | None) -> None:
+        """Render ``activity``, or hide when there is none."""
+        self.set_class(activity is not None, "-active")
+        if activity is None:
+            return
+        from textual.widgets import ProgressBar
+
+        self.query_one(Label).update(activity.label())
+        bars = self.query(ProgressBar)
+        if bars:
+            bar = bars.first()
+        else:
+            bar = ProgressBar(show_percentage=False, show_eta=False)
+            self.mount(bar)
+        bar.update(total=activity.total if activity.total > 0 else None, progress=activity.done)
