@@ -54,6 +54,7 @@ from digikunta_tui.domain.index_build import (
 )
 from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.listing import listing, render
+from digikunta_tui.domain.replica_reads import changed_since, fields_by_id
 from digikunta_tui.i18n import get_language
 from sync import Replica
 
@@ -175,18 +176,6 @@ def kind_match(kinds: Iterable[str]) -> str:
         if not name.replace("_", "").isalpha() or not name.isascii():
             raise ValueError(f"not a record kind: {name!r}")
     return "kind : (" + " OR ".join(f'"{name}"' for name in names) + ")"
-
-
-def fields_by_id(replica: Replica, wanted: Iterable[tuple[str, str]]) -> dict[str, dict[str, Any]]:
-    """The stored fields of the live records among (kind, id) pairs, by id."""
-    by_kind: dict[str, list[str]] = {}
-    for kind, rid in wanted:
-        by_kind.setdefault(kind, []).append(rid)
-    found: dict[str, dict[str, Any]] = {}
-    for kind, ids in by_kind.items():
-        for rid, fields, _ in replica.records_with_stamps(kind, ids):
-            found[rid] = fields
-    return found
 
 
 def _checkpoint(conn: sqlite3.Connection) -> bool:
@@ -410,9 +399,7 @@ class SearchIndex:
         if newest == seen:
             return 0
         if build:
-            changed = replica.conn.execute(
-                "SELECT COUNT(*) FROM records WHERE seq > ?", (seen,)
-            ).fetchone()[0]
+            changed = changed_since(replica, seen)
             if changed >= REBUILD_MIN and changed > REBUILD_FRACTION * self._row_count():
                 return self._rebuild(replica, progress, cancel)
         newest, changes = replica.changes_since(seen)
@@ -646,6 +633,10 @@ class SearchIndex:
         Raises:
             IndexNotReady: the index is being built.
         """
+        where = list(where)
+        if match is not None and not where:  # the text rows of a kind are its rows
+            sql = "SELECT COUNT(*) FROM fts WHERE fts MATCH ?"
+            return self._read(sql, (f"{kind_match([kind])} AND ({match})",))[0][0]
         sql, params = self._select(kind, match, where)
         return self._read(f"SELECT COUNT(*) FROM items WHERE {sql}", params)[0][0]
 

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from digikunta_tui.domain.finnish import format_datetime, sort_key
 from digikunta_tui.domain.stored import (
+    ID_PATTERN,
     Invalid,
     raw_text,
     read_id,
@@ -77,8 +77,7 @@ _TOKEN = re.compile("\x0e([cmi])([^\x0e\x0f]*)\x0f")
 _NO_TOKENS = str.maketrans("", "", TOKEN_START + TOKEN_SEPARATOR + TOKEN_END)
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(NamedTuple):
     """What a list shows and sorts by for one record, language-neutral (see the module)."""
 
     title: str
@@ -165,6 +164,8 @@ def text(value: Any) -> str:
 
 def _ref(value: Any, name_of: NameLookup) -> str:
     """The title of the record ``value`` points to ("" if none, a token when unreadable)."""
+    if type(value) is str and ID_PATTERN.fullmatch(value):
+        return name_of(value) or ""
     target = read_id(value)
     if target is None:
         return ""
@@ -192,11 +193,20 @@ def _extra(fields: Mapping[str, Any], names: tuple[str, ...]) -> str:
     return " ".join(parts)
 
 
+@lru_cache(maxsize=1 << 16)
+def _primary(part: str) -> str:
+    # Names repeat (family names, a person's name in each of their registrations): cached.
+    return sort_key(part)[0]
+
+
 def composite_key(*parts: str) -> str:
-    """A Finnish sort key of several parts compared in order (stored as TEXT, binary order)."""
+    """A Finnish sort key of several parts compared in order (stored as TEXT, binary order).
+
+    Records whose keys are equal (names differing only in case) are ordered by id.
+    """
     if len(parts) == 1:
-        return sort_key(parts[0])[0] + "\x00" + parts[0]
-    return SORT_SEPARATOR.join(sort_key(part)[0] for part in parts) + "\x00" + "".join(parts)
+        return _primary(parts[0])
+    return SORT_SEPARATOR.join(map(_primary, parts))
 
 
 def person_title(fields: Mapping[str, Any]) -> str:
@@ -254,12 +264,8 @@ def _consent(fields: Mapping[str, Any], name_of: NameLookup) -> Listing:
     purpose = choice_token("consent_purpose", fields.get("purpose"))
     action = choice_token("consent_action", fields.get("action"))
     at = fields.get("at") or ""
-    return Listing(
-        title,
-        f"{purpose}: {action}",
-        composite_key(title, at if type(at) is str else raw_text(at)),
-        "",
-    )
+    at_key = sort_key(at if type(at) is str else raw_text(at))[0]  # unique: not cached
+    return Listing(title, f"{purpose}: {action}", f"{_primary(title)}{SORT_SEPARATOR}{at_key}", "")
 
 
 def _indicator(fields: Mapping[str, Any], name_of: NameLookup) -> Listing:

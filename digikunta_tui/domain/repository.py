@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from digikunta_tui.domain import consent, gdpr
 from digikunta_tui.domain.finnish import sort_key
-from digikunta_tui.domain.index import Hit, IndexNotReady, Progress, Row, SearchIndex, fields_by_id
+from digikunta_tui.domain.index import Hit, IndexNotReady, Progress, Row, SearchIndex
 from digikunta_tui.domain.kinds import KINDS, REFERENCES
+from digikunta_tui.domain.replica_reads import fields_by_id, ids_where
 from digikunta_tui.domain.search import match_expression, query_terms
 from digikunta_tui.domain.stored import (
     ids_in,
@@ -381,13 +382,7 @@ class Repository:
         """
         with suppress(IndexNotReady):
             return self._index.ids(kind, column, value)
-        found = self.replica.conn.execute(
-            "SELECT id, json_extract(fields, ?) FROM records WHERE kind = ? AND alive = 1",
-            (f"$.{column}", kind),
-        )
-        if column == "email":
-            return [rid for rid, v in found if isinstance(v, str) and v.lower() == value]
-        return [rid for rid, v in found if v == value]
+        return ids_where(self.replica, kind, column, value)
 
     def _follows_errors(self, fields: Mapping[str, Any], record_id: str | None) -> dict[str, str]:
         """``follows`` names only consent events of the same person and purpose (or unknown ids:

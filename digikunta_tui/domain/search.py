@@ -14,9 +14,10 @@ ligatures …), so a folded query finds it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from digikunta_tui.domain.finnish import fold
-from digikunta_tui.domain.listing import render_all
+from digikunta_tui.domain.listing import TOKEN_START, render_all
 
 _WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 12
@@ -39,10 +40,18 @@ _ALIKE = re.compile(f"[\\x00-\\x7f{re.escape(FOLDED_ALIKE)}]*")
 
 def index_text(text: str) -> str:
     """One text as the full-text index takes it: tokens in every language, folded if needed."""
-    text = render_all(text)
+    if TOKEN_START in text:
+        return _tokens_text(text)
     if text.isascii() or _ALIKE.fullmatch(text):
         return text
     return fold(text)
+
+
+@lru_cache(maxsize=1024)
+def _tokens_text(text: str) -> str:
+    # Texts with tokens repeat (a consent's "purpose: action", a story's stage): cached.
+    text = render_all(text)
+    return text if text.isascii() or _ALIKE.fullmatch(text) else fold(text)
 
 
 def search_text(*parts: str) -> str:
