@@ -123,6 +123,16 @@ async def test_with_the_index_missing_the_first_screen_paints_before_the_build(
             await pilot.pause()
             await pilot.press("escape")
             await pilot.pause()
+            for view in "34512":  # every view paints meanwhile; none reads the missing index
+                await pilot.press(view)
+                await pilot.pause()
+                assert (
+                    app.screen.VIEW
+                    == "dashboard members webinars stories sync".split()[int(view) - 1]
+                )
+            await pilot.press("3", "r", "a", "i", "w", "m", "4", "e", "d", "c", "u", "2", "g")
+            await pilot.pause()
+            assert not repo.index_ready and repo.held.is_set()
 
             repo.release.set()
             await app.workers.wait_for_complete()
