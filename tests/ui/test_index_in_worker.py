@@ -126,10 +126,9 @@ async def test_with_the_index_missing_the_first_screen_paints_before_the_build(
             for view in "34512":  # every view paints meanwhile; none reads the missing index
                 await pilot.press(view)
                 await pilot.pause()
-                assert (
-                    app.screen.VIEW
-                    == "dashboard members webinars stories sync".split()[int(view) - 1]
-                )
+                assert ["dashboard", "members", "webinars", "stories", "sync"][
+                    int(view) - 1
+                ] == app.screen.VIEW
             await pilot.press("3", "r", "a", "i", "w", "m", "4", "e", "d", "c", "u", "2", "g")
             await pilot.pause()
             assert not repo.index_ready and repo.held.is_set()
@@ -255,3 +254,24 @@ async def test_2_then_slash_vir_in_one_press_reaches_the_filter(make_app, repo) 
         assert listing.query_one(Input).value == "vir"
         assert isinstance(app.focused, Input)
         assert [listing.records.row_at(i).id for i in range(listing.records.total)] == [virtanen]
+
+
+async def test_quitting_during_the_first_build_stops_it_at_once(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    demo_without_index(data)
+    repo = HeldRepository.open(data, replica_name="test", prepare=False)
+    repo.hold.set()
+    app = app_on(repo)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_held(repo)
+            await pilot.press("q")
+            await pilot.pause()
+            assert app._exit  # no sync runs: the app ends at once
+    finally:
+        repo.release.set()  # the build goes on to its next batch, sees the cancel, stops
+    repo.close()  # waits for the index job: it has stopped, nothing half-built is left
+    index_files = sorted(p.name for p in data.iterdir() if p.name.startswith("index"))
+    assert set(index_files) <= {"index.sqlite", "index.sqlite-wal", "index.sqlite-shm"}
+    with Repository.open(data, replica_name="test", prepare=False) as again:
+        assert not again.index_ready and again.index_needs_work  # the next start builds it

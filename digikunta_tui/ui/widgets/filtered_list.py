@@ -120,8 +120,11 @@ class FilteredList(Vertical):
     def _show_count(self) -> None:
         label = self.query_one(".filtered-list--count", Label)
         if self.waiting:
-            percent = getattr(self.app, "index_percent", "…")
-            label.update(t("list.indexing_percent", percent=percent))
+            percent = getattr(self.app, "index_percent", "…")  # "42 %", or "…" (not known yet)
+            known = percent != "…"
+            label.update(
+                t("list.indexing_percent", percent=percent) if known else t("list.indexing")
+            )
             self.records.placeholder = t("list.indexing")
             return
         self.records.placeholder = ""
