@@ -161,7 +161,16 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         if self._auto_sync_minutes and self._auto_sync_minutes > 0 and self.remote is not None:
             self.set_interval(self._auto_sync_minutes * 60, self.auto_sync)
         # After the first frame: the worker does not compete with the first paint.
-        self.call_after_refresh(self.request_index)
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        """Ready the status area's progress bar, then start the index work it will show."""
+        from digikunta_tui.ui.widgets.work_progress import WorkProgress
+
+        with suppress(ScreenStackError):
+            for widget in self.screen.query(WorkProgress):
+                await widget.add_bar()
+        self.request_index()
 
     def on_unmount(self) -> None:
         """However the app ends, a running index build stops early (see ``stop_index_work``)."""

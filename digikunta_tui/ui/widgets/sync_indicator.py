@@ -33,7 +33,11 @@ class SyncIndicator(Static):
     def on_mount(self) -> None:
         """Follow the app's status (and its activity: the progress line replaces the time)."""
         self.watch(self.app, "sync_status", self.show_status)
-        self.watch(self.app, "activity", lambda _activity: self.show_status(), init=False)
+        self.watch(self.app, "activity", self._activity_changed, init=False)
+
+    def _activity_changed(self, activity: object) -> None:
+        if (activity is not None) != self.has_class("-working"):  # started or ended
+            self.show_status()
 
     def show_status(self, status: SyncStatus | None = None) -> None:
         """Render ``status``: state (coloured) and, unless long work shows its progress below,

@@ -34,18 +34,35 @@ class WorkProgress(Horizontal):
         """Follow the app's activity."""
         self.watch(self.app, "activity", self.show_activity)
 
+    async def add_bar(self) -> None:
+        """Mount the (hidden) bar now, if it is not there yet.
+
+        The app calls this after the first frame and before it starts long work: mounting the
+        first ``ProgressBar`` (its styles join the app's) then costs the event loop nothing
+        while a worker competes for the interpreter.
+        """
+        from textual.widgets import ProgressBar
+
+        if not self.query(ProgressBar):
+            await self.mount(ProgressBar(show_percentage=False, show_eta=False))
+
     def show_activity(self, activity: Activity | None) -> None:
-        """Render ``activity``, or hide when there is none."""
+        """Render ``activity``, or hide when there is none (only what changed is redrawn)."""
         self.set_class(activity is not None, "-active")
         if activity is None:
             return
         from textual.widgets import ProgressBar
 
-        self.query_one(Label).update(activity.label())
+        label = self.query_one(Label)
+        text = activity.label()
+        if label.content != text:
+            label.update(text, layout=False)  # a fixed width: no relayout of the screen
         bars = self.query(ProgressBar)
         if bars:
             bar = bars.first()
         else:
             bar = ProgressBar(show_percentage=False, show_eta=False)
             self.mount(bar)
-        bar.update(total=activity.total if activity.total > 0 else None, progress=activity.done)
+        total = activity.total if activity.total > 0 else None
+        if bar.total != total or bar.progress != activity.done:
+            bar.update(total=total, progress=activity.done)
