@@ -165,9 +165,13 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
 
     async def _after_first_frame(self) -> None:
         """Ready the status area's progress bar, then start the index work it will show."""
+        from textual.widget import MountError
+
         from digikunta_tui.ui.widgets.work_progress import WorkProgress
 
-        with suppress(ScreenStackError):
+        if self._exit:
+            return  # quit before the first frame was out
+        with suppress(ScreenStackError, MountError):  # closing meanwhile: nothing to show
             for widget in self.screen.query(WorkProgress):
                 await widget.add_bar()
         self.request_index()

@@ -43,13 +43,16 @@ class WorkProgress(Horizontal):
         """
         from textual.widgets import ProgressBar
 
-        if not self.query(ProgressBar):
-            await self.mount(ProgressBar(show_percentage=False, show_eta=False))
+        if not self.query(ProgressBar):  # a total: no animation while hidden
+            await self.mount(ProgressBar(total=1, show_percentage=False, show_eta=False))
 
     def show_activity(self, activity: Activity | None) -> None:
         """Render ``activity``, or hide when there is none (only what changed is redrawn)."""
         self.set_class(activity is not None, "-active")
-        if activity is None:
+        if activity is None:  # (no import of the bar's module for the first paint)
+            for idle in self.query("ProgressBar"):  # hidden: a total stops its animation
+                if idle.total != 1:  # type: ignore[attr-defined]
+                    idle.update(total=1, progress=0)  # type: ignore[attr-defined]
             return
         from textual.widgets import ProgressBar
 
