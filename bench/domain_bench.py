@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=3, help="index builds (and floors)")
+    parser.add_argument("--rounds", type=int, default=5, help="index builds (and floors)")
     parser.add_argument("--word", default="virtanen")
     args = parser.parse_args(argv)
 

@@ -51,6 +51,7 @@ from digikunta_tui.domain.index_build import (
     remove_abandoned_builds,
     remove_files,
     report_progress,
+    work_path,
 )
 from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.listing import listing, render
@@ -70,12 +71,14 @@ __all__ = [
     "kind_match",
 ]
 
-REBUILD_FRACTION = 0.25
+REBUILD_FRACTION = 0.15
 """Build a new file instead of applying changes when more than this share of records changed.
 
-Measured at 50 000 people (177 438 records, ``bench/domain_bench.py``): applying changes costs
-about 0.3 ms a record, a new file about 0.05 ms a record, so a build wins from about a sixth of
-the records changed; a quarter leaves room for a build's fixed costs (statistics, the swap)."""
+Chosen from ``bench/domain_bench.py`` ("apply_changes_one_by_one", in the same run as the
+builds): at 50 000 people (177 438 records) applying changes cost 0.35 ms a record and a new
+file 0.043 ms a record (7.6 s), so a build wins once more than 0.12 of the records changed (0.10
+to 0.16 at 10 000 people). The issue's first pull of 177 438 records applied one by one took
+89 s against a 61 s build of the old kind."""
 
 REBUILD_MIN = 2000
 """Fewer changed records than this are always applied (a build has fixed costs)."""
@@ -182,6 +185,17 @@ def _checkpoint(conn: sqlite3.Connection) -> bool:
     """Copy the WAL into the file and truncate it to 0 bytes; False if a reader blocked it."""
     busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return not busy
+
+
+def _second_name(path: Path) -> Path | None:
+    """A hard link to the file at ``path`` under a build file's name (an abandoned one is
+    removed as such), or None when there is no file or the file system has no hard links."""
+    second = work_path(path)
+    try:
+        os.link(path, second)
+    except OSError:
+        return None
+    return second
 
 
 def _inode(path: Path) -> int | None:
@@ -439,6 +453,7 @@ class SearchIndex:
             built = build_file(self.path, replica, self._identity, progress=progress, cancel=cancel)
         except Cancelled:
             return 0
+        retired = _second_name(self.path)
         with self._read_lock:
             self._close_connections()
             # The old file's log and shared memory go too: they may hold erased records'
@@ -448,6 +463,11 @@ class SearchIndex:
                     self.path.with_name(self.path.name + suffix).unlink()
             os.replace(built.path, self.path)
             self._open_file()
+        if retired is not None:
+            # The old file's last name: freeing its blocks takes a while on a large index
+            # (0.1 s at 10 000 people), here rather than while readers wait for the swap.
+            with suppress(FileNotFoundError):
+                retired.unlink()
         return built.records
 
     def _apply(

@@ -4,7 +4,9 @@ A new file is written the fast way SQLite allows for derived data — no journal
 (a crash leaves a half-written file that is deleted and built again), a large page cache —
 with only the tables' primary keys while the rows stream in, and the secondary indexes
 created after the load (sorting once is far cheaper than keeping nine B-trees in order row by
-row). It is built beside the live index, which readers keep using until
+row). Each kind is inserted with its own statements, which bind only the values that differ
+from row to row (binding a parameter costs about as much as SQLite's storing it). It is built
+beside the live index, which readers keep using until
 :class:`~digikunta_tui.domain.index.SearchIndex` swaps the new file in.
 
 The rows hold no copy of a record's fields: only the language-neutral title and subtitle
@@ -27,7 +29,7 @@ from typing import Any
 
 from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.listing import NameLookup, listing
-from digikunta_tui.domain.replica_reads import live_records
+from digikunta_tui.domain.replica_reads import decode_fields, live_rows
 from digikunta_tui.domain.search import TOKENIZER, index_text
 from digikunta_tui.domain.stored import ID_PATTERN, items_of, moment_text, read_moment
 from sync import Replica
@@ -169,10 +171,11 @@ KIND_FILTERS: dict[str, tuple[str, ...]] = {
 """The filter columns each kind fills (lists filter and join on these; the rest stay NULL)."""
 
 _COLUMN_READERS = {
-    kind: [(name, _READERS[name] if name in names else None) for name in FILTERS]
+    kind: tuple((FILTERS.index(name), name, _READERS[name]) for name in names)
     for kind, names in KIND_FILTERS.items()
 }
 _EMPTY = (None,) * len(FILTERS)
+_KIND_READERS = {kind: _COLUMN_READERS.get(kind, ()) for kind in KINDS}
 
 
 def filter_values(kind: str, fields: Mapping[str, Any]) -> tuple[str | None, ...]:
@@ -180,8 +183,12 @@ def filter_values(kind: str, fields: Mapping[str, Any]) -> tuple[str | None, ...
     readers = _COLUMN_READERS.get(kind)
     if readers is None:
         return _EMPTY
+    values: list[str | None] = [None] * len(FILTERS)
     get = fields.get
-    return tuple([None if read is None else read(get(name)) for name, read in readers])
+    for position, name, read in readers:
+        if (value := get(name)) is not None:
+            values[position] = read(value)
+    return tuple(values)
 
 
 def index_rows(
@@ -192,6 +199,38 @@ def index_rows(
     body = f"{subtitle} {more}" if more else subtitle
     text = (rowid, _title_text(title), index_text(body), kind)
     return (rowid, rid, kind, title, subtitle, key, seq, *filter_values(kind, fields)), text
+
+
+def _kind_inserts(kind: str, seq: int) -> tuple[str, str]:
+    """A build's two INSERT statements for the records of one kind (see :func:`_compact_rows`).
+
+    The kind and the sequence number are the same for every row of a build's kind, and most
+    filter columns are NULL for a kind: they are written into the statements, not bound per
+    row (binding a parameter costs as much as SQLite's storing it). ``kind`` is one of
+    ``KIND_ORDER`` (a plain word from the code), ``seq`` an int.
+    """
+    if not (kind.replace("_", "").isalpha() and kind.isascii()):
+        raise ValueError(f"not a record kind: {kind!r}")
+    names = KIND_FILTERS.get(kind, ())
+    columns = ", ".join(("rowid", "id", "title", "subtitle", "sort_key", *names, "kind", "seq"))
+    marks = ", ".join("?" * (5 + len(names)))
+    item = f"INSERT INTO items ({columns}) VALUES ({marks}, '{kind}', {int(seq)})"
+    text = f"INSERT INTO fts (rowid, title, body, kind) VALUES (?, ?, ?, '{kind}')"
+    return item, text
+
+
+def _compact_rows(
+    rowid: int, kind: str, rid: str, fields: Mapping[str, Any], name_of: NameLookup
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """:func:`index_rows` for :func:`_kind_inserts`: the same values, those of the row only."""
+    title, subtitle, key, more = listing(kind, fields, name_of)
+    body = f"{subtitle} {more}" if more else subtitle
+    get = fields.get
+    filters = [
+        None if (v := get(name)) is None else read(v) for _, name, read in _KIND_READERS[kind]
+    ]
+    text = (rowid, _title_text(title), index_text(body))
+    return (rowid, rid, title, subtitle, key, *filters), text
 
 
 @lru_cache(maxsize=1 << 16)
@@ -325,7 +364,7 @@ def _load(
             keep = titles if kind in PARENT_COLUMNS else None
             rowid = _load_kind(
                 conn,
-                live_records(replica, kind),
+                live_rows(replica, kind),
                 (kind, seq),
                 rowid,
                 titles,
@@ -340,7 +379,7 @@ def _load(
 
 def _load_kind(
     conn: sqlite3.Connection,
-    records: Iterable[tuple[str, dict[str, Any]]],
+    records: Iterable[tuple[str, str]],
     kind_seq: tuple[str, int],
     rowid: int,
     titles: dict[str, str],
@@ -348,24 +387,26 @@ def _load_kind(
     report: Callable[[int], None],
 ) -> int:
     kind, seq = kind_seq
+    insert_item, insert_text = _kind_inserts(kind, seq)
     items: list[tuple[Any, ...]] = []
     texts: list[tuple[Any, ...]] = []
     name_of = titles.get
-    for rid, fields in records:
+    decode = decode_fields
+    for rid, stored in records:
         rowid += 1
-        item, text = index_rows(rowid, kind, rid, fields, seq, name_of)
+        item, text = _compact_rows(rowid, kind, rid, decode(stored)[0], name_of)
         if keep is not None:  # the parent kinds share their titles with their children
-            keep[rid] = item[3]
+            keep[rid] = item[2]
         items.append(item)
         texts.append(text)
         if len(items) >= BATCH:
-            conn.executemany(INSERT_ITEM, items)
-            conn.executemany(INSERT_TEXT, texts)
+            conn.executemany(insert_item, items)
+            conn.executemany(insert_text, texts)
             items, texts = [], []
             report(rowid)
     if items:
-        conn.executemany(INSERT_ITEM, items)
-        conn.executemany(INSERT_TEXT, texts)
+        conn.executemany(insert_item, items)
+        conn.executemany(insert_text, texts)
         report(rowid)
     return rowid
 

@@ -12,7 +12,7 @@ changed records, nor a lookup by field. Only the columns ``id``, ``kind``, ``fie
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sync import Replica
@@ -21,18 +21,17 @@ _DECODER = json.JSONDecoder()
 _CHUNK = 500  # ids per query (SQLite's host parameter limit is far above)
 
 
-def live_records(replica: Replica, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The live records of ``kind`` as (id, fields), in storage order (not sorted).
-
-    Decoded with ``raw_decode``: the replica wrote the JSON itself, so ``json.loads``'s check of
-    what follows the object is not needed.
-    """
-    decode = _DECODER.raw_decode
-    rows = replica.conn.execute(
+def live_rows(replica: Replica, kind: str) -> Iterator[tuple[str, str]]:
+    """The live records of ``kind`` as (id, fields as stored JSON), in storage order (not
+    sorted). Decode with :func:`decode_fields`."""
+    return replica.conn.execute(
         "SELECT id, fields FROM records WHERE kind = ? AND alive = 1", (kind,)
     )
-    for rid, fields in rows:
-        yield rid, decode(fields)[0]
+
+
+decode_fields: Callable[[str], tuple[dict[str, Any], int]] = _DECODER.raw_decode
+"""Stored fields JSON → (fields, end). ``raw_decode``: the replica wrote the JSON itself, so
+``json.loads``'s check of what follows the object is not needed."""
 
 
 def changed_since(replica: Replica, seq: int) -> int:
@@ -46,7 +45,7 @@ def fields_by_id(replica: Replica, wanted: Iterable[tuple[str, str]]) -> dict[st
     kinds = dict((rid, kind) for kind, rid in wanted)
     ids = list(kinds)
     found: dict[str, dict[str, Any]] = {}
-    decode = _DECODER.raw_decode
+    decode = decode_fields
     for first in range(0, len(ids), _CHUNK):
         chunk = ids[first : first + _CHUNK]
         marks = ",".join("?" * len(chunk))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,15 +25,13 @@ from digikunta_tui.domain import consent, gdpr
 from digikunta_tui.domain.finnish import sort_key
 from digikunta_tui.domain.index import Hit, IndexNotReady, Progress, Row, SearchIndex
 from digikunta_tui.domain.kinds import KINDS, REFERENCES
-from digikunta_tui.domain.replica_reads import fields_by_id, ids_where
-from digikunta_tui.domain.search import match_expression, query_terms
+from digikunta_tui.domain.replica_reads import ids_where
+from digikunta_tui.domain.repository_lists import ListReads
+from digikunta_tui.domain.repository_loading import Loading
 from digikunta_tui.domain.stored import (
     ids_in,
     items_of,
-    moment_text,
     read_id,
-    read_int,
-    read_moment,
     read_text,
     text_of,
 )
@@ -57,37 +55,6 @@ __all__ = [
 
 REPLICA_FILE = "replica.sqlite"
 INDEX_FILE = "index.sqlite"
-
-
-_MEMBER = "instr({}, '|' || ? || '|') > 0"
-FILTERS: dict[str, dict[str, str]] = {
-    "person": {"organization": "organization = ?", "role": _MEMBER.format("roles")},
-    "story": {
-        "organization": "organization = ?",
-        "unit": "unit = ?",
-        "stage": "stage = ?",
-        "theme": _MEMBER.format("themes"),
-    },
-    "webinar": {"status": "status = ?"},
-    "registration": {"webinar": "webinar = ?", "person": "person = ?"},
-    "consent": {"person": "person = ?"},
-    "indicator": {"story": "story = ?"},
-    "newsletter": {"webinar": "webinar = ?", "status": "status = ?"},
-}
-"""Kind → filter name → SQL condition on an index column (webinars also take ``upcoming``)."""
-
-SEARCH_KINDS: tuple[str, ...] = (
-    "organization",
-    "person",
-    "webinar",
-    "story",
-    "newsletter",
-    "indicator",
-)
-"""What ``search`` looks through unless told otherwise."""
-
-CHUNK = 5000
-"""Records per transaction when loading in bulk."""
 
 
 def __getattr__(name: str) -> Any:
@@ -131,7 +98,7 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-class Repository:
+class Repository(ListReads, Loading):
     """Validated reads and writes of domain records over a replica and its search index."""
 
     def __init__(
@@ -185,6 +152,9 @@ class Repository:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _now(self) -> str:
+        return utc_now()  # looked up when called: a test may shift the clock
 
     @property
     def index(self) -> SearchIndex:
@@ -484,112 +454,6 @@ class Repository:
             raise NotFound(kind, str(record_id))
         return fields
 
-    # ------------------------------------------------------------------ lists
-    def _where(self, kind: str, filters: Mapping[str, str] | None) -> list[tuple[str, Any]]:
-        where: list[tuple[str, Any]] = []
-        allowed = FILTERS.get(kind, {})
-        for name, value in (filters or {}).items():
-            if kind == "webinar" and name == "upcoming":
-                where.append(("starts_at >= ?" if value == "1" else "starts_at < ?", utc_now()))
-            elif name in allowed:
-                where.append((allowed[name], value))
-            else:
-                raise ValueError(f"{kind} lists cannot be filtered by {name!r}")
-        return where
-
-    def count(self, kind: str, query: str = "", filters: dict[str, str] | None = None) -> int:
-        """How many live ``kind`` records match ``query`` and ``filters``."""
-        where = self._where(kind, filters)
-        return self._index.count(kind, match=match_expression(query), where=where)
-
-    def page(
-        self,
-        kind: str,
-        *,
-        query: str = "",
-        filters: dict[str, str] | None = None,
-        offset: int = 0,
-        limit: int = 100,
-    ) -> list[Row]:
-        """One page of a list, in Finnish order of title (webinars newest first).
-
-        ``query`` filters as you type (prefixes, case and diacritics ignored, every word must
-        match); a query without letters or digits filters nothing.
-        """
-        return self._index.rows(
-            kind,
-            match=match_expression(query),
-            where=self._where(kind, filters),
-            order="starts_at DESC, id" if kind == "webinar" else "sort_key, id",
-            offset=offset,
-            limit=limit,
-            fields_of=self._fields_of,
-        )
-
-    def search(self, query: str, *, kinds: list[str] | None = None, limit: int = 20) -> list[Hit]:
-        """Best matches across kinds, best first (title matches weigh most); [] for no words.
-
-        A record whose whole title is what was typed comes first (bm25 alone prefers a short
-        record that merely starts with it). ``kinds=None`` searches ``SEARCH_KINDS``:
-        registrations and consent events (whose title is a person's name) are reached through
-        their person unless asked for explicitly.
-        """
-        match = match_expression(query)
-        if match is None:
-            return []
-        wanted = SEARCH_KINDS if kinds is None else [k for k in kinds if k in KINDS]
-        hits = self._index.search(match, kinds=list(wanted), limit=limit)
-        typed = query_terms(query)
-        hits.sort(key=lambda hit: query_terms(hit.title) != typed)  # stable: rank order kept
-        return hits
-
-    def _children(self, kind: str, column: str, parent_id: str) -> list[Row]:
-        return self._index.rows(
-            kind, where=[(f"{column} = ?", parent_id)], limit=None, fields_of=self._fields_of
-        )
-
-    def _fields_of(self, wanted: Iterable[tuple[str, str]]) -> dict[str, dict[str, Any]]:
-        return fields_by_id(self.replica, wanted)
-
-    def people_of(self, org_id: str) -> list[Row]:
-        """The organisation's people, in Finnish order."""
-        return self._children("person", "organization", org_id)
-
-    def stories_of(self, org_id: str) -> list[Row]:
-        """The organisation's stories, in Finnish order of title."""
-        return self._children("story", "organization", org_id)
-
-    def _referenced(self, kind: str, value: Any) -> dict[str, Any] | None:
-        """The live record a stored reference points to (None when unreadable or gone)."""
-        target = read_id(value)
-        return self.replica.get(kind, target) if isinstance(target, str) else None
-
-    def registrations_of(self, webinar_id: str) -> list[tuple[str, dict, dict | None]]:
-        """(registration id, its fields, the person's fields) in Finnish order of name."""
-        rows = self._children("registration", "webinar", webinar_id)
-        return [(r.id, r.fields, self._referenced("person", r.fields.get("person"))) for r in rows]
-
-    def registrations_of_person(self, person_id: str) -> list[tuple[str, dict, dict | None]]:
-        """(registration id, its fields, the webinar's fields), newest webinar first.
-
-        Webinars whose start cannot be read come last.
-        """
-        rows = self._children("registration", "person", person_id)
-        found = [
-            (r.id, r.fields, self._referenced("webinar", r.fields.get("webinar"))) for r in rows
-        ]
-
-        def start(item: tuple[str, dict, dict | None]) -> str:
-            moment = read_moment((item[2] or {}).get("starts_at"))
-            return moment_text(moment) if isinstance(moment, datetime) else ""
-
-        found.sort(key=start, reverse=True)
-        return found
-
-    def indicators_of(self, story_id: str) -> list[tuple[str, dict]]:
-        """The story's indicators (id, fields), in Finnish order of name."""
-        return [(r.id, r.fields) for r in self._children("indicator", "story", story_id)]
-
     def consent_events(self, person_id: str) -> list[consent.ConsentEvent]:
         """The person's consent events with their stamps, oldest first (order of recording)."""
         ids = self._ids_where("consent", "person", person_id)
@@ -611,17 +475,6 @@ class Repository:
     def consent_state(self, person_id: str) -> dict[str, str]:
         """Purpose → the current action, or ``"conflict"`` (``consent.CONFLICT``)."""
         return {p: state.action for p, state in self.consent_status(person_id).items()}
-
-    def newsletter_of(self, webinar_id: str) -> tuple[str, dict] | None:
-        """The newsletter documenting a webinar (the lowest number if several), or None."""
-        rows = self._children("newsletter", "webinar", webinar_id)
-
-        def number(row: Row) -> tuple[int, str]:
-            value = read_int(row.fields.get("number"))
-            return (value if isinstance(value, int) else 0, row.id)
-
-        rows.sort(key=number)
-        return (rows[0].id, rows[0].fields) if rows else None
 
     def person_name(self, person_id: Any) -> str | None:
         """The display name of a live person ("Given Family"), or None when there is none."""
@@ -684,10 +537,6 @@ class Repository:
         names = {rid: text_of(f.get("name")) for _, rid, f in self.replica.records("organization")}
         indicators = ((rid, f) for _, rid, f in self.replica.records("indicator"))
         return compute_impact(indicators, stories, names)
-
-    def recent_changes(self, limit: int = 10) -> list[Row]:
-        """The most recently changed live records, newest first."""
-        return self._index.recent(limit, fields_of=self._fields_of)
 
     # ------------------------------------------------------------------ chores
     def register(self, webinar_id: str, person_ids: list[str]) -> list[str]:
@@ -800,74 +649,3 @@ class Repository:
         removed = gdpr.erase_person(self, person_id)
         self.undo.clear()  # an erasure is final: nothing before it may bring data back
         return removed
-
-    # ------------------------------------------------------------------ loading
-    def load_demo(self) -> int:
-        """Put the demo data set into the replica in one transaction; returns the count.
-
-        Every record is validated first (field rules and references within the demo set).
-
-        Raises:
-            ValueError: the demo data is invalid (names the records and fields).
-        """
-        from digikunta_tui.domain.demo import demo_records
-        from digikunta_tui.domain.validation import validate_record
-
-        records = demo_records()
-        kinds = {rid: kind for kind, rid, _ in records}
-        items: list[tuple[str, str, Mapping[str, Any]]] = []
-        problems: list[str] = []
-        for kind, rid, fields in records:
-            result = validate_record(kind, fields)
-            errors = dict(result.errors)
-            for name, target in REFERENCES.get(kind, {}).items():
-                value = fields.get(name)
-                ids = value if isinstance(value, list) else [] if value is None else [value]
-                if any(kinds.get(ref) != target for ref in ids):
-                    errors[name] = t("repository.reference_missing", kind=target)
-            if errors:
-                problems.append(f"{kind} {rid}: {errors}")
-            items.append((kind, rid, result.fields))
-        if problems:
-            raise ValueError("invalid demo data: " + "; ".join(problems))
-        count = self.replica.put_many(items)
-        self._index.refresh(self.replica)
-        return count
-
-    def load_synthetic(self, n_people: int, seed: int = 0, *, validate: bool = True) -> int:
-        """Load a synthetic data set (``synthetic.synthetic_records``) for tests and benchmarks.
-
-        Streams in chunks of ``CHUNK`` records per transaction (field rules checked unless
-        ``validate`` is False), then builds the index in bulk. Returns the record count.
-        """
-        from digikunta_tui.domain.synthetic import synthetic_records
-
-        total = 0
-        for chunk in _chunks(synthetic_records(n_people, seed=seed), CHUNK):
-            if validate:
-                chunk = [(kind, rid, self._checked(kind, rid, f)) for kind, rid, f in chunk]
-            total += self.replica.put_many(chunk)
-        self._index.rebuild(self.replica)
-        return total
-
-    @staticmethod
-    def _checked(kind: str, rid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-        from digikunta_tui.domain.validation import validate_record
-
-        result = validate_record(kind, fields)
-        if not result.ok:
-            raise ValueError(f"invalid synthetic {kind} {rid}: {result.errors}")
-        return result.fields
-
-
-def _chunks(
-    items: Iterator[tuple[str, str, dict[str, Any]]], size: int
-) -> Iterator[list[tuple[str, str, Mapping[str, Any]]]]:
-    chunk: list[tuple[str, str, Mapping[str, Any]]] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

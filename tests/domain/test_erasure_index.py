@@ -171,3 +171,16 @@ def test_a_new_index_file_records_the_erasures_it_is_clean_of(tmp_path: Path) ->
         assert other.erasures == 5  # another replica's file was started afresh
     finally:
         other.close()
+
+
+def test_a_rebuild_leaves_neither_the_old_file_nor_its_words(repo: Repository) -> None:
+    pid = _people(repo)
+    repo.update("person", pid, {"notes": "tavallinen muistio"})  # applied in place
+    assert find_traces(_index_files(repo), (NOTE,)), "the old file still holds the old notes"
+
+    repo.index.rebuild(repo.replica)
+
+    names = sorted(p.name for p in _index_files(repo))
+    assert names in ([INDEX_FILE], [INDEX_FILE, f"{INDEX_FILE}-shm", f"{INDEX_FILE}-wal"])
+    assert find_traces(_index_files(repo), (NOTE,)) == []
+    assert repo.count("person", "tavallinen") == 1

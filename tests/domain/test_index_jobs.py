@@ -7,6 +7,7 @@ from the state before it (a first build: ``IndexNotReady``) until it is done.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_reads_during_a_rebuild_answer_from_the_old_index(
         old = _people(repo, 20)
         repo.refresh()
         renamed = [("person", rid, {"family_name": "Järvinen"}) for rid in old[:15]]
-        repo.replica.put_many(renamed)  # 15 of 20 changed: more than a quarter, a new file
+        repo.replica.put_many(renamed)  # 15 of 20: more than REBUILD_FRACTION, a new file
         job = HeldJob(repo.refresh)
 
         assert repo.index_ready
@@ -183,6 +184,41 @@ def test_reads_while_changes_are_applied_answer_from_the_old_state(
         assert builds == []
         assert repo.count("person") == 45 and repo.count("person", "korhonen") == 5
         assert job.reports[-1] == (5, 5)
+    finally:
+        repo.close()
+
+
+def test_changes_up_to_the_rebuild_fraction_are_applied_more_make_a_new_file(
+    tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repository.open(tmp_path / "data")
+    try:
+        ids = _people(repo, 100)
+        repo.refresh()
+        builds: list[object] = []
+        build_file = index_module.build_file
+
+        def counted_build(*args: Any, **kwargs: Any) -> Any:
+            builds.append(args[0])
+            return build_file(*args, **kwargs)
+
+        monkeypatch.setattr(index_module, "build_file", counted_build)
+        at_most = int(index_module.REBUILD_FRACTION * 100)  # of the index's 100 rows
+        assert at_most + 1 >= index_module.REBUILD_MIN
+
+        repo.replica.put_many(
+            [("person", rid, {"family_name": "Järvinen"}) for rid in ids[:at_most]]
+        )
+        assert repo.refresh() == at_most
+        assert builds == []  # applied one by one
+
+        more = ids[at_most : 2 * at_most + 1]
+        repo.replica.put_many([("person", rid, {"family_name": "Korhonen"}) for rid in more])
+        assert repo.refresh() == 100  # a new file: every record indexed
+        assert len(builds) == 1
+        assert repo.count("person", "jarvinen") == at_most
+        assert repo.count("person", "korhonen") == at_most + 1
+        assert not repo.index_needs_work
     finally:
         repo.close()
 
@@ -334,5 +370,46 @@ def test_writes_are_validated_while_the_index_is_being_built(
         assert not repo.index_ready  # nothing of that built it on this thread
         repo.prepare_index()
         assert repo.count("person", "c d") == 1
+    finally:
+        repo.close()
+
+
+def _indexed(repo: Repository) -> list[tuple[Any, ...]]:
+    """Every row of the index file by record id: its columns (but rowid, seq) and its text."""
+    conn = sqlite3.connect(repo.index_path)
+    try:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(items)")]
+        shown = [c for c in columns if c not in ("rowid", "seq")]
+        sql = (
+            f"SELECT {', '.join('items.' + c for c in shown)}, fts.title, fts.body, fts.kind"
+            " FROM items JOIN fts ON fts.rowid = items.rowid ORDER BY items.id"
+        )
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_build_writes_the_same_rows_as_applying_every_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repository.open(tmp_path / "data")
+    try:
+        monkeypatch.setattr(index_module, "REBUILD_MIN", 10**9)  # apply, however many
+        repo.load_demo()  # every kind, references between them
+        odd = [
+            ("person", "odd00000001", {"given_name": 7, "family_name": ["x"], "roles": "rooli"}),
+            ("person", "odd00000002", {"family_name": "Öhman", "organization": "no such"}),
+            ("story", "odd00000003", {"title": "Kokeilu", "stage": 3, "themes": [1, "ai"]}),
+            ("webinar", "odd00000004", {"title": "W", "starts_at": "eilen"}),
+            ("consent", "odd00000005", {"person": "odd00000002", "purpose": "x", "at": 5}),
+        ]
+        repo.replica.put_many(odd)
+        repo.refresh()
+        applied = _indexed(repo)
+        assert len(applied) == sum(repo.counts().values())
+
+        repo.index.rebuild(repo.replica)
+
+        assert _indexed(repo) == applied
     finally:
         repo.close()
