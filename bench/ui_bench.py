@@ -55,6 +55,10 @@ def cached_replica(people: int) -> Path:
     """A data dir holding ``people`` synthetic people, built once and kept in the temp dir."""
     folder = Path(tempfile.gettempdir()) / f"digikunta-ui-bench-{people}"
     if (folder / "done").exists():
+        from digikunta_tui.domain.repository import Repository
+
+        with Repository.open(folder, replica_name="bench"):  # the index as this code builds it
+            pass
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     from digikunta_tui.domain.repository import Repository
