@@ -92,8 +92,9 @@ def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 async def test_with_the_index_missing_the_first_screen_paints_before_the_build(
-    tmp_path: Path, screen_text
+    tmp_path: Path, screen_text, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # "m" writes the mailing list (from the replica) here
     data = tmp_path / "data"
     demo_without_index(data)
     repo = HeldRepository.open(data, replica_name="test", prepare=False)
