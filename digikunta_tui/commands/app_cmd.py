@@ -69,8 +69,13 @@ def _language(ctx: CommandContext) -> str:
 
 
 def open_app(ctx: CommandContext, remote_target: str | None) -> int:
-    """Run the Textual app on the context's repository."""
+    """Run the Textual app on the context's data folder.
+
+    The repository is opened without preparing its search index (``prepare=False``): the app
+    paints at once and builds or refreshes the index in a worker, showing its progress.
+    """
     from ..config import load_ui_state, save_ui_state, ui_state_path
+    from ..domain.repository import Repository
 
     lang = _language(ctx)
     settings = ctx.config.sync
@@ -79,7 +84,6 @@ def open_app(ctx: CommandContext, remote_target: str | None) -> int:
         from ..remotes import make_remote  # the remotes (filelock, httpx) only when configured
 
         remote = make_remote(settings, remote_target)
-    repo = ctx.repository()
     state_path = ui_state_path(ctx.config) if ctx.config.source else ctx.data_dir / "ui-state.toml"
     state = load_ui_state(state_path)
 
@@ -88,16 +92,20 @@ def open_app(ctx: CommandContext, remote_target: str | None) -> int:
 
     from ..ui.app import DigikuntaApp
 
-    app = DigikuntaApp(
-        repo,
-        remote=remote,
-        language=lang,
-        keymap=dict(ctx.config.keys),
-        theme=state.get("theme") or ctx.config.ui.theme or None,
-        auto_sync_minutes=settings.auto_sync_minutes or None,
-        on_theme_change=remember_theme,
-    )
-    app.run()
+    repo = Repository.open(ctx.data_dir, replica_name=ctx.replica_name, prepare=False)
+    try:
+        app = DigikuntaApp(
+            repo,
+            remote=remote,
+            language=lang,
+            keymap=dict(ctx.config.keys),
+            theme=state.get("theme") or ctx.config.ui.theme or None,
+            auto_sync_minutes=settings.auto_sync_minutes or None,
+            on_theme_change=remember_theme,
+        )
+        app.run()
+    finally:
+        repo.close()
     return int(app.return_code or 0)
 
 

@@ -19,10 +19,12 @@ from digikunta_tui.domain.stored import read_id
 from digikunta_tui.i18n import SUPPORTED_LANGUAGES, get_language, set_language, t
 from digikunta_tui.ui.bindings import bind, localize
 from digikunta_tui.ui.commands import ActionCommands, RecordCommands
-from digikunta_tui.ui.messages import SyncFailed, SyncFinished
+from digikunta_tui.ui.index_work import IndexWork, needs_index
+from digikunta_tui.ui.keys import TypeAheadKeys, typing_text
+from digikunta_tui.ui.messages import SyncFailed, SyncFinished, UndoFinished
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.screens.dashboard import DashboardScreen
-from digikunta_tui.ui.status import SyncStatus, read_status
+from digikunta_tui.ui.status import Activity, SyncStatus, read_status
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -56,7 +58,7 @@ def lazy_screen(module: str, name: str) -> Callable[[], ViewScreen]:
     return make
 
 
-class DigikuntaApp(App[None]):
+class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
     """Members, webinars and experiment stories of the Digikokeileva kunta network."""
 
     TITLE = "Digikunta"
@@ -70,11 +72,13 @@ class DigikuntaApp(App[None]):
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ActionCommands, RecordCommands}
     BINDINGS: ClassVar[list[Any]] = [
-        bind("1", "view('dashboard')", "view-dashboard", show=False),
-        bind("2", "view('members')", "view-members", show=False),
-        bind("3", "view('webinars')", "view-webinars", show=False),
-        bind("4", "view('stories')", "view-stories", show=False),
-        bind("5", "view('sync')", "view-sync", show=False),
+        # Priority: the app switches views as the key arrives, before the keys typed after it are
+        # read (they then reach the new view); off while text is typed (see check_action).
+        bind("1", "view('dashboard')", "view-dashboard", show=False, priority=True),
+        bind("2", "view('members')", "view-members", show=False, priority=True),
+        bind("3", "view('webinars')", "view-webinars", show=False, priority=True),
+        bind("4", "view('stories')", "view-stories", show=False, priority=True),
+        bind("5", "view('sync')", "view-sync", show=False, priority=True),
         bind("s", "sync_now", "sync-now"),
         bind("c", "copy_contact", "copy-contact"),
         bind("u", "undo", "undo", show=False),
@@ -85,6 +89,8 @@ class DigikuntaApp(App[None]):
 
     sync_status: reactive[SyncStatus] = reactive(SyncStatus, always_update=True)
     """What the sync indicator shows (every view watches it)."""
+    activity: reactive[Activity | None] = reactive(None, always_update=True)
+    """The long work the status area shows with a progress bar (None: none runs)."""
 
     def __init__(
         self,
@@ -99,7 +105,8 @@ class DigikuntaApp(App[None]):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         """Args:
-        repo: the Repository to show.
+        repo: the Repository to show, opened with ``prepare=False`` or not: the app builds or
+            refreshes its search index in a worker (see :mod:`digikunta_tui.ui.index_work`).
         remote: where to sync (None: sync is not configured).
         language: ``"fi"`` or ``"en"``.
         keymap: binding id → keys, e.g. ``{"sync-now": "ctrl+y"}``.
@@ -129,6 +136,7 @@ class DigikuntaApp(App[None]):
         self._quitting = False
         self._cancel: threading.Event | None = None
         """The cancel flag of the running sync: a new one for every sync."""
+        self.init_index_work()
 
     def now(self) -> datetime:
         """The current time (from the injected clock)."""
@@ -152,6 +160,25 @@ class DigikuntaApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self._auto_sync_minutes and self._auto_sync_minutes > 0 and self.remote is not None:
             self.set_interval(self._auto_sync_minutes * 60, self.auto_sync)
+        # After the first frame: the worker does not compete with the first paint.
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        """Ready the status area's progress bar, then start the index work it will show."""
+        from textual.widget import MountError
+
+        from digikunta_tui.ui.widgets.work_progress import WorkProgress
+
+        if self._exit:
+            return  # quit before the first frame was out
+        with suppress(ScreenStackError, MountError):  # closing meanwhile: nothing to show
+            for widget in self.screen.query(WorkProgress):
+                await widget.add_bar()
+        self.request_index()
+
+    def on_unmount(self) -> None:
+        """However the app ends, a running index build stops early (see ``stop_index_work``)."""
+        self.stop_index_work()
 
     def _theme_changed(self, theme: Theme) -> None:
         if self._on_theme_change is not None:
@@ -160,6 +187,14 @@ class DigikuntaApp(App[None]):
     def update_status(self) -> None:
         """Recompute the sync indicator from the replica."""
         self.sync_status = self._read_status()
+
+    def data_changed(self) -> None:
+        """The data (or the index) changed: status, and the visible view re-renders (the
+        others when shown again)."""
+        self.data_version += 1
+        self.update_status()
+        if not self._without_screens() and isinstance(self.screen, ViewScreen):
+            self.screen.update_view()
 
     def _read_status(self) -> SyncStatus:
         return read_status(
@@ -170,6 +205,13 @@ class DigikuntaApp(App[None]):
             finishing=self._quitting,
             has_remote=self.remote is not None,
         )
+
+    # ------------------------------------------------------------------ keys
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The view keys are off while text is typed or a dialog is open (they are text there)."""
+        if action == "view":
+            return not typing_text(self)
+        return True
 
     # ------------------------------------------------------------------ actions
     async def action_view(self, view: str) -> None:
@@ -185,6 +227,7 @@ class DigikuntaApp(App[None]):
             return  # the running sync reports when it ends
         self._syncing = True
         self._cancel = threading.Event()
+        self.work_started("sync", "reading")
         self.update_status()
         self.run_sync(self._cancel)
 
@@ -199,8 +242,10 @@ class DigikuntaApp(App[None]):
         """Quit (``q``, ``ctrl+q``, ``ctrl+c``, the palette); a running sync is cancelled first.
 
         A cancelled sync commits nothing, so nothing is lost: local changes stay pending. The
-        app shows "finishing the sync…" and exits as soon as the sync worker has ended.
+        app shows "finishing the sync…" and exits as soon as the sync worker has ended. A
+        running index build or refresh stops at its next batch (the index stays as it was).
         """
+        self.stop_index_work()
         if not self._syncing:
             self.exit()
             return
@@ -246,10 +291,32 @@ class DigikuntaApp(App[None]):
         self.push_screen(HelpScreen(keys))
 
     def action_undo(self) -> None:
-        """Take back the last change that has not been synced yet."""
-        from digikunta_tui.ui.undo_action import undo_last_change
+        """Take back the last change that has not been synced yet (in a worker)."""
+        if "undo" in self._running_work:
+            return  # one at a time: the running one reports
+        self.work_started("undo", "undoing")
+        self.run_undo()
 
-        undo_last_change(self)
+    @work(thread=True, exit_on_error=False, group="undo", description="Undoing")
+    def run_undo(self) -> None:
+        """Undo in a thread and post the outcome (never touch widgets here)."""
+        from digikunta_tui.ui.undo_action import UndoOutcome, undo_in_worker
+
+        try:
+            outcome = undo_in_worker(self.repo)
+        except Exception as exc:  # shown, never a traceback
+            outcome = UndoOutcome(error_text(exc), "error")
+        self.post_message(UndoFinished(outcome))
+
+    def on_undo_finished(self, message: UndoFinished) -> None:
+        """Say what was undone (or why not) and re-render."""
+        self.work_ended("undo")
+        if self._without_screens():
+            return
+        outcome = message.outcome
+        if outcome.changed:
+            self.data_changed()
+        self.notify(outcome.text, severity=outcome.severity, markup=False)  # type: ignore[arg-type]
 
     def action_copy_contact(self) -> None:
         """Copy the selected record's email address or link."""
@@ -261,6 +328,7 @@ class DigikuntaApp(App[None]):
         self.copy_to_clipboard(contact)
         self.notify(t("notify.copied", text=contact), markup=False)
 
+    @needs_index
     def action_export_members(self) -> None:
         """Write the members to a CSV file in the current directory."""
         from digikunta_tui.ui.export import export_members_csv
@@ -272,6 +340,7 @@ class DigikuntaApp(App[None]):
             return
         self.notify(t("notify.exported", path=str(path)), markup=False)
 
+    @needs_index
     def show_record(self, kind: str, record_id: str) -> None:
         """Switch to the view of ``kind`` and show the record there (palette jumps)."""
         if kind == "consent":
@@ -303,7 +372,9 @@ class DigikuntaApp(App[None]):
 
             if self.remote is None:
                 raise RuntimeError(t("notify.no_remote"))
-            report = sync(self.repo.replica, self.remote, cancel=cancel)
+            report = sync(
+                self.repo.replica, self.remote, cancel=cancel, progress=self._sync_progress()
+            )
         except SyncCancelled as exc:
             self.post_message(SyncFailed("cancelled", str(exc)))
         except RemoteOffline as exc:
@@ -319,20 +390,29 @@ class DigikuntaApp(App[None]):
         else:
             self.post_message(SyncFinished(report))
 
+    def _sync_progress(self) -> Callable[[str, int, int], None]:
+        """The engine's ``progress(phase, done, total)``, posting the phase's progress."""
+        by_phase: dict[str, Callable[[int, int], None]] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in by_phase:
+                by_phase[phase] = self.work_progress("sync", phase)
+            by_phase[phase](done, total)
+
+        return progress
+
     def on_sync_finished(self, message: SyncFinished) -> None:
-        """Bring the index and the visible view up to date."""
+        """Refresh the index in the worker (the views follow when it is done) and report."""
         self._syncing, self._failure, self._failure_message = False, "", ""
         quiet, self._quiet_sync = self._quiet_sync, False
-        try:
-            self.repo.refresh()
-        except Exception as exc:  # the sync is committed; a failing refresh is shown, not fatal
-            self._failure, self._failure_message = "error", error_text(exc)
-        self.data_version += 1
+        self.work_ended("sync")
         self.update_status()
         if self._quitting or self._without_screens():
             return  # nothing to show any more
-        if isinstance(self.screen, ViewScreen):
-            self.screen.update_view()
+        if self._indexing or self.repo.index_needs_work:
+            self.request_index()  # thousands of records pulled: seconds, in the worker
+        else:
+            self.data_changed()
         report = message.report
         for warning in report.warnings:  # e.g. a torn shared document that was rewritten
             self.notify(warning, title=t("notify.sync_warning"), severity="warning", markup=False)
@@ -349,6 +429,7 @@ class DigikuntaApp(App[None]):
     def on_sync_failed(self, message: SyncFailed) -> None:
         """Show why (local changes stay pending); a sync cancelled by quitting is silent."""
         self._syncing, self._quiet_sync = False, False
+        self.work_ended("sync")
         if message.kind == "cancelled":
             self.update_status()
             return
@@ -379,12 +460,18 @@ class DigikuntaApp(App[None]):
         And once quitting, the app exits as soon as the sync worker has ended.
         """
         worker = event.worker
+        if worker.group == "index" and worker.is_finished and self._indexing:
+            if event.state != WorkerState.SUCCESS:  # ended without its message
+                self._indexing = False
+                self.work_ended("index")
+            return
         if worker.group != "sync" or not worker.is_finished:
             return
         if self._syncing and event.state == WorkerState.ERROR:
             self.on_sync_failed(SyncFailed("error", error_text(worker.error)))
         elif self._syncing and event.state == WorkerState.CANCELLED:
             self._syncing = False
+            self.work_ended("sync")
             self.update_status()
         if self._quitting:
             self.exit()

@@ -74,6 +74,10 @@ class RecordCommands(Provider):
         if not query.strip():
             return
         app: DigikuntaApp = self.app  # type: ignore[assignment]
+        if not app.repo.index_ready:  # the first build runs: say so instead of finding nothing
+            message = t("palette.index_not_ready", percent=app.index_percent)
+            yield Hit(0.01, Text(message, style="dim"), lambda: None, text=message)
+            return
         hits = app.repo.search(query, limit=20)
         for position, hit in enumerate(hits):
             prompt = Text.assemble(safe(hit.title))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from digikunta_tui.ui.undo_action import UndoOutcome
     from sync import SyncReport
 
 
@@ -33,3 +34,42 @@ class SyncFailed(Message):
         named in ``message``) or ``cancelled`` (the app is quitting; nothing was committed)."""
         self.message = message
         """The library's explanation (may contain paths: show with markup off)."""
+
+
+class WorkProgressed(Message):
+    """Long work in a worker moved on (the status area's progress bar follows)."""
+
+    def __init__(self, work: str, kind: str, done: int, total: int) -> None:
+        """Args: work: ``sync``, ``index``, ``erase`` or ``undo``; kind: what it does now
+        (``indexing``, a sync's phase …); done, total: how far (total 0: unknown)."""
+        super().__init__()
+        self.work = work
+        """Which background work (one bar per kind of work)."""
+        self.kind = kind
+        """What it does now (the label shown)."""
+        self.done = done
+        """How much is done."""
+        self.total = total
+        """How much there is (0: unknown)."""
+
+
+class IndexFinished(Message):
+    """The index worker finished building or refreshing the search index."""
+
+    def __init__(self, changed: int, error: str = "") -> None:
+        """Args: changed: records indexed or changed; error: why it failed ("" when not)."""
+        super().__init__()
+        self.changed = changed
+        """How many records were indexed or changed."""
+        self.error = error
+        """Why it failed, or "" (may contain paths: show with markup off)."""
+
+
+class UndoFinished(Message):
+    """The undo worker ended."""
+
+    def __init__(self, outcome: UndoOutcome) -> None:
+        """Args: outcome: what was undone, or why nothing was."""
+        super().__init__()
+        self.outcome = outcome
+        """What was undone, or why nothing was."""

@@ -86,3 +86,44 @@ def read_status(
         last_sync=replica.last_sync,
         has_remote=has_remote,
     )
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Long work running in a worker, shown with a progress bar in the status area.
+
+    Attributes:
+        kind: ``indexing``, ``reading``, ``merging``, ``writing``, ``committing`` (the phases
+            of a sync), ``erasing`` or ``undoing``.
+        done: how much is done.
+        total: how much there is (0: unknown, the bar then only shows that work goes on).
+    """
+
+    kind: str
+    done: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent done, or None when the total is unknown."""
+        if self.total <= 0:
+            return None
+        return max(0, min(100, self.done * 100 // self.total))
+
+    def label(self) -> str:
+        """ "indexing… 42 %" (the percent only when known)."""
+        label = t(f"work.{self.kind}")
+        percent = self.percent
+        return label if percent is None else t("work.percent", label=label, percent=percent)
+
+
+WORK_ORDER: tuple[str, ...] = ("sync", "erase", "undo", "index")
+"""The app's kinds of background work, in the order the status area prefers them."""
+
+
+def shown_activity(running: dict[str, Activity]) -> Activity | None:
+    """The activity to show of those running (by :data:`WORK_ORDER`: a sync before an index)."""
+    for work in WORK_ORDER:
+        if work in running:
+            return running[work]
+    return None

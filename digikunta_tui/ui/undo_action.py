@@ -1,35 +1,39 @@
-"""The app's "undo last change" action: the repository undoes, the app re-renders and tells."""
+"""The app's "undo last change" action: the repository undoes (in a worker), the app tells.
+
+Undoing writes through the repository, which brings the index up to date: that waits for a
+running index job (a refresh after a large sync), so it runs in a thread worker
+(:meth:`~digikunta_tui.ui.app.DigikuntaApp.run_undo`), never on the UI thread.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Any
 
 from digikunta_tui.errors import UserError
 from digikunta_tui.i18n import t
 
-if TYPE_CHECKING:
-    from digikunta_tui.ui.app import DigikuntaApp
+
+@dataclass(frozen=True)
+class UndoOutcome:
+    """What an undo did: the text to show, how (``information``, ``warning``, ``error``), and
+    whether the data changed."""
+
+    text: str
+    severity: str = "information"
+    changed: bool = False
 
 
-def undo_last_change(app: DigikuntaApp) -> None:
-    """Take back the newest unsynced edit and say what was undone (or why not)."""
+def undo_in_worker(repo: Any) -> UndoOutcome:
+    """Take back the newest unsynced edit (in a worker thread); say what was undone or why not."""
     from digikunta_tui.domain.repository import ValidationFailed
-    from digikunta_tui.ui.screens.base import ViewScreen
 
     try:
-        done = app.repo.undo_last()
+        done = repo.undo_last()
     except UserError as exc:
-        app.notify(str(exc), severity="warning", markup=False)
-        return
+        return UndoOutcome(str(exc), "warning")
     except ValidationFailed as exc:
-        error = "; ".join(exc.errors.values())
-        app.notify(t("undo.failed", error=error), severity="error", markup=False)
-        return
+        return UndoOutcome(t("undo.failed", error="; ".join(exc.errors.values())), "error")
     if done is None:
-        app.notify(t("undo.nothing"), markup=False)
-        return
-    app.data_version += 1
-    app.update_status()
-    if isinstance(app.screen, ViewScreen):
-        app.screen.update_view()
-    app.notify(done, markup=False)
+        return UndoOutcome(t("undo.nothing"))
+    return UndoOutcome(done, changed=True)

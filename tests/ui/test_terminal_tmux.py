@@ -148,3 +148,18 @@ def test_demo_in_tmux_views_search_and_quit(tmux: Tmux) -> None:
     assert tmux.pane("#{alternate_on}") == "0"
     after = tmux.screen()
     assert "Yleiskatsaus" not in after and "Jäsenet" not in after
+
+
+def test_keys_sent_at_once_in_tmux_reach_the_member_filter(tmux: Tmux) -> None:
+    # The dashboard is up (its worker has filled the panels), then one send-keys call types
+    # "2/sanna" as fast as a terminal delivers it: the view switch, "/" and the letters (the
+    # n's included: "n" is "new person" on the list) must all reach the members' filter.
+    tmux.wait_text("1 Yleiskatsaus", "Säästöt organisaatioittain")
+    tmux.keys("2", "/sanna")
+    screen = tmux.wait_text("1 näkyvissä", "Sanna Kokeilija")
+    assert "sanna" in screen
+    assert "uusi" not in screen and "Toni Auvinen" not in screen
+    # Enter and a command at once: back on the list, "e" edits the person the filter shows.
+    # (Not Escape: a terminal sends Escape and "e" as one Alt+e sequence.)
+    tmux.keys("Enter", "e")
+    tmux.wait_text("Henkilö: muokkaus", "Kokeilija")

@@ -64,6 +64,10 @@ class WebinarChores:
     current: Any
 
     def _webinar(self) -> tuple[str, dict[str, Any]] | None:
+        from digikunta_tui.ui.index_work import lists_ready
+
+        if not lists_ready(self.app):  # registrations and people come from the index
+            return None
         fields = self.app.repo.get("webinar", self.current) if self.current else None
         if fields is None:
             self.app.notify(t("forms.nothing_selected"), severity="warning", markup=False)

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Label, Static
 
 from digikunta_tui.domain.display import person_name
@@ -15,6 +17,7 @@ from digikunta_tui.i18n import t
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.dialogs.confirm import confirm_dialog
+from digikunta_tui.ui.index_work import needs_index
 from digikunta_tui.ui.text import literal
 
 
@@ -55,6 +58,8 @@ class GdprDialog(Dialog[str]):
         self.person_id = person_id
         self.data: dict[str, Any] = repo.gdpr_export(person_id)
         """The export shown."""
+        self.erasing = False
+        """An erasure runs in the worker."""
 
     def compose(self) -> ComposeResult:
         """Title, the export, buttons."""
@@ -93,23 +98,67 @@ class GdprDialog(Dialog[str]):
         """Confirm (listing what goes), then erase."""
 
         def answered(answer: str | None) -> None:
-            from digikunta_tui.domain.repository import ValidationFailed
-
-            if answer != "confirm":
-                return
-            try:
-                self.repo.gdpr_erase(self.person_id)
-            except ValidationFailed as exc:  # a record that mentions them refused the unlink
-                message = "\n".join(exc.errors.values())
-                self.app.notify(message, severity="error", markup=False)
-                return
-            self.app.notify(t("gdpr.erased"), markup=False)
-            self.dismiss("erased")
+            if answer == "confirm":
+                self.erase()
 
         self.app.push_screen(
             confirm_dialog(t("gdpr.erase_title"), erase_message(self.data), t("gdpr.erase")),
             answered,
         )
+
+    def erase(self) -> None:
+        """Erase in a worker (scrubbing both files takes seconds on a large data set); the
+        dialog says so and cannot be closed until it is done."""
+        self.erasing = True
+        for button in self.query(Button):
+            button.disabled = True
+        self.query_one(".dialog-title", Label).update(t("gdpr.erasing"))
+        starter = getattr(self.app, "work_started", None)
+        if starter is not None:
+            starter("erase", "erasing")
+        self.run_erase()
+
+    @work(thread=True, exit_on_error=False, group="erase", description="Erasing")
+    def run_erase(self) -> None:
+        """Erase in a thread and post the outcome (never touch widgets here)."""
+        from digikunta_tui.domain.repository import ValidationFailed
+
+        try:
+            self.repo.gdpr_erase(self.person_id)
+        except ValidationFailed as exc:  # a record that mentions them refused the unlink
+            self.post_message(self.Erased("\n".join(exc.errors.values())))
+        except Exception as exc:  # shown, never a traceback
+            self.post_message(self.Erased(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(self.Erased())
+
+    class Erased(Message):
+        """The erasure worker ended (``error`` "" when the person is erased)."""
+
+        def __init__(self, error: str = "") -> None:
+            super().__init__()
+            self.error = error
+
+    def on_gdpr_dialog_erased(self, message: Erased) -> None:
+        """Done: say so and close; refused: say why (nothing was erased) and stay open."""
+        self.erasing = False
+        ender = getattr(self.app, "work_ended", None)
+        if ender is not None:
+            ender("erase")
+        if message.error:
+            self.app.notify(message.error, severity="error", markup=False)
+            for button in self.query(Button):
+                button.disabled = False
+            name = person_name(self.data.get("person") or {})
+            self.query_one(".dialog-title", Label).update(t("gdpr.title", name=literal(name)))
+            return
+        self.app.notify(t("gdpr.erased"), markup=False)
+        self.dismiss("erased")
+
+    def action_close(self) -> None:
+        """Escape closes, except while erasing (the outcome is shown here)."""
+        if not self.erasing:
+            super().action_close()
 
 
 GDPR_BINDINGS = [bind("g", "gdpr", "gdpr", show=False)]
@@ -122,6 +171,7 @@ class GdprActions:
     app: Any
     current: Any
 
+    @needs_index
     def action_gdpr(self) -> None:
         """Everything held about the selected person; export or erase."""
         from digikunta_tui.ui.forms.flows import after_write

@@ -15,6 +15,7 @@ from digikunta_tui.ui.forms.flows import (
     open_form,
     selection,
 )
+from digikunta_tui.ui.index_work import needs_index
 
 RECORD_BINDINGS: list[Binding] = [
     bind("n", "record_new", "record-new"),
@@ -35,10 +36,12 @@ class RecordActions:
 
         return self.query_one(FilteredList).kind  # type: ignore[attr-defined,no-any-return]
 
+    @needs_index
     def action_record_new(self) -> None:
         """A new record of the kind the list shows."""
         new_record(self.app, self._list_kind())
 
+    @needs_index
     def action_record_edit(self) -> None:
         """Edit the selected record."""
         selected = selection(self)
@@ -47,6 +50,7 @@ class RecordActions:
             return
         open_form(self.app, selected[0], selected[1], screen=self)
 
+    @needs_index
     def action_record_delete(self) -> None:
         """Delete the selected record (after confirmation)."""
         selected = selection(self)

@@ -34,7 +34,17 @@ _VIEW_KIND = {"webinars": "webinar", "stories": "story"}
 
 
 def selection(screen: Any) -> tuple[str, str] | None:
-    """(kind, id) of the record a view shows in its detail pane, or None."""
+    """(kind, id) of the record a view shows in its detail pane, or None.
+
+    When the list's cursor row changed and the view has not been told yet (a command typed
+    right after the filter), the row the list shows.
+    """
+    from digikunta_tui.ui.widgets.filtered_list import FilteredList
+
+    lists = screen.query(FilteredList) if hasattr(screen, "query") else []
+    if lists and lists.first().records.unannounced:
+        row = lists.first().records.highlighted
+        return (row.kind, row.id) if row is not None else None
     current = getattr(screen, "current", None)
     if isinstance(current, tuple):
         return current  # members: (kind, id)
@@ -125,7 +135,10 @@ def open_form(
 ) -> None:
     """Open the form for a new (``record_id`` None) or existing record; refresh after saving."""
     from digikunta_tui.ui.forms.record_form import RecordForm
+    from digikunta_tui.ui.index_work import lists_ready
 
+    if not lists_ready(app):  # reference fields search the index
+        return
     origin = screen if screen is not None else app.screen
     repo: Any = app.repo  # type: ignore[attr-defined]
 
@@ -186,9 +199,10 @@ def _delete_plan(repo: Any, kind: str, record_id: str) -> tuple[str, Callable[[]
 def delete_record(app: App[Any], kind: str, record_id: str, done: Callable[[], None]) -> None:
     """Ask, then delete; an organisation with people asks whether to unlink them first."""
     from digikunta_tui.ui.dialogs.confirm import confirm_dialog, delete_organization_dialog
+    from digikunta_tui.ui.index_work import lists_ready
 
     repo: Any = app.repo  # type: ignore[attr-defined]
-    if repo.get(kind, record_id) is None:
+    if repo.get(kind, record_id) is None or not lists_ready(app):
         return
     if kind == "organization" and (people := repo.people_of(record_id)):
         name = title_of(repo, kind, repo.require(kind, record_id))

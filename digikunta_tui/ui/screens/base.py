@@ -8,12 +8,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
 from digikunta_tui.i18n import get_language
 from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.keys import edits_text, typing_text
 from digikunta_tui.ui.widgets.app_bar import AppBar
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
+from digikunta_tui.ui.widgets.record_list import RecordList
 
 if TYPE_CHECKING:
     from digikunta_tui.ui.app import DigikuntaApp
@@ -29,7 +31,8 @@ class ViewScreen(Screen[None]):
     """A view opens with its list focused (keys act on it; typing a letter starts the filter)."""
 
     BINDINGS: ClassVar[list[Binding]] = [
-        bind("slash", "focus_filter", "focus-filter", show=False, key_display="/")
+        # Priority: the focus moves before the keys typed after "/" are read (see ui/keys.py).
+        bind("slash", "focus_filter", "focus-filter", show=False, key_display="/", priority=True)
     ]
 
     def __init__(self) -> None:
@@ -93,7 +96,7 @@ class ViewScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``/`` (filter) only where there is a list."""
         if action == "focus_filter":
-            return self._filtered_list() is not None
+            return self._filtered_list() is not None and not typing_text(self.app)
         return True
 
     def action_focus_filter(self) -> None:
@@ -102,20 +105,50 @@ class ViewScreen(Screen[None]):
         if listing is not None:
             listing.start_filter()
 
+    def keys_are_commands(self) -> bool:
+        """True when keys are commands here: the list (or nothing) has the focus, no text box.
+
+        The app then runs this view's bindings as a key arrives (see
+        :meth:`~digikunta_tui.ui.app.DigikuntaApp.on_event`); other widgets (a table, a
+        select, tabs) get their keys first, as usual.
+        """
+        return self.focused is None or isinstance(self.focused, RecordList)
+
+    def type_to_filter(self, event: events.Key) -> bool:
+        """Type a character into the list's filter as the key arrives at the app.
+
+        On the list (keys are commands, no binding claimed the key) it starts the filter, the
+        focus moved at once; in the filter box it is typed there at once, so that the filter
+        holds it before a command typed after Enter or Escape acts on the list (see
+        :mod:`digikunta_tui.ui.keys`).
+
+        Returns:
+            True when the key was typed into the filter (the app then drops it).
+        """
+        listing = self._filtered_list()
+        if listing is not None and listing.filter_has_focus():
+            return listing.type_now(event)
+        return self.keys_are_commands() and self._start_filter_with(event)
+
+    def on_record_list_highlighted(self, event: RecordList.Highlighted) -> None:
+        """Remember that the view has seen the list's row (each view's own handler shows it)."""
+        event.record_list.told(event.row)
+
     def on_key(self, event: events.Key) -> None:
         """A letter that no key binding claims starts filtering the list (type to filter)."""
-        if not event.is_printable or isinstance(self.focused, Input):
-            return
-        from textual.widgets import TextArea  # not at import time: it is heavy, first paint
-
-        if isinstance(self.focused, TextArea):
-            return
-        if not event.character or event.key in self.app.active_bindings:
-            return
-        listing = self._filtered_list()
-        if listing is not None:
+        if self._start_filter_with(event):
             event.stop()
-            listing.start_filter(event.character)
+
+    def _start_filter_with(self, event: events.Key) -> bool:
+        if not event.is_printable or not event.character or edits_text(self.focused):
+            return False
+        if self.app.screen is not self or event.key in self.app.active_bindings:
+            return False
+        listing = self._filtered_list()
+        if listing is None:
+            return False
+        listing.start_filter(event.character)
+        return True
 
     def relabel(self) -> None:
         """Re-translate fixed labels (placeholders, titles) after a language switch."""

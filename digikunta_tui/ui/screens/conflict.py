@@ -381,7 +381,7 @@ class ConflictScreen(Screen[bool]):
         except ReplicaError as exc:
             self.notify(t("conflict.failed", error=str(exc)), severity="error", markup=False)
             return
-        app.repo.refresh()
+        app.request_index()  # in the worker: the views follow when the index has it
         app.data_version += 1
         app.update_status()
         self.notify(t("conflict.resolved"), markup=False)

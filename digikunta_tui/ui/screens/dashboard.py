@@ -128,6 +128,8 @@ class DashboardScreen(ViewScreen):
         self.query_one("#backlog", Static).update(self._backlog(data, lang))
 
     def _next_webinar(self, data: DashboardData, lang: str) -> Text:
+        if not data.indexed:
+            return Text(t("dashboard.indexing"), style="dim")
         if data.webinar is None:
             return Text(t("dashboard.no_webinar"), style="dim")
         _webinar_id, fields = data.webinar
@@ -173,6 +175,8 @@ class DashboardScreen(ViewScreen):
         return out
 
     def _recent(self, data: DashboardData) -> Text:
+        if not data.indexed:
+            return Text(t("dashboard.indexing"), style="dim")
         out = Text()
         for row in data.recent:
             if out:

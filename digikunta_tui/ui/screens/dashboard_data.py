@@ -32,6 +32,8 @@ class DashboardData:
         pending: local changes not yet synced.
         conflict_count: open conflicts.
         conflicts: the first few open conflicts (``kind`` and ``field`` attributes).
+        indexed: the search index was ready. While it is being built the webinar and the
+            recent changes (read from it) are not known yet; the rest comes from the replica.
     """
 
     webinar: tuple[str, dict[str, Any]] | None
@@ -43,6 +45,7 @@ class DashboardData:
     pending: int = 0
     conflict_count: int = 0
     conflicts: list[Any] = field(default_factory=list)
+    indexed: bool = True
 
 
 def load_dashboard(repo: Any, now: datetime) -> DashboardData:
@@ -55,12 +58,20 @@ def load_dashboard(repo: Any, now: datetime) -> DashboardData:
     Returns:
         The snapshot.
     """
-    found = repo.next_webinar(now)
-    is_next = found is not None
-    if found is None:
-        latest = repo.page("webinar", limit=1)  # newest first
-        found = (latest[0].id, latest[0].fields) if latest else None
-    registrations = len(repo.registrations_of(found[0])) if found else 0
+    from digikunta_tui.domain.index import IndexNotReady
+
+    found: tuple[str, dict[str, Any]] | None = None
+    is_next, registrations, recent, indexed = False, 0, [], True
+    try:
+        found = repo.next_webinar(now)
+        is_next = found is not None
+        if found is None:
+            latest = repo.page("webinar", limit=1)  # newest first
+            found = (latest[0].id, latest[0].fields) if latest else None
+        registrations = len(repo.registrations_of(found[0])) if found else 0
+        recent = list(repo.recent_changes(limit=RECENT_LIMIT))
+    except IndexNotReady:  # being built: the screen reloads when it is ready
+        found, is_next, registrations, recent, indexed = None, False, 0, [], False
     conflicts = repo.replica.conflicts()
     return DashboardData(
         webinar=found,
@@ -68,8 +79,9 @@ def load_dashboard(repo: Any, now: datetime) -> DashboardData:
         registrations=registrations,
         counts=repo.counts(),
         impact=repo.impact(),
-        recent=list(repo.recent_changes(limit=RECENT_LIMIT)),
+        recent=recent,
         pending=repo.replica.pending(),
         conflict_count=len(conflicts),
         conflicts=list(conflicts[:CONFLICTS_SHOWN]),
+        indexed=indexed,
     )

@@ -101,7 +101,9 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
     def _render_detail(self) -> None:
         detail = self.query_one("#member-detail", Static)
         fields = self.repo.get(*self.current) if self.current else None
-        if not self.current or fields is None:
+        if not self.repo.index_ready:  # registrations, people … come from the index
+            detail.update(Text(t("list.indexing"), style="dim"))
+        elif not self.current or fields is None:
             detail.update(Text(t("members.none_selected"), style="dim"))
         elif self.current[0] == "person":
             detail.update(self._person(self.current[1], fields))

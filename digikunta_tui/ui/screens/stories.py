@@ -56,6 +56,8 @@ class StoriesScreen(RecordActions, ViewScreen):
         super().on_mount()
 
     def _fill_filters(self) -> None:
+        if not self.repo.index_ready:
+            return  # the choices come from the stories listed: filled in once it is ready
         facets = story_facets(self.repo)
         facets["stage"] = [(choice_label("story_stage", s), s) for s in _STAGES]
         for name in _FILTERS:
@@ -104,8 +106,8 @@ class StoriesScreen(RecordActions, ViewScreen):
         story = self.repo.get("story", self.current) if self.current else None
         text = self.query_one("#story-text", Markdown)
         indicators = self.query_one("#indicators", Static)
-        if story is None:
-            text.update(t("stories.none_selected"))
+        if story is None or not self.repo.index_ready:  # indicators come from the index
+            text.update(t("stories.none_selected" if self.repo.index_ready else "list.indexing"))
             indicators.update("")
             return
         text.update(self._markdown(story))

@@ -92,8 +92,9 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
         detail = self.query_one("#webinar-detail", Static)
         newsletter = self.query_one("#newsletter", Markdown)
         fields = self.repo.get("webinar", self.current) if self.current else None
-        if fields is None:
-            detail.update(Text(t("webinars.none_selected"), style="dim"))
+        if fields is None or not self.repo.index_ready:  # registrations come from the index
+            key = "webinars.none_selected" if self.repo.index_ready else "list.indexing"
+            detail.update(Text(t(key), style="dim"))
             newsletter.update("")
             return
         detail.update(self._details(self.current or "", fields))

@@ -7,11 +7,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 
 from digikunta_tui.i18n import t
 from digikunta_tui.ui.widgets.sync_indicator import SyncIndicator
+from digikunta_tui.ui.widgets.work_progress import WorkProgress
 
 VIEWS: tuple[str, ...] = ("dashboard", "members", "webinars", "stories", "sync")
 """The views in tab order; keys 1–5 choose them."""
@@ -80,12 +81,14 @@ class ViewBar(Widget):
 
 
 class AppBar(Horizontal):
-    """Tabs on the left, sync state on the right."""
+    """Tabs on the left; on the right the sync state and, while it runs, long work's progress."""
 
     DEFAULT_CSS = """
     AppBar { height: 2; dock: top; background: $panel; }
     AppBar > ViewBar { width: 1fr; }
-    AppBar > SyncIndicator { height: 2; max-width: 34; text-align: right; }
+    AppBar > .status-area { width: auto; height: 2; align-horizontal: right; }
+    AppBar SyncIndicator { height: auto; max-width: 34; text-align: right; }
+    AppBar SyncIndicator.-working { width: 100%; }
     """
 
     def __init__(self, view: str) -> None:
@@ -96,7 +99,9 @@ class AppBar(Horizontal):
     def compose(self) -> ComposeResult:
         """Tabs and indicator."""
         yield ViewBar(self.view)
-        yield SyncIndicator()
+        with Vertical(classes="status-area"):
+            yield SyncIndicator()
+            yield WorkProgress()
 
     def relabel(self) -> None:
         """Re-translate after a language switch."""

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from digikunta_tui.domain.finnish import format_number
 from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.keys import focus_now
 from digikunta_tui.ui.widgets.record_list import RecordList
 
 
 class FilteredList(Vertical):
     """Filter box, row count and a :class:`RecordList` of one record kind.
 
-    Escape in the filter box goes back to the list (the view screen sends ``/`` and stray
-    letters here: see :meth:`start_filter`).
+    Escape or Enter in the filter box goes back to the list (the view screen sends ``/`` and
+    stray letters here: see :meth:`start_filter`). Those keys, like ``/``, act as they arrive
+    (priority bindings), so the keys typed right after them reach the list (ui/keys.py).
     """
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape", "to_list", show=False, priority=True),
+        Binding("enter", "to_list", show=False, priority=True),
+    ]
 
     DEFAULT_CSS = """
     FilteredList { height: 1fr; }
@@ -38,6 +46,8 @@ class FilteredList(Vertical):
         """Field filters (e.g. ``{"stage": "running"}``)."""
         self.query_text = ""
         """What is typed in the filter box."""
+        self.waiting = False
+        """True while the search index is being built: nothing can be listed yet."""
 
     def compose(self) -> ComposeResult:
         """Filter box, count line, list."""
@@ -51,18 +61,37 @@ class FilteredList(Vertical):
         return self.query_one(RecordList)
 
     def on_mount(self) -> None:
-        """Load the first page."""
+        """Load the first page (and follow the index build's progress while it runs)."""
         self.load()
+        self.watch(self.app, "activity", self._activity_changed, init=False)
 
     def load(self) -> None:
-        """(Re)load the list for the current kind, query and filters, from the top."""
+        """(Re)load the list for the current kind, query and filters, from the top.
+
+        While the search index is being built there is nothing to list yet: the list shows
+        "indexing…" (:attr:`waiting`) until the app re-renders the view when it is ready.
+        """
+        from digikunta_tui.domain.index import IndexNotReady  # not for the first paint
+
         repo: Any = self.app.repo  # type: ignore[attr-defined]
         kind, query, filters = self.kind, self.query_text, dict(self.filters)
 
         def fetch(offset: int, limit: int) -> list[Any]:
-            return repo.page(kind, query=query, filters=filters, offset=offset, limit=limit)
+            try:
+                return repo.page(kind, query=query, filters=filters, offset=offset, limit=limit)
+            except IndexNotReady:
+                return []
 
-        self.records.set_source(fetch, lambda: repo.count(kind, query, filters))
+        def count() -> int:
+            try:
+                found = repo.count(kind, query, filters)
+            except IndexNotReady:
+                self.waiting = True
+                return 0
+            self.waiting = False
+            return int(found)
+
+        self.records.set_source(fetch, count)
         self._show_count()
 
     def reload(self) -> None:
@@ -89,29 +118,79 @@ class FilteredList(Vertical):
         self._show_count()
 
     def _show_count(self) -> None:
+        label = self.query_one(".filtered-list--count", Label)
+        if self.waiting:
+            percent = getattr(self.app, "index_percent", "…")  # "42 %", or "…" (not known yet)
+            known = percent != "…"
+            label.update(
+                t("list.indexing_percent", percent=percent) if known else t("list.indexing")
+            )
+            self.records.placeholder = t("list.indexing")
+            return
+        self.records.placeholder = ""
         count = format_number(self.records.total, lang=get_language())
-        self.query_one(".filtered-list--count", Label).update(t("list.count", count=count))
+        label.update(t("list.count", count=count))
+
+    def _activity_changed(self, _activity: object) -> None:
+        if self.waiting:
+            self._show_count()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Filter as the user types."""
+        """Filter as the user types.
+
+        By the box's value now, not the message's: the list may have caught up already (see
+        :meth:`action_to_list`), and a late message must not move it back to a shorter query.
+        """
         event.stop()
-        self.query_text = event.value
-        self.load()
+        self._follow_box()
+
+    def _follow_box(self) -> None:
+        value = self.query_one(Input).value
+        if value != self.query_text:
+            self.query_text = value
+            self.load()
+
+    def filter_has_focus(self) -> bool:
+        """True when the filter box has the focus."""
+        return self.app.focused is self.query_one(Input)
+
+    def type_now(self, event: events.Key) -> bool:
+        """Type a printable key into the filter box now, as the box itself would.
+
+        The app calls this as the key arrives (keys typed ahead: ``ui/keys.py``), so the box
+        holds every character typed before an Enter or Escape that comes after them.
+
+        Returns:
+            True when the key was typed.
+        """
+        if not event.is_printable or not event.character:
+            return False
+        box = self.query_one(Input)
+        selection = box.selection
+        if selection.is_empty:
+            box.insert_text_at_cursor(event.character)
+        else:
+            box.replace(event.character, *selection)
+        return True
 
     def start_filter(self, text: str = "") -> None:
         """Move to the filter box, typing ``text`` into it."""
         box = self.query_one(Input)
-        box.focus()
+        focus_now(box)  # before the next key is read: it goes to the box
         if text:
             box.insert_text_at_cursor(text)
 
-    def on_key(self, event: events.Key) -> None:
-        """Escape in the filter box goes back to the list."""
-        if event.key == "escape" and isinstance(self.app.focused, Input):
-            event.stop()
-            self.records.focus()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape and Enter go back to the list only from this list's filter box."""
+        if action == "to_list":
+            return self.app.focused is self.query_one(Input)
+        return True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the filter box moves to the list."""
-        event.stop()
-        self.records.focus()
+    def action_to_list(self) -> None:
+        """Back to the list (Escape or Enter in the filter box), before the next key is read.
+
+        The list first catches up with the box, so a command typed right after acts on the
+        rows the filter shows.
+        """
+        self._follow_box()
+        focus_now(self.records)

@@ -30,6 +30,10 @@ PAGE_SIZE = 100
 MAX_PAGES = 32
 
 
+def _key_of(row: Any | None) -> tuple[str, str] | None:
+    return (row.kind, row.id) if row is not None else None
+
+
 class RecordList(ScrollView, can_focus=True):
     """A scrolling list of repository rows with a cursor."""
 
@@ -84,6 +88,19 @@ class RecordList(ScrollView, can_focus=True):
         self._total = 0
         self._pages: OrderedDict[int, list[Any]] = OrderedDict()
         self._last_highlighted: object = _NOT_ANNOUNCED
+        self._told: object = None
+        self._placeholder = ""
+
+    @property
+    def placeholder(self) -> str:
+        """What an empty list shows on its first line ("indexing…"), or ""."""
+        return self._placeholder
+
+    @placeholder.setter
+    def placeholder(self, text: str) -> None:
+        if text != self._placeholder:
+            self._placeholder = text
+            self.refresh()
 
     @property
     def total(self) -> int:
@@ -132,6 +149,19 @@ class RecordList(ScrollView, can_focus=True):
         """The row under the cursor."""
         return self.row_at(self.cursor)
 
+    @property
+    def unannounced(self) -> bool:
+        """True when the view has not yet handled a ``Highlighted`` for the row under the cursor.
+
+        A command typed right after a filter or a cursor move (keys typed ahead) then acts on
+        :attr:`highlighted`, the row shown, not on the view's older selection.
+        """
+        return self._told != _key_of(self.highlighted)
+
+    def told(self, row: Any | None) -> None:
+        """The view has handled the ``Highlighted`` of ``row`` (see :attr:`unannounced`)."""
+        self._told = _key_of(row)
+
     def on_resize(self) -> None:
         """Keep the virtual width in step with the widget."""
         self.virtual_size = Size(self.size.width, self._total)
@@ -142,6 +172,9 @@ class RecordList(ScrollView, can_focus=True):
         width = self.size.width
         row = self.row_at(index)
         if row is None:
+            if index == 0 and self.placeholder and not self._total:
+                muted = self.rich_style + Style(dim=True)
+                return Strip([Segment(" " + self.placeholder, muted)]).crop_extend(0, width, muted)
             return Strip.blank(width, self.rich_style)
         base = self.rich_style
         if index == self.cursor:
@@ -172,7 +205,7 @@ class RecordList(ScrollView, can_focus=True):
 
     def _announce(self) -> None:
         row = self.highlighted
-        key = (row.kind, row.id) if row is not None else None
+        key = _key_of(row)
         if key != self._last_highlighted:
             self._last_highlighted = key
             self.post_message(self.Highlighted(self, row))

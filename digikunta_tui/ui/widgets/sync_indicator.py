@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -29,13 +31,25 @@ class SyncIndicator(Static):
     """
 
     def on_mount(self) -> None:
-        """Follow the app's status."""
+        """Follow the app's status (and its activity: the progress line replaces the time)."""
         self.watch(self.app, "sync_status", self.show_status)
+        self.watch(self.app, "activity", self._activity_changed, init=False)
 
-    def show_status(self, status: SyncStatus) -> None:
-        """Render ``status``: state (coloured) and last sync time."""
+    def _activity_changed(self, activity: object) -> None:
+        if (activity is not None) != self.has_class("-working"):  # started or ended
+            self.show_status()
+
+    def show_status(self, status: SyncStatus | None = None) -> None:
+        """Render ``status``: state (coloured) and, unless long work shows its progress below,
+        the last sync time."""
+        app: Any = self.app
+        status = status if status is not None else app.sync_status
         text = Text()
         text.append("● " + status.label(), style=_STYLES.get(status.state, ""))
-        text.append("\n" + status.last_sync_label(), style="dim")
-        self.set_class(True, f"-{status.state}")
+        working = getattr(app, "activity", None) is not None
+        if not working:
+            text.append("\n" + status.last_sync_label(), style="dim")
+        self.set_class(working, "-working")  # one line, right-aligned over the progress
+        for state in _STYLES:
+            self.set_class(state == status.state, f"-{state}")
         self.update(text)
