@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from digikunta_tui.domain.stored import read_id
 from digikunta_tui.i18n import SUPPORTED_LANGUAGES, get_language, set_language, t
 from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.collector import full_collections_held
 from digikunta_tui.ui.commands import ActionCommands, RecordCommands
 from digikunta_tui.ui.index_work import IndexWork, needs_index
 from digikunta_tui.ui.keys import TypeAheadKeys, typing_text
@@ -372,9 +373,10 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
 
             if self.remote is None:
                 raise RuntimeError(t("notify.no_remote"))
-            report = sync(
-                self.repo.replica, self.remote, cancel=cancel, progress=self._sync_progress()
-            )
+            with full_collections_held():
+                report = sync(
+                    self.repo.replica, self.remote, cancel=cancel, progress=self._sync_progress()
+                )
         except SyncCancelled as exc:
             self.post_message(SyncFailed("cancelled", str(exc)))
         except RemoteOffline as exc:

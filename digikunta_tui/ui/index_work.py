@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from textual import work
 
 from digikunta_tui.i18n import t
+from digikunta_tui.ui.collector import full_collections_held
 from digikunta_tui.ui.messages import IndexFinished, WorkProgressed
 from digikunta_tui.ui.status import Activity, shown_activity
 
@@ -126,9 +127,10 @@ class IndexWork:
         """Build or refresh the index in a thread; report with messages (never widgets)."""
         app: Any = self
         try:
-            changed = self.repo.prepare_index(
-                progress=self.work_progress("index", "indexing"), cancel=self._index_cancel
-            )
+            with full_collections_held():
+                changed = self.repo.prepare_index(
+                    progress=self.work_progress("index", "indexing"), cancel=self._index_cancel
+                )
         except BaseException as exc:  # shown, never a traceback: the data is safe regardless
             app.post_message(IndexFinished(0, f"{type(exc).__name__}: {exc}"))
         else:

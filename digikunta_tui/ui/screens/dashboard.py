@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from digikunta_tui.domain.finnish import format_money, format_number
 from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.collector import full_collections_held
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.screens.dashboard_data import DashboardData, load_dashboard
 from digikunta_tui.ui.text import conflict_summary, field_lines, kind_label, safe, webinar_when
@@ -92,7 +93,8 @@ class DashboardScreen(ViewScreen):
     def load(self, generation: int) -> None:
         """Read the dashboard's data in a thread and post it (never touch widgets here)."""
         try:
-            data = load_dashboard(self.repo, self.digikunta.now())
+            with full_collections_held():
+                data = load_dashboard(self.repo, self.digikunta.now())
         except Exception as exc:  # shown in the panels, never a traceback
             self.post_message(DashboardLoaded(generation, None, f"{type(exc).__name__}: {exc}"))
         else:
