@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from digikunta_tui.domain.stored import read_id
 from digikunta_tui.i18n import SUPPORTED_LANGUAGES, get_language, set_language, t
 from digikunta_tui.ui.bindings import bind, localize
-from digikunta_tui.ui.collector import full_collections_held
+from digikunta_tui.ui.collector import freeze_long_lived, full_collections_held, thaw_long_lived
 from digikunta_tui.ui.commands import ActionCommands, RecordCommands
 from digikunta_tui.ui.index_work import IndexWork, needs_index
 from digikunta_tui.ui.keys import TypeAheadKeys, typing_text
@@ -175,11 +175,13 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         with suppress(ScreenStackError, MountError):  # closing meanwhile: nothing to show
             for widget in self.screen.query(WorkProgress):
                 await widget.add_bar()
+        freeze_long_lived()  # full collections stop walking the app itself (see collector)
         self.request_index()
 
     def on_unmount(self) -> None:
         """However the app ends, a running index build stops early (see ``stop_index_work``)."""
         self.stop_index_work()
+        thaw_long_lived()
 
     def _theme_changed(self, theme: Theme) -> None:
         if self._on_theme_change is not None:

@@ -88,3 +88,17 @@ def test_an_exception_inside_still_puts_the_thresholds_back(collections: list[in
     with pytest.raises(RuntimeError), full_collections_held():
         raise RuntimeError("work failed")
     assert gc.get_threshold() == (100, 2, 2)
+
+
+async def test_the_app_freezes_its_long_lived_objects_after_the_first_frame_and_thaws_them(
+    make_app,
+) -> None:
+    gc.unfreeze()
+    app = make_app(language="en")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000  # the app's modules, classes and first screen
+        assert not any(obj is app for obj in gc.get_objects())  # out of the collector's sight
+    assert gc.get_freeze_count() == 0  # handed back when the app ended

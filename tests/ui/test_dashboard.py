@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 from digikunta_tui.ui.screens import dashboard
@@ -111,3 +112,46 @@ async def test_untrusted_titles_are_shown_literally(make_app, repo, screen_text)
         await settle(app, pilot)
         assert "[@click=app.quit]x[/] [b]Bold" in screen_text(app)
         assert app.is_running
+
+
+async def test_the_savings_chart_shows_the_largest_organisations_and_counts_the_rest(
+    make_app, repo, screen_text
+) -> None:
+    for n in range(1, 16):
+        org = repo.create("organization", {"name": f"Testikunta {n:02}", "type": "municipality"})
+        story = repo.create(
+            "story", {"title": f"Kokeilu {n}", "organization": org, "stage": "ended"}
+        )
+        repo.create(
+            "indicator",
+            {
+                "story": story,
+                "level": "impact",
+                "category": "savings_eur",
+                "name": "Säästö",
+                "unit": "€",
+                "direction": "increase",
+                "measurements": [{"value": f"{n * 1000}", "date": "2017-11-30"}],
+                "recurrence": "one_off",
+            },
+        )
+    charted = [row for row in repo.impact().per_organization if row[2] > 0]
+    assert len(charted) > dashboard.CHART_ROWS
+    app = make_app(language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert f"Savings per organisation, the largest {dashboard.CHART_ROWS}" in text
+        assert f"… and {len(charted) - dashboard.CHART_ROWS} more organisations" in text
+        largest = sorted(charted, key=lambda row: row[2])[-dashboard.CHART_ROWS :]
+        smaller = sorted(charted, key=lambda row: row[2])[: -dashboard.CHART_ROWS]
+        assert all(row[1] in text for row in largest)
+        assert not any(row[1] in text for row in smaller)
+        positions = [text.index(row[1]) for row in charted if row in largest]
+        assert positions == sorted(positions)  # in the order of name
+
+
+def test_largest_keeps_the_given_order_and_the_earlier_of_ties() -> None:
+    rows = [("a", Decimal(5)), ("b", Decimal(1)), ("c", Decimal(5)), ("d", Decimal(5))]
+    assert dashboard.largest(rows, 2) == [("a", Decimal(5)), ("c", Decimal(5))]
+    assert dashboard.largest(rows, 9) == rows

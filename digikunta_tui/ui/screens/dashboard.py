@@ -6,6 +6,7 @@ placeholders, so the first paint does not wait for the repository.
 
 from __future__ import annotations
 
+import heapq
 from decimal import Decimal
 from typing import ClassVar
 
@@ -25,6 +26,11 @@ from digikunta_tui.ui.text import conflict_summary, field_lines, kind_label, saf
 from digikunta_tui.ui.widgets.bar_chart import bar_chart
 
 _COUNTED_KINDS = ("organization", "person", "webinar", "registration", "story", "indicator")
+CHART_ROWS = 8
+"""Organisations the savings chart shows at most: the largest savings, in the order of name (as
+many as the panel shows in a 120 × 36 terminal; a network of thousands made a chart of
+thousands of lines, tens of thousands of objects for every full garbage collection to walk)."""
+
 _PANELS = ("next-webinar", "impact", "counts", "recent", "backlog")
 
 
@@ -169,11 +175,20 @@ class DashboardScreen(ViewScreen):
             if Decimal(savings) > 0
         ]
         if rows:
-            out.append("\n\n" + t("dashboard.savings_per_org") + "\n", style="bold")
+            shown = largest(rows, CHART_ROWS)
+            title = (
+                t("dashboard.savings_per_org")
+                if len(shown) == len(rows)
+                else t("dashboard.savings_per_org_top", shown=len(shown))
+            )
+            out.append("\n\n" + title + "\n", style="bold")
             width = max(self.query_one("#impact").content_region.width, 40)
             out.append_text(
-                bar_chart(rows, width=width, fmt=lambda v: format_money(v, lang), style="green")
+                bar_chart(shown, width=width, fmt=lambda v: format_money(v, lang), style="green")
             )
+            if len(shown) < len(rows):
+                more = format_number(len(rows) - len(shown), lang=lang)
+                out.append("\n" + t("dashboard.savings_more", more=more), style="dim")
         return out
 
     def _recent(self, data: DashboardData) -> Text:
@@ -199,3 +214,11 @@ class DashboardScreen(ViewScreen):
             out.append(kind_label(entry.kind) + " ")
             out.append_text(safe(conflict_summary(entry)))
         return out
+
+
+def largest(rows: list[tuple[str, Decimal]], limit: int) -> list[tuple[str, Decimal]]:
+    """The ``limit`` rows of largest value, in their given order (ties: the earlier first)."""
+    if len(rows) <= limit:
+        return rows
+    keep = set(heapq.nsmallest(limit, range(len(rows)), key=lambda i: (-rows[i][1], i)))
+    return [row for i, row in enumerate(rows) if i in keep]
