@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from large_pull import shared_with_many_people
 from textual.widgets import Input
 
 from digikunta_tui.domain import index as index_module
@@ -151,21 +152,10 @@ async def test_with_the_index_missing_the_first_screen_paints_before_the_build(
         repo.close()
 
 
-def shared_with_many_people(tmp_path: Path, people: int) -> Path:
-    """A shared file another coordinator filled with ``people`` synthetic people (and their
-    organisations, registrations, stories)."""
-    shared = tmp_path / "shared" / "digikunta.json"
-    shared.parent.mkdir()
-    with Repository.open(tmp_path / "other", replica_name="other") as other:
-        other.load_synthetic(people, seed=1, validate=False)
-        sync(other.replica, FileRemote(shared))
-    return shared
-
-
 async def test_the_ui_answers_keys_while_the_index_refreshes_after_a_large_pull(
     tmp_path: Path,
 ) -> None:
-    shared = shared_with_many_people(tmp_path, 1000)
+    shared = shared_with_many_people(tmp_path, 1000, seed=1)
     data = tmp_path / "data"
     with Repository.open(data, replica_name="test") as seed:
         seed.load_demo()

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from large_pull import shared_with_many_people
 from textual.widgets import ProgressBar
 
 from digikunta_tui.domain.repository import Repository
 from digikunta_tui.ui.app import DigikuntaApp
 from digikunta_tui.ui.messages import SyncFinished, WorkProgressed
 from digikunta_tui.ui.widgets.work_progress import WorkProgress
-from sync import FileRemote, sync
+from sync import FileRemote
 
 SIZE = (100, 30)
 HOLD_SECONDS = 60
@@ -45,19 +46,10 @@ class HeldSyncApp(DigikuntaApp):
         return progress
 
 
-def shared_with_many_people(tmp_path: Path, people: int) -> Path:
-    shared = tmp_path / "shared" / "digikunta.json"
-    shared.parent.mkdir()
-    with Repository.open(tmp_path / "other", replica_name="other") as other:
-        other.load_synthetic(people, seed=2, validate=False)
-        sync(other.replica, FileRemote(shared))
-    return shared
-
-
 async def test_a_large_pull_shows_its_progress_in_the_status_area(
     repo: Repository, tmp_path: Path, screen_text
 ) -> None:
-    shared = shared_with_many_people(tmp_path, 1000)
+    shared = shared_with_many_people(tmp_path, 1000, seed=2)
     messages: list[object] = []
     app = HeldSyncApp(repo, remote=FileRemote(shared), language="en")
     try:
@@ -94,7 +86,7 @@ async def test_a_large_pull_shows_its_progress_in_the_status_area(
 async def test_quitting_during_a_large_merge_ends_the_app_and_commits_nothing(
     repo: Repository, tmp_path: Path, screen_text
 ) -> None:
-    shared = shared_with_many_people(tmp_path, 1000)
+    shared = shared_with_many_people(tmp_path, 1000, seed=2)
     people = repo.counts()["person"]
     pending = repo.replica.pending()
     app = HeldSyncApp(repo, remote=FileRemote(shared), language="en")
