@@ -168,6 +168,12 @@ class Repository(ListReads, Loading):
         return self._index.ready
 
     @property
+    def index_behind(self) -> bool:
+        """True when the index lacks changes the replica has (a write left them to a worker:
+        see :data:`~digikunta_tui.domain.index.APPLY_NOW_MAX`), or is missing (cheap)."""
+        return self._index.needs_work(self.replica)
+
+    @property
     def index_needs_work(self) -> bool:
         """True when :meth:`prepare_index` would build, apply changes or scrub (cheap)."""
         return self._index.needs_work(self.replica) or self.scrub_due

@@ -196,6 +196,8 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         others when shown again)."""
         self.data_version += 1
         self.update_status()
+        if not self._indexing and not self._index_failed and self.repo.index_behind:
+            self.request_index()  # a write left a big pending change (a sync just landed)
         if not self._without_screens() and isinstance(self.screen, ViewScreen):
             self.screen.update_view()
 

@@ -54,6 +54,8 @@ class IndexWork:
     _index_cancel: threading.Event
     _indexing: bool
     _index_again: bool
+    _index_failed: bool
+    _after_index: list[Callable[[], None]]
     _running_work: dict[str, Activity]
 
     def init_index_work(self) -> None:
@@ -62,7 +64,10 @@ class IndexWork:
         """Set when the app quits: a running build or refresh stops early (it loses nothing)."""
         self._indexing = False
         self._index_again = False
+        self._index_failed = False
+        """The last job failed: only a sync, a resolution or a restart asks again (no loop)."""
         self._running_work = {}
+        self._after_index = []
 
     # ------------------------------------------------------------------ progress
     def work_progress(self, work: str, kind: str) -> ProgressCallback:
@@ -143,6 +148,7 @@ class IndexWork:
         self.work_ended("index")
         if self._index_cancel.is_set() or app._without_screens():
             return  # quitting
+        self._index_failed = bool(message.error)
         if message.error:
             app.notify(
                 t("notify.index_failed", error=message.error), severity="error", markup=False
@@ -151,6 +157,14 @@ class IndexWork:
             self._index_again = False
             self.request_index()
         app.data_changed()
+        if not self._indexing:  # no further job queued: what waited for this one may run
+            waiting, self._after_index = self._after_index, []
+            for callback in waiting:
+                callback()
+
+    def after_index(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` on the UI thread once the index jobs now asked for are done."""
+        self._after_index.append(callback)
 
     def stop_index_work(self) -> None:
         """Quitting: a running build or refresh stops at its next batch (nothing is lost: the

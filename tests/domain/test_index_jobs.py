@@ -413,3 +413,31 @@ def test_a_build_writes_the_same_rows_as_applying_every_record(
         assert _indexed(repo) == applied
     finally:
         repo.close()
+
+
+def test_a_write_after_a_big_change_leaves_that_change_to_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "APPLY_NOW_MAX", 5)
+    repo = Repository.open(tmp_path / "data")
+    try:
+        old = _people(repo, 20)
+        repo.refresh()
+        # A sync lands 10 changes (more than APPLY_NOW_MAX), then the user saves one record.
+        repo.replica.put_many([("person", rid, {"family_name": "Järvinen"}) for rid in old[:10]])
+        repo.create("person", {"given_name": "Uusi", "family_name": "Ihminen"})
+        assert repo.index_behind  # what asks the app for a worker job
+        assert repo.count("person", "jarvinen") == 0  # nothing applied on this thread
+        assert repo.count("person", "ihminen") == 0
+        assert repo.prepare_index() == 11  # the worker's job takes all of it in
+        assert not repo.index_behind
+        assert repo.count("person", "jarvinen") == 10
+        assert repo.count("person", "ihminen") == 1
+        # A few pending changes (up to APPLY_NOW_MAX) are applied with the write, as before.
+        repo.replica.put_many([("person", rid, {"family_name": "Korhonen"}) for rid in old[:3]])
+        repo.create("person", {"given_name": "Toinen", "family_name": "Ihminen"})
+        assert not repo.index_behind
+        assert repo.count("person", "korhonen") == 3
+        assert repo.count("person", "ihminen") == 2
+    finally:
+        repo.close()

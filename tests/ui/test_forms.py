@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from forms_testing import form_of, set_field, settle, shown_errors, type_into
 from textual.widgets import Button, Input, Markdown
 
+from digikunta_tui.domain import index as index_module
+from digikunta_tui.domain.repository import Repository
 from digikunta_tui.ui.dialogs.confirm import ChoiceDialog
 from digikunta_tui.ui.forms.flows import new_record, open_form, record_palette_actions
 from digikunta_tui.ui.forms.measurements import MeasurementRow, MeasurementsEditor
@@ -348,3 +351,45 @@ async def test_new_consent_from_members_starts_with_the_selected_person(make_app
         await settle(pilot)
     assert len(repo.consents_of(person)) == events + 1
     assert repo.consent_state(person)["photo"] == "declined"
+
+
+async def test_a_save_right_after_a_big_change_leaves_that_change_to_the_index_worker(
+    make_app, repo, monkeypatch
+) -> None:
+    monkeypatch.setattr(index_module, "APPLY_NOW_MAX", 5)
+    applied_on: list[str] = []
+    real_apply = index_module.SearchIndex._apply
+
+    def apply(self, *args, **kwargs):
+        applied_on.append(threading.current_thread().name)
+        return real_apply(self, *args, **kwargs)
+
+    monkeypatch.setattr(index_module.SearchIndex, "_apply", apply)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        # Another process (a CLI sync, an import) lands 30 new people in this replica.
+        with Repository.open(repo.index_path.parent) as other:
+            other.replica.put_many(
+                [
+                    ("person", f"tuotu{n:03d}", {"given_name": "Tuotu", "family_name": "Kokeilija"})
+                    for n in range(30)
+                ]
+            )
+        applied_on.clear()
+        app.screen.query_one("RecordList").focus()
+        await pilot.press("n")
+        await settle(pilot)
+        form = form_of(pilot)
+        await type_into(pilot, form, "given_name", "Aino")
+        await type_into(pilot, form, "family_name", "Ärväs")
+        await pilot.click("#form-save")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert applied_on and "MainThread" not in applied_on  # 31 changes: the worker's
+        assert repo.count("person", query="Kokeilija") >= 30
+        new_id = next(row.id for row in repo.page("person", query="Ärväs"))
+        assert app.screen.current == ("person", new_id)

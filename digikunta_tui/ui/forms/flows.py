@@ -102,10 +102,23 @@ def after_write(
 
     app.data_version += 1
     app.update_status()
+    if app.repo.index_behind:
+        # The write left a big pending change (a sync had just landed) to the index worker:
+        # the saved record is selected once the worker has indexed it.
+        if kind and record_id:
+            app.after_index(lambda: _select_if_shown(screen, kind, record_id))
+        app.request_index()
     if not isinstance(screen, ViewScreen) or not screen.is_attached:
         return
     screen.update_view()
     if kind and record_id:
+        select_record(screen, kind, record_id)
+
+
+def _select_if_shown(screen: Any, kind: str, record_id: str) -> None:
+    from digikunta_tui.ui.screens.base import ViewScreen
+
+    if isinstance(screen, ViewScreen) and screen.is_attached:
         select_record(screen, kind, record_id)
 
 
