@@ -89,19 +89,24 @@ async def test_new_record_saves_to_the_replica(make_app, repo, kind: str) -> Non
         assert app.sync_status.pending == repo.replica.pending()
 
 
+async def add_person_from_the_list(pilot, given: str, family: str) -> None:
+    """In the members view: ``n`` from the list, the two names typed, saved with the button."""
+    pilot.app.screen.query_one("RecordList").focus()
+    await pilot.press("n")
+    await settle(pilot)
+    form = form_of(pilot)
+    await type_into(pilot, form, "given_name", given)
+    await type_into(pilot, form, "family_name", family)
+    await pilot.click("#form-save")
+    await settle(pilot)
+
+
 async def test_new_person_appears_selected_in_the_list(make_app, repo) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         await settle(pilot)
-        app.screen.query_one("RecordList").focus()
-        await pilot.press("n")
-        await settle(pilot)
-        form = form_of(pilot)
-        await type_into(pilot, form, "given_name", "Aino")
-        await type_into(pilot, form, "family_name", "Ärväs")
-        await pilot.click("#form-save")
-        await settle(pilot)
+        await add_person_from_the_list(pilot, "Aino", "Ärväs")
         new_id = next(row.id for row in repo.page("person", query="Ärväs"))
         assert app.screen.current == ("person", new_id)
         records = app.screen.query_one("RecordList")
@@ -379,14 +384,7 @@ async def test_a_save_right_after_a_big_change_leaves_that_change_to_the_index_w
                 ]
             )
         applied_on.clear()
-        app.screen.query_one("RecordList").focus()
-        await pilot.press("n")
-        await settle(pilot)
-        form = form_of(pilot)
-        await type_into(pilot, form, "given_name", "Aino")
-        await type_into(pilot, form, "family_name", "Ärväs")
-        await pilot.click("#form-save")
-        await settle(pilot)
+        await add_person_from_the_list(pilot, "Aino", "Ärväs")
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert applied_on and "MainThread" not in applied_on  # 31 changes: the worker's
