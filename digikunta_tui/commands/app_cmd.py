@@ -160,19 +160,17 @@ def _fill_demo(data: Path, shared: Path, people: int, line: ProgressLine) -> Non
     from sync import FileRemote, sync
 
     from ..domain.repository import Repository
-    from ..domain.synthetic import add_synthetic
+    from ..domain.synthetic import add_synthetic, organizations_by_name
 
     repo = Repository.open(data, replica_name="demo")
     try:
         repo.load_demo()
         if people:
-            organizations = {
-                str(fields["name"]): rid
-                for _, rid, fields in repo.replica.records("organization")
-                if isinstance(fields.get("name"), str)
-            }
             add_synthetic(
-                repo, people, existing=organizations, progress=line.reporter("demo: adding people")
+                repo,
+                people,
+                existing=organizations_by_name(repo),
+                progress=line.reporter("demo: adding people"),
             )
             repo.refresh(progress=line.reporter("demo: indexing"))
         sync(repo.replica, FileRemote(shared), progress=line.sync_reporter("demo: syncing"))

@@ -9,7 +9,7 @@ for the rows of an answer when first asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -54,9 +54,8 @@ class ListReads:
     replica: Replica
     _index: SearchIndex
 
-    def _now(self) -> str:
-        """The current time as stored (the repository's clock)."""
-        raise NotImplementedError
+    _now: Callable[[], str]
+    """The current time as stored (the repository's clock: ``Repository._now``)."""
 
     def _where(self, kind: str, filters: Mapping[str, str] | None) -> list[tuple[str, Any]]:
         where: list[tuple[str, Any]] = []

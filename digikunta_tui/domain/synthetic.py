@@ -20,7 +20,7 @@ from digikunta_tui.domain.finnish import fold
 if TYPE_CHECKING:
     from digikunta_tui.domain.repository import Progress, Repository
 
-__all__ = ["MUNICIPALITIES", "add_synthetic", "synthetic_records"]
+__all__ = ["MUNICIPALITIES", "add_synthetic", "organizations_by_name", "synthetic_records"]
 
 Record = tuple[str, str, dict[str, Any]]
 
@@ -341,6 +341,15 @@ def synthetic_records(
 
 CHUNK = 5000
 """Records per transaction when adding a synthetic data set."""
+
+
+def organizations_by_name(repo: Repository) -> dict[str, str]:
+    """The repository's organisations, name → id (for ``existing``: people join them)."""
+    return {
+        fields["name"]: rid
+        for _, rid, fields in repo.replica.records("organization")
+        if isinstance(fields.get("name"), str)
+    }
 
 
 def add_synthetic(
