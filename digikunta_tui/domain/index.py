@@ -35,23 +35,25 @@ from pathlib import Path
 from typing import Any
 
 from digikunta_tui.domain.index_build import (
-    FILTERS,
     INDEXES,
     INSERT_ITEM,
     INSERT_TEXT,
-    KIND_ORDER,
-    PARENT_COLUMNS,
     SCHEMA_VERSION,
     TABLES,
     Cancelled,
     Progress,
     build_file,
-    filter_values,
-    index_rows,
     remove_abandoned_builds,
     remove_files,
     report_progress,
     work_path,
+)
+from digikunta_tui.domain.index_rows import (
+    FILTERS,
+    KIND_ORDER,
+    PARENT_COLUMNS,
+    filter_values,
+    index_rows,
 )
 from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.listing import listing, render

@@ -1,32 +1,24 @@
 """Reads of the replica's ``records`` table that :class:`sync.Replica` offers too slowly.
 
 The search index is built from, and kept in step with, the replica. A few of its reads are
-done here in plain SQL on the replica's own connection, read-only, each for a measured reason
-(at 50 000 people): ``Replica.records`` sorts every kind by id (a temporary B-tree per kind a
-build does not need); ``Replica.records_with_stamps(kind, ids)`` lets SQLite scan all records of
-the kind for a page of 100 ids (0.1–0.3 s instead of under 1 ms); and there is no count of
-changed records, nor a lookup by field. Only the columns ``id``, ``kind``, ``fields``,
-``alive`` and ``seq`` are used (see ``sync/schema.py``).
+done here (and in :mod:`index_rows`) in plain SQL on the replica's own connection, read-only,
+each for a measured reason (at 50 000 people): ``Replica.records`` sorts every kind by id (a
+temporary B-tree per kind a build does not need); ``Replica.records_with_stamps(kind, ids)``
+lets SQLite scan all records of the kind for a page of 100 ids (0.1–0.3 s instead of under
+1 ms); and there is no count of changed records, nor a lookup by field. Only the columns
+``id``, ``kind``, ``fields``, ``alive`` and ``seq`` are used (see ``sync/schema.py``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sync import Replica
 
 _DECODER = json.JSONDecoder()
 _CHUNK = 500  # ids per query (SQLite's host parameter limit is far above)
-
-
-def live_rows(replica: Replica, kind: str) -> Iterator[tuple[str, str]]:
-    """The live records of ``kind`` as (id, fields as stored JSON), in storage order (not
-    sorted). Decode with :func:`decode_fields`."""
-    return replica.conn.execute(
-        "SELECT id, fields FROM records WHERE kind = ? AND alive = 1", (kind,)
-    )
 
 
 decode_fields: Callable[[str], tuple[dict[str, Any], int]] = _DECODER.raw_decode

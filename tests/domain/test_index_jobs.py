@@ -7,13 +7,13 @@ from the state before it (a first build: ``IndexNotReady``) until it is done.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from index_files import indexed
 
 from digikunta_tui.domain import index as index_module
 from digikunta_tui.domain.repository import (
@@ -375,18 +375,7 @@ def test_writes_are_validated_while_the_index_is_being_built(
 
 
 def _indexed(repo: Repository) -> list[tuple[Any, ...]]:
-    """Every row of the index file by record id: its columns (but rowid, seq) and its text."""
-    conn = sqlite3.connect(repo.index_path)
-    try:
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(items)")]
-        shown = [c for c in columns if c not in ("rowid", "seq")]
-        sql = (
-            f"SELECT {', '.join('items.' + c for c in shown)}, fts.title, fts.body, fts.kind"
-            " FROM items JOIN fts ON fts.rowid = items.rowid ORDER BY items.id"
-        )
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+    return indexed(repo.index_path)
 
 
 def test_a_build_writes_the_same_rows_as_applying_every_record(
