@@ -72,6 +72,11 @@ class TypeAheadKeys:
     _key_screen: Screen[Any] | None = None
     _release_task: asyncio.Task[None] | None = None
 
+    @property
+    def keys_held(self) -> int:
+        """How many typed keys wait for a screen to be ready (0: none)."""
+        return len(self._held_keys or ())
+
     async def on_event(self, event: events.Event) -> None:
         """Hold or handle keys as described above; everything else as Textual does."""
         if isinstance(event, events.Key) and not event.is_forwarded:

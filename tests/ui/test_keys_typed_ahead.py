@@ -7,6 +7,8 @@ first one. ``pilot.press`` with several keys is tested as well, as the issue ask
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
 from textual.widgets import Input
 
@@ -18,12 +20,22 @@ SIZE = (100, 30)
 _NAMES = {"/": "slash"}
 
 
+GUARD_S = 60.0
+"""Seconds after which keys still held count as lost (never a speed limit: a busy machine
+mounts a form in seconds, an idle one in milliseconds)."""
+
+
 async def burst(app, pilot, *keys: str) -> None:
-    """Queue all ``keys`` in the app at once (as a terminal read delivers them), then settle."""
+    """Queue all ``keys`` in the app at once (as a terminal read delivers them), then settle:
+    until no key waits for a screen (a form mounting) and the workers are done."""
     for key in keys:
         character = key if len(key) == 1 else None
         app.post_message(events.Key(_NAMES.get(key, key), character))
     await pilot.pause()
+    deadline = asyncio.get_running_loop().time() + GUARD_S
+    while app.keys_held or not app.screen.is_mounted:
+        assert asyncio.get_running_loop().time() < deadline, f"{app.keys_held} keys still held"
+        await pilot.pause(0.01)
     await app.workers.wait_for_complete()
     await pilot.pause()
 
