@@ -14,9 +14,9 @@ Each path is one kind of bad (or good) answer to a ``GET``::
 
 A ``PUT`` to ``/slow-reader.json`` is read one byte every ``dribble_interval``; any other ``PUT``
 is read and answered ``201`` (but the HTTP remote's If-Match probe, ``*.digikunta-probe``,
-gets ``412``, as from a server that checks If-Match). Endless answers stop when the client goes away (or the server
-stops). What happened is recorded per path (:class:`Seen`), with events to wait on instead of
-sleeping::
+gets ``412``, as from a server that checks If-Match). Endless answers stop when the client goes
+away (or the server stops). What happened is recorded per path (:class:`Seen`), with events
+to wait on instead of sleeping::
 
     with run_hostile(document=doc) as server:
         remote = HttpRemote(server.url("dribble.json"), deadline=2)
