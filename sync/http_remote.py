@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+import ssl
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -450,6 +451,7 @@ class HttpRemote:
                     ) from None
                 except (Interrupted, httpx.RequestError) as exc:
                     self._stop_if_interrupted(flight)
+                    self._refuse_untrusted_certificate(exc)
                     if isinstance(exc, httpx.TimeoutException):
                         reason, cause = f"timed out ({type(exc).__name__})", exc
                     else:
@@ -540,6 +542,18 @@ class HttpRemote:
                 f"{self.description} could not be reached in time: the request did not finish"
                 f" within its deadline of {deadline} (request_deadline_seconds; the server is"
                 " too slow or sends its answer a trickle at a time)"
+            ) from None
+
+    def _refuse_untrusted_certificate(self, exc: Exception) -> None:
+        """A TLS certificate that does not verify is a setting to fix, not a reason to retry."""
+        cause = exc.__cause__ or exc.__context__
+        while cause is not None and not isinstance(cause, ssl.SSLCertVerificationError):
+            cause = cause.__cause__ or cause.__context__
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            raise SyncError(
+                f"{self.description}: the server's TLS certificate could not be verified"
+                f" ({cause.verify_message}); if the server uses a private certificate"
+                " authority, set ca_bundle to that authority's certificate (PEM)"
             ) from None
 
     def _refuse_if_cancelled(self) -> None:
