@@ -17,6 +17,7 @@ from servers.apache import ApacheDav, apache_binary, run_apache
 from servers.moto_s3 import MotoS3, moto_missing, run_moto_s3
 from servers.processes import missing_program
 from servers.rclone import RcloneDav, run_rclone
+from servers.syncthing import SyncthingPair, run_syncthing_pair
 from servers.tls import PrivateCa, make_ca
 
 DIGEST_ETAGS = "    FileETag Digest\n"
@@ -72,3 +73,11 @@ def moto_s3() -> Iterator[MotoS3]:
     _skip_unless(moto_missing())
     with run_moto_s3() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def syncthing_pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SyncthingPair]:
+    """Two Syncthing devices on loopback sharing one folder (``tests/servers/syncthing.py``)."""
+    _skip_unless(missing_program("syncthing"))
+    with run_syncthing_pair(tmp_path_factory.mktemp("syncthing")) as pair:
+        yield pair
