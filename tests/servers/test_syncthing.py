@@ -21,6 +21,8 @@ from servers.dav_helpers import doc_name
 from servers.syncthing import SyncthingPair
 from sync import FileRemote, Replica, sync
 
+pytestmark = pytest.mark.slow  # two real Syncthing processes and their settling
+
 ABSORBED = ".digikunta-absorbed/"
 
 
