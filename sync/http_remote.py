@@ -189,9 +189,8 @@ class HttpRemote:
         self._deadline = deadline
         self._interrupter = Interrupter()
         self._has_auth = auth is not None
-        self._capability: Capability | None = (
-            None if probe_conditional_writes else (Capability.UNKNOWN)
-        )
+        # None: not probed yet (the check runs before the first write)
+        self._capability = None if probe_conditional_writes else Capability.UNKNOWN
         self._client = httpx.Client(
             auth=auth,
             timeout=httpx.Timeout(timeout),
