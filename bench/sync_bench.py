@@ -11,6 +11,9 @@ is measured as a laptop syncs: one replica per process, one process per sync (pu
 document, pull the whole document, a 1 % change); the timed run keeps two replicas in one
 process and reports that figure separately.
 
+``--http`` adds, at up to 10k records, the HTTP remote against WsgiDAV, Apache mod_dav_fs over
+TLS and S3 (moto); the servers are started by ``bench/bench_servers.py``.
+
 Usage: python bench/sync_bench.py [--sizes 1000,10000,100000] [--http]
 """
 
@@ -81,16 +84,11 @@ def measure(folder: Path, n: int, transport: str) -> dict[str, object]:
     shared = folder / "shared" / "digikunta.json"
     shared.parent.mkdir(exist_ok=True)
     server = None
-    if transport == "http":
-        from webdav_server import run_webdav
+    if transport != "file":
+        from bench_servers import open_server
 
-        server = run_webdav(shared.parent, strict=True)
-        base = server.__enter__()
-
-        def make_remote():
-            from sync.http_remote import HttpRemote
-
-            return HttpRemote(base + shared.name)
+        server = open_server(transport, shared)
+        make_remote = server.make_remote
     else:
 
         def make_remote():
@@ -126,7 +124,8 @@ def measure(folder: Path, n: int, transport: str) -> dict[str, object]:
         sync(a, remote_a)
         rounds.append(time.perf_counter() - t)
     if server is not None:
-        server.__exit__(None, None, None)
+        server.copy_out()  # the stored document, for its size and the floor
+        server.close()
     same = a.pending() == b.pending() == 0 and a.count() == b.count() == n
     return {
         "first_sync_into_empty_ms": round(first * 1000, 2),
@@ -200,7 +199,9 @@ def run_size(n: int, transport: str) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--http", action="store_true", help="also the HTTP remote (WsgiDAV)")
+    parser.add_argument(
+        "--http", action="store_true", help="also the HTTP remote (WsgiDAV, Apache-TLS, S3)"
+    )
     parser.add_argument("--setup", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--floor", help=argparse.SUPPRESS)
@@ -221,10 +222,10 @@ def main() -> None:
         print(json.dumps(floor_ms(data, 5 if len(data) < 20_000_000 else 2)))
         return
     results = []
-    transports = ["file", "http"] if args.http else ["file"]
+    transports = ["file", "http", "apache", "s3"] if args.http else ["file"]
     for n in [int(s) for s in args.sizes.split(",")]:
         for transport in transports:
-            if transport == "http" and n > 10_000:
+            if transport != "file" and n > 10_000:
                 continue
             results.append(run_size(n, transport))
     print(json.dumps({"benchmark": "sync", "results": results}, indent=2))

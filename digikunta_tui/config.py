@@ -42,6 +42,7 @@ class SyncSettings:
     token_env: str = ""
     username: str = ""
     password_env: str = ""
+    s3_region: str = ""
     ca_bundle: str = ""
     allow_insecure_http: bool = False
     timeout: float = 10.0

@@ -30,6 +30,7 @@ class SyncSection(BaseModel):
     token_env: str = SyncSettings.token_env
     username: str = SyncSettings.username
     password_env: str = SyncSettings.password_env
+    s3_region: str = Field(default=SyncSettings.s3_region, max_length=64)
     ca_bundle: str = SyncSettings.ca_bundle
     allow_insecure_http: bool = SyncSettings.allow_insecure_http
     timeout: float = Field(default=SyncSettings.timeout, gt=0, le=300)

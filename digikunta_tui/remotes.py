@@ -41,6 +41,7 @@ def make_remote(
             token_env=settings.token_env or None,
             username=settings.username or None,
             password_env=settings.password_env or None,
+            s3_region=settings.s3_region or None,
             environ=environ,
         )
         return HttpRemote(

@@ -42,17 +42,21 @@ def auth_from_env(
     token_env: str | None = None,
     username: str | None = None,
     password_env: str | None = None,
+    s3_region: str | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> httpx.Auth | None:
     """Build the HTTP authentication named by the configuration.
 
-    Give either ``token_env`` (bearer token) or ``username`` with ``password_env`` (basic
-    auth); neither means no authentication.
+    Give either ``token_env`` (bearer token), or ``username`` with ``password_env`` (basic
+    auth), or ``s3_region`` (AWS SigV4 signing for S3, credentials from the standard
+    ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` / ``AWS_SESSION_TOKEN`` variables, see
+    ``sync.s3_signing``); none of them means no authentication.
 
     Args:
         token_env: name of the variable holding a bearer token, e.g. ``DIGIKUNTA_TOKEN``.
         username: user name for basic auth (not a secret, may live in the config).
         password_env: name of the variable holding the basic-auth password.
+        s3_region: the S3 bucket's region: sign requests with AWS SigV4 (needs botocore).
         environ: where to look the variables up (tests pass a dict).
 
     Returns:
@@ -60,8 +64,18 @@ def auth_from_env(
 
     Raises:
         AuthError: a named variable is not set, is empty, or cannot be sent in a header.
-        ValueError: the combination of arguments makes no sense (a configuration mistake).
+        ValueError: the combination of arguments makes no sense (a configuration mistake), or
+            S3 signing is asked for without botocore installed.
     """
+    if s3_region is not None:
+        if token_env is not None or username is not None or password_env is not None:
+            raise ValueError(
+                "an S3 remote signs its requests with the AWS_* environment variables: remove"
+                " token_env, username and password_env"
+            )
+        from sync.s3_signing import s3_auth_from_env
+
+        return s3_auth_from_env(s3_region, environ)
     if token_env is not None:
         if username is not None or password_env is not None:
             raise ValueError("give either a token variable or a user name and password, not both")

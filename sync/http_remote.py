@@ -10,6 +10,11 @@ decompressed while it streams in) is refused, and every request, retries include
 its ``deadline``, even against a server that dribbles a byte at a time. ``cancel()``, from any
 thread, stops the request in flight at once and refuses later ones.
 
+Before its first write a remote checks that the server really evaluates ``If-Match`` (a probe
+on a sibling resource, ``sync.http_capabilities``) and refuses to write to one that does not.
+A weak ETag (``W/"..."``, which ``If-Match`` never matches; Apache sends one for a second after
+every change) is waited on until the server gives its strong form, or the write is refused.
+
 Secrets stay out of messages, logs and ``repr``: a URL with a user name or password is refused
 (credentials come from ``sync.credentials``), and every message names the URL without its
 query string.
@@ -20,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+import ssl
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -36,6 +42,13 @@ from sync.errors import (
     SyncError,
 )
 from sync.http_body import ACCEPT_ENCODING, BodyTooLarge, UndecodableBody, read_body
+from sync.http_capabilities import (
+    Capability,
+    ProbeAnswer,
+    ignores_if_match_message,
+    probe_if_match,
+    probe_url,
+)
 from sync.http_interrupt import Flight, Interrupted, Interrupter
 from sync.http_safety import describe_url, install_log_filters, parse_url, ssl_verify
 from sync.remote import RemoteRead, SideCopy
@@ -46,6 +59,10 @@ log = logging.getLogger(__name__)
 
 HASH_TAG_PREFIX = "sha256:"
 """Prefix of the tags made from the body when the server sends no ETag."""
+WEAK_PREFIX = "W/"
+WEAK_TAG_WAIT = 5.0
+"""Seconds a write waits for a weak ETag to become strong (Apache: one second after a change)."""
+_WEAK_TAG_POLL = 0.2
 
 MB = 1024 * 1024
 DEFAULT_MAX_DOCUMENT_BYTES = 256 * MB
@@ -133,6 +150,7 @@ class HttpRemote:
         sleep: Callable[[float], None] | None = None,
         max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
         deadline: float = DEFAULT_DEADLINE,
+        probe_conditional_writes: bool = True,
     ) -> None:
         """Check the URL and open one connection pool for this remote.
 
@@ -151,6 +169,9 @@ class HttpRemote:
                 or sent to it.
             deadline: seconds one request may take in all (connect, send, the whole answer,
                 retries and their waits); a request that hits it is not retried.
+            probe_conditional_writes: before the first write, check that the server
+                evaluates ``If-Match`` (``sync.http_capabilities``); False skips the check
+                (tests whose fake servers answer only the document's requests).
 
         Raises:
             ValueError: the URL, the TLS setting or a limit is unsafe or invalid.
@@ -168,6 +189,8 @@ class HttpRemote:
         self._deadline = deadline
         self._interrupter = Interrupter()
         self._has_auth = auth is not None
+        # None: not probed yet (the check runs before the first write)
+        self._capability = None if probe_conditional_writes else Capability.UNKNOWN
         self._client = httpx.Client(
             auth=auth,
             timeout=httpx.Timeout(timeout),
@@ -257,10 +280,12 @@ class HttpRemote:
             server does not tell it).
 
         Raises:
-            RemoteChanged: 412, or 409 (S3's ConditionalRequestConflict).
+            RemoteChanged: 412, 409 (S3's ConditionalRequestConflict), 404 to an update (the
+                document was deleted since it was read), or a weak ETag that changed.
             RemoteOffline / AuthError / SyncCancelled / SyncError: as for ``read``; SyncError
-                also when the server sends no ETags (conditional writes impossible), the folder
-                is missing, or the document is larger than the maximum document size.
+                also when the server sends no ETags or only weak ones, or ignores ``If-Match``
+                (conditional writes impossible), the folder is missing, or the document is
+                larger than the maximum document size.
         """
         del scrub
         if not isinstance(data, bytes):
@@ -280,6 +305,9 @@ class HttpRemote:
                 " conditional writes; Digikunta will not overwrite the document there without"
                 " them (others' changes could be lost)"
             )
+        self._check_conditional_writes()
+        if expected_tag is not None and expected_tag.startswith(WEAK_PREFIX):
+            expected_tag = self._strong_form(expected_tag)
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if expected_tag is None:
             headers["If-None-Match"] = "*"
@@ -303,6 +331,9 @@ class HttpRemote:
             raise RemoteChanged(
                 f"{self.description} was being changed by someone else (HTTP 409 Conflict)"
             )
+        if status in _MISSING and expected_tag is not None:
+            # S3 answers 404 NoSuchKey to If-Match on a missing key: deleted since it was read.
+            raise RemoteChanged(f"{self.description} was deleted since it was read (HTTP 404)")
         self._refuse(response)
 
     def side_copies(self) -> list[SideCopy]:
@@ -314,6 +345,53 @@ class HttpRemote:
         del copies, scrub
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _check_conditional_writes(self) -> None:
+        """Probe once whether the server evaluates ``If-Match``; refuse if it is proven not to."""
+        if self._capability is None:
+            url = probe_url(self._url)
+
+            def send(method: str, headers: dict[str, str], content: bytes | None) -> ProbeAnswer:
+                return ProbeAnswer(self._send(method, headers, content, url=url).status)
+
+            self._capability = probe_if_match(send)
+            log.debug("%s: conditional writes: %s", self.description, self._capability.value)
+        if self._capability is Capability.IGNORES_IF_MATCH:
+            raise SyncError(ignores_if_match_message(self.description))
+
+    def _strong_form(self, weak: str) -> str:
+        """The strong ETag the server gives for ``weak`` once it is sure of it, to send in If-Match.
+
+        ``If-Match`` compares strongly, so a weak tag never matches (Apache's tags are weak for
+        a second after each change). The document's current tag is asked with ``HEAD`` until
+        it is the strong form of ``weak`` (then it still is the version that was read) or
+        something else (someone wrote: RemoteChanged), for at most ``WEAK_TAG_WAIT`` seconds.
+        """
+        strong = weak[len(WEAK_PREFIX) :]
+        waited = 0.0
+        while True:
+            response = self._send("HEAD", {})
+            current = response.headers.get("etag")
+            if response.status in _MISSING:
+                raise RemoteChanged(f"{self.description} was deleted since it was read (HTTP 404)")
+            if response.status != 200:
+                self._refuse(response)
+            if current == strong:
+                return strong
+            if current != weak:
+                raise RemoteChanged(
+                    f"{self.description} was changed by someone else since it was read"
+                )
+            if waited >= WEAK_TAG_WAIT:
+                raise SyncError(
+                    f"{self.description}: the server gives only a weak ETag ({weak}), which"
+                    " If-Match can never match, so the document cannot be written conditionally;"
+                    " nothing was changed (Apache: set FileETag Digest for the folder; see"
+                    " docs/http-remote.md)"
+                )
+            self._pause(_WEAK_TAG_POLL)
+            self._refuse_if_cancelled()
+            waited += _WEAK_TAG_POLL
 
     def _tag_after_write(self, data: bytes) -> str:
         """The tag of what we just wrote, for servers that send no ETag with the PUT answer.
@@ -335,11 +413,13 @@ class HttpRemote:
         content: bytes | None = None,
         *,
         document: bool = False,
+        url: httpx.URL | None = None,
     ) -> _Answer:
         """One request with retries on timeouts, connection errors, 429 and 5xx.
 
         ``document``: a ``200`` answer's body is the document (read in full, up to the limit);
-        of any other answer only the start is read.
+        of any other answer only the start is read. ``url``: another resource than the
+        document (the capability probe).
         """
         self._refuse_if_cancelled()
         attempts = self._retries + 1
@@ -358,7 +438,9 @@ class HttpRemote:
                     self._refuse_if_cancelled()
                 tried += 1
                 try:
-                    response = self._attempt(flight, method, headers, content, document)
+                    response = self._attempt(
+                        flight, method, headers, content, document, url or self._url
+                    )
                 except httpx.LocalProtocolError:
                     # Our own request was malformed (a header value?): its text may hold a secret.
                     raise SyncError(
@@ -368,6 +450,7 @@ class HttpRemote:
                     ) from None
                 except (Interrupted, httpx.RequestError) as exc:
                     self._stop_if_interrupted(flight)
+                    self._refuse_untrusted_certificate(exc)
                     if isinstance(exc, httpx.TimeoutException):
                         reason, cause = f"timed out ({type(exc).__name__})", exc
                     else:
@@ -394,6 +477,7 @@ class HttpRemote:
         headers: dict[str, str],
         content: bytes | None,
         document: bool,
+        url: httpx.URL,
     ) -> _Answer:
         """One try: send, then read the answer within the limits; DocumentError if too big."""
         headers = dict(headers)
@@ -405,7 +489,7 @@ class HttpRemote:
             upload = _chunks(content, flight)
         flight.check()
         with self._client.stream(
-            method, self._url, headers=headers, content=upload, extensions={"trace": flight.trace}
+            method, url, headers=headers, content=upload, extensions={"trace": flight.trace}
         ) as response:
             status = response.status_code
             answer_headers = response.headers
@@ -457,6 +541,18 @@ class HttpRemote:
                 f"{self.description} could not be reached in time: the request did not finish"
                 f" within its deadline of {deadline} (request_deadline_seconds; the server is"
                 " too slow or sends its answer a trickle at a time)"
+            ) from None
+
+    def _refuse_untrusted_certificate(self, exc: Exception) -> None:
+        """A TLS certificate that does not verify is a setting to fix, not a reason to retry."""
+        cause = exc.__cause__ or exc.__context__
+        while cause is not None and not isinstance(cause, ssl.SSLCertVerificationError):
+            cause = cause.__cause__ or cause.__context__
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            raise SyncError(
+                f"{self.description}: the server's TLS certificate could not be verified"
+                f" ({cause.verify_message}); if the server uses a private certificate"
+                " authority, set ca_bundle to that authority's certificate (PEM)"
             ) from None
 
     def _refuse_if_cancelled(self) -> None:

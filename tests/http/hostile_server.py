@@ -13,9 +13,10 @@ Each path is one kind of bad (or good) answer to a ``GET``::
     /ok.json, /ok-gzip.json  ``document`` (plain, and gzip-compressed) with an ETag: the control
 
 A ``PUT`` to ``/slow-reader.json`` is read one byte every ``dribble_interval``; any other ``PUT``
-is read and answered ``201``. Endless answers stop when the client goes away (or the server
-stops). What happened is recorded per path (:class:`Seen`), with events to wait on instead of
-sleeping::
+is read and answered ``201`` (but the HTTP remote's If-Match probe, ``*.digikunta-probe``,
+gets ``412``, as from a server that checks If-Match). Endless answers stop when the client goes
+away (or the server stops). What happened is recorded per path (:class:`Seen`), with events
+to wait on instead of sleeping::
 
     with run_hostile(document=doc) as server:
         remote = HttpRemote(server.url("dribble.json"), deadline=2)
@@ -281,6 +282,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         seen.answering.set()
         slow = self.path.split("?")[0] == "/slow-reader.json"
+        if self.path.split("?")[0].endswith(".digikunta-probe"):
+            self._headers(412, {"Content-Length": "0"})
+            return
         while seen.received < length and not self.server.stopping.is_set():
             data = self.rfile.read(1 if slow else min(CHUNK, length - seen.received))
             if not data:

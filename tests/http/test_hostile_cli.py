@@ -196,4 +196,6 @@ def test_the_control_document_syncs_under_the_same_limit(
     assert run.out.splitlines()[0] == f"synced via http: {url}"
     ids = {row[0] for row in records(data_dir)}
     assert "from-the-server" in ids  # pulled
-    assert server.all_methods() == ["GET", "PUT"]  # and the demo records pushed
+    assert server.seen("ok.json").methods == ["GET", "PUT"]  # and the demo records pushed
+    # before the first write, the If-Match probe beside it (answered 412: nothing written)
+    assert server.seen("ok.json.digikunta-probe").methods == ["PUT"]

@@ -55,7 +55,12 @@ class FakeServer:
         return httpx.Response(405)
 
     def remote(self) -> HttpRemote:
-        return HttpRemote(URL, transport=httpx.MockTransport(self), sleep=lambda _s: None)
+        return HttpRemote(
+            URL,
+            transport=httpx.MockTransport(self),
+            sleep=lambda _s: None,
+            probe_conditional_writes=False,  # this fake serves only the document
+        )
 
 
 def state(replica: Replica) -> tuple[Any, ...]:

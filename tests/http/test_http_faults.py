@@ -27,6 +27,8 @@ class Recorder:
         return self.handler(request)
 
     def remote(self, url: str = URL, **kwargs: object) -> HttpRemote:
+        """A remote talking to this handler only (no If-Match probe: it answers the document)."""
+        kwargs.setdefault("probe_conditional_writes", False)
         return HttpRemote(
             url,
             transport=httpx.MockTransport(self),

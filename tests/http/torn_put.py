@@ -93,7 +93,12 @@ class ObservedWebDav:
             return self._statuses(method)
 
     def _statuses(self, method: str) -> list[str]:
-        return [status for m, _, status in self.finished if m == method]
+        """Of the document's requests (not the HTTP remote's If-Match probe beside it)."""
+        return [
+            status
+            for m, path, status in self.finished
+            if m == method and not path.endswith(".digikunta-probe")
+        ]
 
 
 class _Observer:
