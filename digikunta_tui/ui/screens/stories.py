@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -32,6 +32,9 @@ class StoriesScreen(RecordActions, ViewScreen):
     VIEW = "stories"
     BINDINGS = RECORD_BINDINGS
     CSS_PATH = "stories.tcss"
+    FOOTER_KEYS: ClassVar = (
+        *("record-new", "record-edit", "record-delete", "focus-filter", "sync-now", "undo"),
+    )
 
     def __init__(self) -> None:
         super().__init__()

@@ -28,6 +28,11 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
     VIEW = "webinars"
     BINDINGS: ClassVar = [*RECORD_BINDINGS, *CHORE_BINDINGS]
     CSS_PATH = "webinars.tcss"
+    FOOTER_KEYS: ClassVar = (
+        *("webinar-register", "webinar-attendance", "webinar-ics", "webinar-newsletter"),
+        *("mailing-list", "record-new", "record-edit", "record-delete", "focus-filter"),
+        *("sync-now", "copy-contact", "undo"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
