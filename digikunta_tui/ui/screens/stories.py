@@ -21,6 +21,7 @@ from digikunta_tui.ui.text import choice_label, date_label, literal, safe
 from digikunta_tui.ui.widgets.bar_chart import bar
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
 from digikunta_tui.ui.widgets.record_list import RecordList
+from digikunta_tui.ui.widgets.selects import set_options_keeping
 
 _STAGES = ("idea", "running", "ended", "established")
 _FILTERS = ("organization", "unit", "stage", "theme")
@@ -65,10 +66,7 @@ class StoriesScreen(RecordActions, ViewScreen):
         facets["stage"] = [(choice_label("story_stage", s), s) for s in _STAGES]
         for name in _FILTERS:
             select = self.query_one(f"#filter-{name}", Select)
-            value = select.value
-            select.set_options([(literal(label), value) for label, value in facets[name]])
-            if value in {v for _l, v in facets[name]}:
-                select.value = value
+            set_options_keeping(select, [(literal(label), value) for label, value in facets[name]])
 
     def relabel(self) -> None:
         """Filter prompts and stage names."""

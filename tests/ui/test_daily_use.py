@@ -1,0 +1,147 @@
+"""Daily-use bugs of the app: the members sub-tabs and palette jumps, labels after a language
+switch (Textual's own included), a new replica's sync state, counts and check boxes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from forms_testing import form_of, settle
+from textual.widgets import Select, Tabs
+
+from digikunta_tui.ui.forms.flows import open_form
+from digikunta_tui.ui.screens.members import MembersScreen
+from digikunta_tui.ui.widgets.filtered_list import FilteredList
+from digikunta_tui.ui.widgets.sync_indicator import SyncIndicator
+from sync import FileRemote
+
+SIZE = (100, 30)
+
+
+def _far_person(repo) -> str:
+    """A person the list shows after the first rows (so a jump cannot just take row 0)."""
+    return repo.create("person", {"given_name": "Öljy", "family_name": "Öhman"})
+
+
+async def test_palette_jump_to_a_person_from_the_organisations_tab_shows_people(
+    make_app, repo, screen_text
+) -> None:
+    person = _far_person(repo)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("o")  # the organisations sub-tab
+        await settle(pilot)
+        assert app.screen.query_one(FilteredList).kind == "organization"
+        app.show_record("person", person)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MembersScreen)
+        assert screen.query_one(FilteredList).kind == "person"
+        assert screen.query_one("#member-kinds", Tabs).active == "kind-person"
+        assert screen.current == ("person", person)
+        highlighted = screen.query_one(FilteredList).records.highlighted
+        assert (highlighted.kind, highlighted.id) == ("person", person)
+        await pilot.press("e")  # edits the person shown, who is also the list's row
+        await settle(pilot)
+        assert form_of(pilot).record_id == person
+
+
+async def test_detail_keeps_the_person_jumped_to_after_a_consent_is_saved(
+    make_app, repo, screen_text
+) -> None:
+    person = _far_person(repo)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press(*"/kuopio", "enter")  # a filter the person is not in
+        await settle(pilot)
+        app.show_record("person", person)
+        await settle(pilot)
+        assert app.screen.current == ("person", person)
+        open_form(app, "consent", defaults={"person": person, "purpose": "newsletter",
+                                            "action": "granted", "at": "2017-12-01T08:00:00Z",
+                                            "source": "manual"})  # fmt: skip
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+        assert app.screen.current == ("person", person)
+        assert "Öljy Öhman" in screen_text(app)
+        await pilot.press("down")  # moving the cursor shows the list's row again
+        await settle(pilot)
+        assert app.screen.current != ("person", person)
+
+
+async def test_members_sub_tab_keys(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.screen.query_one(FilteredList).kind == "organization"
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen.query_one(FilteredList).kind == "person"
+        assert app.screen.query_one("#member-kinds", Tabs).active == "kind-person"
+
+
+async def test_language_switch_relabels_the_webinar_and_story_filters(
+    make_app, screen_text
+) -> None:
+    app = make_app(language="fi")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        assert "Kaikki webinaarit" in screen_text(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "All webinars" in text and "Kaikki webinaarit" not in text
+        await pilot.press("4")
+        await settle(pilot)
+        stage = app.screen.query_one("#filter-stage", Select)
+        stage.value = "running"
+        await settle(pilot)
+        assert "Running" in screen_text(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Käynnissä" in text and "Running" not in text
+        assert "Organisaatio" in text and "Organisation" not in text
+
+
+async def test_textual_strings_are_finnish_in_the_finnish_ui(make_app, screen_text) -> None:
+    app = make_app(language="fi")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Search for commands" not in text and "Hae henkilöä" in text
+        await pilot.press("escape")
+        await pilot.press("3")
+        await settle(pilot)
+        app.screen.query_one("#when", Select).focus()
+        await pilot.press("enter")  # opens the menu: its footer key closes it
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Dismiss menu" not in text and "Sulje valikko" in text
+        assert "palette" not in text
+
+
+async def test_a_new_replica_is_not_shown_as_synced(make_app, tmp_path: Path) -> None:
+    app = make_app(language="fi", remote=FileRemote(tmp_path / "shared.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        indicator = app.screen.query_one(SyncIndicator)
+        shown = str(indicator.render())
+        assert "ajan tasalla" not in shown
+        assert "ei vielä synkronoitu" in shown
+        assert not indicator.has_class("-synced")
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        shown = str(app.screen.query_one(SyncIndicator).render())
+        assert "ajan tasalla" in shown and "ei vielä" not in shown
