@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from forms_testing import form_of, settle
-from textual.widgets import Select, Tabs
+from textual.widgets import Select, Static, Tabs
 
 from digikunta_tui.ui.forms.flows import open_form
 from digikunta_tui.ui.screens.members import MembersScreen
+from digikunta_tui.ui.widgets.check_list import CheckList
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
 from digikunta_tui.ui.widgets.sync_indicator import SyncIndicator
 from sync import FileRemote
@@ -145,3 +146,45 @@ async def test_a_new_replica_is_not_shown_as_synced(make_app, tmp_path: Path) ->
         await settle(pilot)
         shown = str(app.screen.query_one(SyncIndicator).render())
         assert "ajan tasalla" in shown and "ei vielä" not in shown
+
+
+async def test_delete_confirmation_counts_read_right_in_finnish(make_app, repo, screen_text):
+    person = repo.create("person", {"given_name": "Yksi", "family_name": "Ilmoittautuja"})
+    webinar = repo.page("webinar", limit=1)[0].id
+    repo.register(webinar, [person])
+    app = make_app(language="fi")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        app.show_record("person", person)
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        text = str(app.screen.query_one(".dialog-message", Static).render())
+        assert "Yksi Ilmoittautuja" in text
+        assert "1 webinaari-ilmoittautumistaan" not in text  # "1" with a plural partitive
+        assert "webinaari-ilmoittautumisensa poistetaan (1 kpl)" in text
+
+
+async def test_unticked_role_boxes_are_empty(make_app, repo, screen_text) -> None:
+    person = repo.create(
+        "person", {"given_name": "Rooli", "family_name": "Testi", "roles": ["facilitator"]}
+    )
+    app = make_app(language="fi")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        open_form(app, "person", person)
+        await settle(pilot)
+        boxes = form_of(pilot).editor("roles").query_one(CheckList)
+
+        def lines() -> list[str]:
+            return [boxes.render_line(y).text for y in range(boxes.option_count)]
+
+        ticked = [line for line in lines() if "▐X▌" in line]
+        unticked = [line for line in lines() if "▐ ▌" in line]
+        assert len(ticked) == 1 and "Fasilitaattori" in ticked[0], lines()
+        assert len(unticked) == boxes.option_count - 1, lines()
+        boxes.select("staff")
+        await settle(pilot)
+        assert len([line for line in lines() if "▐X▌" in line]) == 2
