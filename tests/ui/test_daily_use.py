@@ -132,20 +132,31 @@ async def test_textual_strings_are_finnish_in_the_finnish_ui(make_app, screen_te
         assert "palette" not in text
 
 
-async def test_a_new_replica_is_not_shown_as_synced(make_app, tmp_path: Path) -> None:
-    app = make_app(language="fi", remote=FileRemote(tmp_path / "shared.json"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        indicator = app.screen.query_one(SyncIndicator)
-        shown = str(indicator.render())
-        assert "ajan tasalla" not in shown
-        assert "ei vielä synkronoitu" in shown
-        assert not indicator.has_class("-synced")
-        await pilot.press("s")
-        await app.workers.wait_for_complete()
-        await settle(pilot)
-        shown = str(app.screen.query_one(SyncIndicator).render())
-        assert "ajan tasalla" in shown and "ei vielä" not in shown
+async def test_a_new_replica_is_not_shown_as_synced(tmp_path: Path) -> None:
+    from conftest import FROZEN_NOW
+
+    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.ui.app import DigikuntaApp
+
+    # A new laptop: an empty replica, nothing pending, a shared file it has never synced with.
+    repo = Repository.open(tmp_path / "new", replica_name="uusi")
+    remote = FileRemote(tmp_path / "shared.json")
+    app = DigikuntaApp(repo, remote=remote, language="fi", clock=lambda: FROZEN_NOW)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            indicator = app.screen.query_one(SyncIndicator)
+            shown = str(indicator.render())
+            assert "ajan tasalla" not in shown, shown
+            assert "ei vielä synkronoitu" in shown
+            assert not indicator.has_class("-synced")
+            await pilot.press("s")
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+            shown = str(app.screen.query_one(SyncIndicator).render())
+            assert "ajan tasalla" in shown and "ei vielä" not in shown
+    finally:
+        repo.close()
 
 
 async def test_delete_confirmation_counts_read_right_in_finnish(make_app, repo, screen_text):
