@@ -84,7 +84,10 @@ class RecordForm(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         """Focus the first field; remember the values shown (to tell what changed)."""
-        self.editors[0].focus_control()
+        editors = self.editors
+        if not editors:
+            return  # opened as the app quits (keys typed after "q"): nothing was composed
+        editors[0].focus_control()
         self.call_after_refresh(self._remember)
 
     def _remember(self) -> None:
