@@ -19,7 +19,7 @@ from digikunta_tui.domain.stored import read_id
 from digikunta_tui.i18n import SUPPORTED_LANGUAGES, get_language, set_language, t
 from digikunta_tui.ui.bindings import bind, localize
 from digikunta_tui.ui.collector import freeze_long_lived, full_collections_held, thaw_long_lived
-from digikunta_tui.ui.commands import ActionCommands, RecordCommands
+from digikunta_tui.ui.commands import ActionCommands, DigikuntaPalette, RecordCommands
 from digikunta_tui.ui.index_work import IndexWork, needs_index
 from digikunta_tui.ui.keys import TypeAheadKeys, typing_text
 from digikunta_tui.ui.messages import SyncFailed, SyncFinished, UndoFinished
@@ -43,6 +43,10 @@ VIEW_OF_KIND = {
     "indicator": "stories",
 }
 """Which view shows a record of each kind."""
+
+
+_NOT_IN_HELP = ("close-help", "palette")
+"""Binding ids the help does not list (the palette has its own line)."""
 
 
 def lazy_screen(module: str, name: str) -> Callable[[], ViewScreen]:
@@ -71,7 +75,9 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         "sync": lazy_screen("sync_view", "SyncScreen"),
     }
     DEFAULT_MODE = "dashboard"
-    COMMANDS = App.COMMANDS | {ActionCommands, RecordCommands}
+    # Our providers only: Textual's system commands ("Keys", "Screenshot" …) are English only,
+    # and ours cover theme, help and quit in the UI's language.
+    COMMANDS: ClassVar[set[Any]] = {ActionCommands, RecordCommands}
     BINDINGS: ClassVar[list[Any]] = [
         # Priority: the app switches views as the key arrives, before the keys typed after it are
         # read (they then reach the new view); off while text is typed (see check_action).
@@ -86,6 +92,8 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         bind("f2", "switch_language", "switch-language"),
         bind("question_mark", "show_help", "help", key_display="?"),
         bind("q", "quit", "quit"),
+        # Declared here, so Textual does not add its own (described in English only).
+        bind("ctrl+p", "command_palette", "palette", show=False, priority=True),
     ]
 
     sync_status: reactive[SyncStatus] = reactive(SyncStatus, always_update=True)
@@ -138,6 +146,11 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         self._cancel: threading.Event | None = None
         """The cancel flag of the running sync: a new one for every sync."""
         self.init_index_work()
+
+    @property
+    def keymap_wanted(self) -> dict[str, str]:
+        """The keys remapped by the config (binding id → keys), for labels naming a key."""
+        return dict(self._keymap_wanted)
 
     def now(self) -> datetime:
         """The current time (from the injected clock)."""
@@ -284,16 +297,33 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
     def action_show_help(self) -> None:
         """Open the key list."""
         from digikunta_tui.ui.screens.help import HelpScreen
+        from digikunta_tui.ui.widgets.key_footer import describe
 
         keys: list[tuple[str, str]] = []
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if binding.id and binding.id not in seen and binding.id != "close-help":
+            if binding.id and binding.id not in seen and binding.id not in _NOT_IN_HELP:
                 seen.add(binding.id)
-                keys.append((self.get_key_display(binding), t(f"key.{binding.id}")))
+                keys.append((self.get_key_display(binding), describe(binding)))
         keys.append(("ctrl+p", t("help.palette")))
         self.push_screen(HelpScreen(keys))
+
+    def action_command_palette(self) -> None:
+        """Open the command palette (ours: in the UI's language, Enter acts on what is typed)."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(DigikuntaPalette(id="--command-palette"))
+
+    def action_change_theme(self) -> None:
+        """Pick a theme from a palette of themes (its search box in the UI's language)."""
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=t("palette.themes_placeholder"))
+        )
 
     def action_undo(self) -> None:
         """Take back the last change that has not been synced yet (in a worker)."""

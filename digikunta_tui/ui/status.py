@@ -38,7 +38,8 @@ class SyncStatus:
 
     @property
     def state(self) -> str:
-        """One word: finishing, syncing, offline, auth, document, error, conflicts, pending …"""
+        """One word: finishing, syncing, offline, auth, document, error, conflicts, pending,
+        synced, unsynced (a remote, but never synced yet) or local (no remote)."""
         if self.syncing:
             return "finishing" if self.finishing else "syncing"
         if self.failure:
@@ -47,7 +48,10 @@ class SyncStatus:
             return "conflicts"
         if self.pending:
             return "pending"
-        return "synced" if self.has_remote else "local"
+        if not self.has_remote:
+            return "local"
+        # A new replica has synced nothing yet: not "synced" (green) beside "never synced".
+        return "synced" if self.last_sync else "unsynced"
 
     def label(self) -> str:
         """The translated state with counts, e.g. "3 pending" / "3 muutosta odottaa"."""
@@ -60,7 +64,10 @@ class SyncStatus:
         return self.label()
 
     def last_sync_label(self) -> str:
-        """ "last sync 7.11.2017 klo 12.00" or "never synced"."""
+        """ "last sync 7.11.2017 klo 12.00", "never synced", or (a new replica, where the state
+        says "never synced" already) how to sync."""
+        if self.state == "unsynced":
+            return t("status.unsynced_hint")
         if not self.last_sync:
             return t("status.never_synced")
         return t("status.last_sync", when=when_text(self.last_sync, get_language()))

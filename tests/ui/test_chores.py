@@ -182,7 +182,7 @@ async def test_delete_webinar_says_registrations_go_too(make_app, repo) -> None:
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ChoiceDialog)
-        assert f"{len(registrations)} registration" in message_of(dialog)
+        assert f"registrations will be deleted too ({len(registrations)})" in message_of(dialog)
         await pilot.click("#answer-confirm")
         await settle(pilot)
     assert repo.get("webinar", webinar) is None

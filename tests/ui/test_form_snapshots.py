@@ -24,3 +24,15 @@ def test_person_form_with_errors(snap_compare, make_app, language: str) -> None:
     assert snap_compare(
         make_app(language=language), terminal_size=(100, 30), run_before=invalid_person
     )
+
+
+def test_person_form_at_80x24_in_finnish(snap_compare, make_app) -> None:
+    """The form's own footer (ctrl+o, Esc) and its fields at the smallest usual size."""
+
+    async def new_person(pilot) -> None:
+        await pilot.press("2")
+        await settle(pilot)
+        open_form(pilot.app, "person")
+        await settle(pilot)
+
+    assert snap_compare(make_app(language="fi"), terminal_size=(80, 24), run_before=new_person)

@@ -62,7 +62,8 @@ async def test_gdpr_export_then_erase_and_sync(make_app, repo, tmp_path: Path) -
         confirm = app.screen
         assert isinstance(confirm, ChoiceDialog)
         text = str(confirm.query_one(".dialog-message", Static).render())
-        assert f"{consents} consent" in text and f"{registrations} webinar registration" in text
+        assert f"consent events ({consents})" in text
+        assert f"webinar registrations ({registrations})" in text
         assert "next sync" in text
         await pilot.click("#answer-confirm")
         await settle(pilot)

@@ -33,3 +33,16 @@ def test_view_snapshot(snap_compare, make_app, language: str, key: str) -> None:
 
 def test_help_snapshot(snap_compare, make_app) -> None:
     assert snap_compare(make_app(language="fi"), terminal_size=(100, 30), press=["question_mark"])
+
+
+@pytest.mark.parametrize("key", ["1", "2"])
+def test_view_snapshot_at_80x24_in_finnish(snap_compare, make_app, key: str) -> None:
+    """The smallest usual terminal: the view bar on one line, the footer's help and quit."""
+
+    async def show_view(pilot) -> None:
+        await pilot.press(key)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(language="fi"), terminal_size=(80, 24), run_before=show_view)

@@ -190,3 +190,31 @@ def test_keys_sent_at_once_in_tmux_reach_the_member_filter(tmux: Tmux) -> None:
     # (Not Escape: a terminal sends Escape and "e" as one Alt+e sequence.)
     tmux.keys("Enter", "e")
     tmux.wait_text("Henkilö: muokkaus", "Kokeilija")
+
+
+def test_palette_name_and_enter_in_tmux_opens_the_person_and_undoes_nothing(tmux: Tmux) -> None:
+    # A person added just now: "undo" (once run by a name typed into the palette) would take
+    # her away again.
+    tmux.wait_text("1 Yleiskatsaus", "Säästöt organisaatioittain")
+    tmux.keys("2")
+    tmux.wait_text("Toni Auvinen", "16 näkyvissä")
+    tmux.keys("n")
+    tmux.wait_text("Henkilö: uusi")
+    tmux.keys("-l", "Tiina")
+    tmux.wait_text("▊  Tiina")  # in the first field
+    tmux.keys("Tab")
+    tmux.keys("-l", "Testaaja")
+    tmux.wait_text("▊  Testaaja")
+    tmux.keys("C-o")
+    tmux.wait_text("17 näkyvissä", "1 odottaa")
+    # The palette: the name and Enter in one go, as fast as a terminal delivers them.
+    tmux.keys("Escape")
+    tmux.keys("C-p")
+    tmux.wait_text("Hae henkilöä")
+    tmux.keys("-l", "tiina testaaja")
+    tmux.keys("Enter")
+    screen = tmux.wait_for(
+        lambda text: "Hae henkilöä" not in text and "Tiina Testaaja" in text, "the person opened"
+    )
+    assert "Kumottu" not in screen and "Kumoa" not in screen.split("\n")[-1]
+    tmux.wait_text("17 näkyvissä", "1 odottaa")  # still there, the change still pending

@@ -1,4 +1,4 @@
-"""What every dialog shares: a centred box, its stylesheet, Escape to close."""
+"""What every dialog shares: a centred box, its stylesheet, its own footer, Escape and ctrl+o."""
 
 from __future__ import annotations
 
@@ -7,22 +7,38 @@ from typing import ClassVar, TypeVar
 
 from textual.binding import Binding
 from textual.screen import ModalScreen
+from textual.widgets import Button
 
 from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.widgets.key_footer import KeyFooter
 
 ResultType = TypeVar("ResultType")
 
 
 class Dialog(ModalScreen[ResultType]):
-    """A modal dialog; Escape dismisses it with None."""
+    """A modal dialog; Escape dismisses it with None, ctrl+o presses its main button."""
 
     CSS_PATH = Path(__file__).with_name("dialogs.tcss")
-    BINDINGS: ClassVar[list[Binding]] = [bind("escape", "close", "dialog-close")]
+    BINDINGS: ClassVar[list[Binding]] = [
+        bind("ctrl+o", "submit", "dialog-submit"),
+        bind("escape", "close", "dialog-close"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
         localize(self)
 
+    def on_mount(self) -> None:
+        """The dialog's own keys along the bottom (the view's footer is behind it)."""
+        self.mount(KeyFooter())
+
     def action_close(self) -> None:
         """Close without an answer."""
         self.dismiss(None)
+
+    def action_submit(self) -> None:
+        """ctrl+o: press the main button (the first that is not a plain one: OK, Save …)."""
+        buttons = [button for button in self.query(Button) if not button.disabled]
+        main = [button for button in buttons if button.variant != "default"]
+        if main:
+            main[0].press()

@@ -12,6 +12,7 @@ from textual.widgets.selection_list import Selection
 from digikunta_tui.i18n import t
 from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import literal
+from digikunta_tui.ui.widgets.check_list import CheckList
 
 PICK_LIMIT = 200
 """Rows shown at once; the filter box (the repository's search) reaches the rest."""
@@ -49,7 +50,7 @@ class PickRecordsDialog(Dialog[list[str]]):
         with Vertical(classes="dialog-box -tall"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Input(placeholder=t("list.filter"), id="pick-filter")
-            yield SelectionList[str](*self._selections(""), id="pick-list", classes="dialog-body")
+            yield CheckList(*self._selections(""), id="pick-list", classes="dialog-body")
             yield Label("", id="pick-count", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="primary", id="pick-ok")

@@ -25,6 +25,7 @@ from digikunta_tui.ui.forms import spec as S
 from digikunta_tui.ui.forms.measurements import MeasurementsEditor
 from digikunta_tui.ui.forms.references import RefSelect, RefsList
 from digikunta_tui.ui.text import choice_label, field_label, literal
+from digikunta_tui.ui.widgets.check_list import CheckList
 
 
 def _shown(field: S.FieldSpec, stored: Any, names: dict[str, str]) -> tuple[Any, str]:
@@ -149,7 +150,7 @@ class FieldEditor(Vertical):
         elif widget == S.FLAG:
             yield Switch(value=bool(value), classes="field-control")
         elif widget == S.ROLES:
-            yield SelectionList[str](
+            yield CheckList(
                 *(Selection(choice_label("role", r), r, r in value) for r in S.ROLE_VALUES),
                 classes="field-control",
             )

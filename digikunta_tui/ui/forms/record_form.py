@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from digikunta_tui.domain.display import person_name
 from digikunta_tui.domain.stored import items_of
@@ -19,6 +19,7 @@ from digikunta_tui.ui.bindings import bind, localize
 from digikunta_tui.ui.forms import spec as S
 from digikunta_tui.ui.forms.fields import FieldEditor
 from digikunta_tui.ui.text import kind_label, literal
+from digikunta_tui.ui.widgets.key_footer import KeyFooter
 
 RECORD_ERROR = "_record"
 
@@ -79,11 +80,14 @@ class RecordForm(ModalScreen[str | None]):
             with Horizontal(id="form-buttons"):
                 yield Button(t("forms.save"), variant="primary", id="form-save")
                 yield Button(t("forms.cancel"), id="form-cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Focus the first field; remember the values shown (to tell what changed)."""
-        self.editors[0].focus_control()
+        editors = self.editors
+        if not editors:
+            return  # opened as the app quits (keys typed after "q"): nothing was composed
+        editors[0].focus_control()
         self.call_after_refresh(self._remember)
 
     def _remember(self) -> None:

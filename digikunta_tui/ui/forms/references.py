@@ -6,12 +6,13 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, Select, SelectionList
+from textual.widgets import Input, Select
 from textual.widgets.selection_list import Selection
 
 from digikunta_tui.domain.display import person_name
 from digikunta_tui.i18n import t
 from digikunta_tui.ui.text import literal
+from digikunta_tui.ui.widgets.check_list import CheckList
 
 REF_LIMIT = 200
 """At most this many records are offered at once; above it a search box narrows them."""
@@ -99,7 +100,7 @@ class RefSelect(Vertical):
             select.value = current
 
 
-class RefsList(SelectionList[str]):
+class RefsList(CheckList):
     """Several references: a ``SelectionList`` of records (up to ``REF_LIMIT`` plus the chosen)."""
 
     DEFAULT_CSS = """

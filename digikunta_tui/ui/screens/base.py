@@ -8,13 +8,13 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from digikunta_tui.i18n import get_language
 from digikunta_tui.ui.bindings import bind, localize
 from digikunta_tui.ui.keys import edits_text, typing_text
 from digikunta_tui.ui.widgets.app_bar import AppBar
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
+from digikunta_tui.ui.widgets.key_footer import KeyFooter
 from digikunta_tui.ui.widgets.record_list import RecordList
 
 if TYPE_CHECKING:
@@ -26,6 +26,9 @@ class ViewScreen(Screen[None]):
 
     VIEW: ClassVar[str] = ""
     """The view name (mode name), e.g. ``"members"``."""
+
+    FOOTER_KEYS: ClassVar[tuple[str, ...]] = ("focus-filter", "sync-now", "undo", "copy-contact")
+    """Binding ids the footer shows first, most useful first (see :class:`KeyFooter`)."""
 
     AUTO_FOCUS: ClassVar[str | None] = "RecordList"
     """A view opens with its list focused (keys act on it; typing a letter starts the filter)."""
@@ -57,7 +60,7 @@ class ViewScreen(Screen[None]):
         """Top bar, body, footer."""
         yield AppBar(self.VIEW)
         yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         """The view's own widgets."""

@@ -182,9 +182,16 @@ class DashboardScreen(ViewScreen):
                 else t("dashboard.savings_per_org_top", shown=len(shown))
             )
             out.append("\n\n" + title + "\n", style="bold")
-            width = max(self.query_one("#impact").content_region.width, 40)
+            # The panel's width (an 80-column terminal gives it 35 cells): lines never wrap.
+            width = max(self.query_one("#impact").content_region.width, 24)
             out.append_text(
-                bar_chart(shown, width=width, fmt=lambda v: format_money(v, lang), style="green")
+                bar_chart(
+                    shown,
+                    width=width,
+                    label_width=min(18, max(8, width // 3)),
+                    fmt=lambda v: format_money(v, lang),
+                    style="green",
+                )
             )
             if len(shown) < len(rows):
                 more = format_number(len(rows) - len(shown), lang=lang)

@@ -6,12 +6,14 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static, Tab, Tabs
 
 from digikunta_tui.domain.display import person_name
 from digikunta_tui.domain.stored import read_id, read_text
 from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.dialogs.gdpr import GDPR_BINDINGS, GdprActions
 from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
 from digikunta_tui.ui.screens.base import ViewScreen
@@ -33,21 +35,33 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
     """People and organisations."""
 
     VIEW = "members"
-    BINDINGS: ClassVar = [*RECORD_BINDINGS, *GDPR_BINDINGS]
+    BINDINGS: ClassVar = [
+        bind("p", "show_kind('person')", "members-people"),
+        bind("o", "show_kind('organization')", "members-organizations"),
+        *RECORD_BINDINGS,
+        *GDPR_BINDINGS,
+    ]
     CSS_PATH = "members.tcss"
+    FOOTER_KEYS: ClassVar = (
+        *("record-new", "record-edit", "record-delete", "gdpr", "focus-filter"),
+        *("sync-now", "members-people", "members-organizations", "copy-contact", "undo"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
         self.current: tuple[str, str] | None = None
         """(kind, id) of the record in the detail pane."""
+        self._pinned: tuple[str, str] | None = None
+        """(list kind, filter text) while the detail shows a record jumped to that the list's
+        cursor is not on: reloading the list under it (a save, a sync) keeps that record."""
 
     def compose_body(self) -> ComposeResult:
         """Kind tabs and list on the left, detail on the right."""
         with Horizontal(classes="master-detail"):
             with Vertical(classes="master"):
                 yield Tabs(
-                    Tab(t("members.people"), id="kind-person"),
-                    Tab(t("members.organizations"), id="kind-organization"),
+                    Tab(self._tab_label("person"), id="kind-person"),
+                    Tab(self._tab_label("organization"), id="kind-organization"),
                     id="member-kinds",
                 )
                 yield FilteredList("person", id="member-list")
@@ -56,10 +70,31 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
 
     def relabel(self) -> None:
         """Tab labels and the filter box."""
-        self.query_one("#kind-person", Tab).label = t("members.people")
-        self.query_one("#kind-organization", Tab).label = t("members.organizations")
+        self.query_one("#kind-person", Tab).label = self._tab_label("person")
+        self.query_one("#kind-organization", Tab).label = self._tab_label("organization")
         self.query_one(FilteredList).relabel()
         self.query_one(".detail").border_title = t("members.detail")
+
+    _KIND_TABS: ClassVar[dict[str, tuple[str, str]]] = {
+        "person": ("members-people", "members.people"),
+        "organization": ("members-organizations", "members.organizations"),
+    }
+
+    def _tab_label(self, kind: str) -> Text:
+        """ "p Henkilöt": the sub-tab's key (as remapped, if it is) before its name."""
+        binding_id, label = self._KIND_TABS[kind]
+        keys = [
+            self.app.get_key_display(binding)
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and binding.id == binding_id
+        ]
+        keymap = getattr(self.app, "keymap_wanted", {}) or {}
+        key = keymap.get(binding_id, keys[0] if keys else "")
+        out = Text()
+        if key:
+            out.append(key, style="bold")
+            out.append(" ")
+        return out.append(t(label))
 
     def refresh_view(self) -> None:
         """Reload the list (keeping the cursor) and the detail."""
@@ -74,21 +109,48 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
         kind = (event.tab.id or "").removeprefix("kind-")
         listing = self.query_one(FilteredList)
         if kind and kind != listing.kind:
+            self._pinned = None
             listing.set_kind(kind)
 
     def on_record_list_highlighted(self, event: RecordList.Highlighted) -> None:
-        """Show the highlighted record."""
+        """Show the highlighted record (but a record jumped to stays while the list reloads)."""
+        listing = self.query_one(FilteredList)
+        if not event.moved and self._pinned == (listing.kind, listing.query_text):
+            return
+        self._pinned = None
         row = event.row
         self.current = (row.kind, row.id) if row is not None else None
         self._render_detail()
 
     def show_record(self, kind: str, record_id: str) -> None:
-        """Show a person or organisation found through the palette (a consent: its person)."""
+        """Show a person or organisation found through the palette (a consent: its person).
+
+        The sub-tab and the list follow the record's kind, and the cursor goes to it when the
+        list shows it near the top; otherwise the detail keeps it until the cursor is moved.
+        """
         if kind == "consent":  # e.g. just recorded from this view
-            person = (self.repo.get("consent", record_id) or {}).get("person")
+            person = read_id((self.repo.get("consent", record_id) or {}).get("person"))
             kind, record_id = ("person", person) if isinstance(person, str) else (kind, record_id)
+        if kind not in ("person", "organization"):
+            return
+        self.show_kind(kind)
+        listing = self.query_one(FilteredList)
         self.current = (kind, record_id)
+        found = listing.records.go_to(kind, record_id)
+        self._pinned = None if found else (listing.kind, listing.query_text)
         self._render_detail()
+
+    def show_kind(self, kind: str) -> None:
+        """Show the people (``"person"``) or organisations sub-tab and list."""
+        listing = self.query_one(FilteredList)
+        if listing.kind != kind:
+            self._pinned = None
+            listing.set_kind(kind)
+        self.query_one("#member-kinds", Tabs).active = f"kind-{kind}"
+
+    def action_show_kind(self, kind: str) -> None:
+        """The sub-tab keys: people / organisations."""
+        self.show_kind(kind)
 
     def selected_contact(self) -> str | None:
         """The selected person's email address."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from digikunta_tui.ui.text import choice_label, date_label, literal, safe
 from digikunta_tui.ui.widgets.bar_chart import bar
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
 from digikunta_tui.ui.widgets.record_list import RecordList
+from digikunta_tui.ui.widgets.selects import set_options_keeping
 
 _STAGES = ("idea", "running", "ended", "established")
 _FILTERS = ("organization", "unit", "stage", "theme")
@@ -32,6 +33,9 @@ class StoriesScreen(RecordActions, ViewScreen):
     VIEW = "stories"
     BINDINGS = RECORD_BINDINGS
     CSS_PATH = "stories.tcss"
+    FOOTER_KEYS: ClassVar = (
+        *("record-new", "record-edit", "record-delete", "focus-filter", "sync-now", "undo"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,10 +66,7 @@ class StoriesScreen(RecordActions, ViewScreen):
         facets["stage"] = [(choice_label("story_stage", s), s) for s in _STAGES]
         for name in _FILTERS:
             select = self.query_one(f"#filter-{name}", Select)
-            value = select.value
-            select.set_options([(literal(label), value) for label, value in facets[name]])
-            if value in {v for _l, v in facets[name]}:
-                select.value = value
+            set_options_keeping(select, [(literal(label), value) for label, value in facets[name]])
 
     def relabel(self) -> None:
         """Filter prompts and stage names."""

@@ -18,6 +18,7 @@ from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.text import choice_label, field_label, field_lines, safe, webinar_when
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
 from digikunta_tui.ui.widgets.record_list import RecordList
+from digikunta_tui.ui.widgets.selects import set_options_keeping
 
 _WHEN_OPTIONS = ("all", "upcoming", "past")
 
@@ -28,6 +29,11 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
     VIEW = "webinars"
     BINDINGS: ClassVar = [*RECORD_BINDINGS, *CHORE_BINDINGS]
     CSS_PATH = "webinars.tcss"
+    FOOTER_KEYS: ClassVar = (
+        *("webinar-register", "webinar-attendance", "webinar-ics", "webinar-newsletter"),
+        *("mailing-list", "record-new", "record-edit", "record-delete", "focus-filter"),
+        *("sync-now", "copy-contact", "undo"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,10 +56,7 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
 
     def relabel(self) -> None:
         """Filter labels."""
-        select = self.query_one("#when", Select)
-        value = select.value
-        select.set_options(self._when_options())
-        select.value = value
+        set_options_keeping(self.query_one("#when", Select), self._when_options())
         self.query_one(FilteredList).relabel()
 
     def refresh_view(self) -> None:
@@ -67,7 +70,9 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
             return
         value = str(event.value)
         upcoming = {"upcoming": "1", "past": "0"}.get(value)
-        self.query_one(FilteredList).set_filter("upcoming", upcoming)
+        listing = self.query_one(FilteredList)
+        if listing.filters.get("upcoming") != upcoming:  # not a relabel: the list stays put
+            listing.set_filter("upcoming", upcoming)
 
     def on_record_list_highlighted(self, event: RecordList.Highlighted) -> None:
         """Show the highlighted webinar."""

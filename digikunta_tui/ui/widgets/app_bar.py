@@ -44,11 +44,26 @@ class ViewBar(Widget):
         """ "1 Yleiskatsaus" etc."""
         return f"{index + 1} {t(f'view.{view}')}"
 
+    def labels(self) -> list[str]:
+        """Each view's label as shown at the bar's width: all in full when they fit on one
+        line, else the current view in full and the others by their number only."""
+        full = [self.tab_label(index, view) for index, view in enumerate(VIEWS)]
+        if self.size.width and self._width_of(full) > self.size.width:
+            return [
+                label if view == self.view else str(index + 1)
+                for index, (view, label) in enumerate(zip(VIEWS, full, strict=True))
+            ]
+        return full
+
+    @staticmethod
+    def _width_of(labels: list[str]) -> int:
+        return 1 + sum(len(label) + 3 for label in labels)
+
     def spans(self) -> list[tuple[str, int, int]]:
         """(view, first column, end column) of each label."""
         out, x = [], 1
-        for index, view in enumerate(VIEWS):
-            width = len(self.tab_label(index, view)) + 2
+        for view, label in zip(VIEWS, self.labels(), strict=True):
+            width = len(label) + 2
             out.append((view, x, x + width))
             x += width + 1
         return out
@@ -57,10 +72,9 @@ class ViewBar(Widget):
         """Labels on the first line, a rule under the current one on the second."""
         active = self.get_component_rich_style("view-bar--active")
         rule = self.get_component_rich_style("view-bar--underline")
-        labels, underline = Text(" "), Text(" ")
-        for index, (view, start, end) in enumerate(self.spans()):
-            label = f" {self.tab_label(index, view)} "
-            labels.append(label, style=active if view == self.view else "")
+        labels, underline = Text(" ", no_wrap=True), Text(" ", no_wrap=True)
+        for (view, start, end), label in zip(self.spans(), self.labels(), strict=True):
+            labels.append(f" {label} ", style=active if view == self.view else "")
             labels.append(" ")
             underline.append("━" * (end - start) if view == self.view else " " * (end - start))
             underline.append(" ")

@@ -28,6 +28,8 @@ FetchPage = Callable[[int, int], list[Any]]
 _NOT_ANNOUNCED = object()
 PAGE_SIZE = 100
 MAX_PAGES = 32
+JUMP_SCAN = 500
+"""How far down the list :meth:`RecordList.go_to` looks for a record (five pages)."""
 
 
 def _key_of(row: Any | None) -> tuple[str, str] | None:
@@ -60,12 +62,19 @@ class RecordList(ScrollView, can_focus=True):
     """Index of the highlighted row."""
 
     class Highlighted(Message):
-        """The cursor moved to another row (``row`` is None when the list is empty)."""
+        """The cursor moved to another row (``row`` is None when the list is empty).
 
-        def __init__(self, record_list: RecordList, row: Any | None) -> None:
+        ``moved`` is True when the cursor was moved (keys, a click, Enter, or the view putting
+        it on a record), False when the list was (re)loaded under it (a sync, an edit, a new
+        filter): a view that shows another record than the cursor's (a palette jump to one the
+        list does not show at once) keeps it then.
+        """
+
+        def __init__(self, record_list: RecordList, row: Any | None, *, moved: bool = True) -> None:
             super().__init__()
             self.record_list = record_list
             self.row = row
+            self.moved = moved
 
         @property
         def control(self) -> RecordList:
@@ -126,7 +135,7 @@ class RecordList(ScrollView, can_focus=True):
         self.set_reactive(RecordList.cursor, cursor)
         # Announce from this widget's own queue: a message posted while a parent handles its
         # own message would carry the parent as sender and stop bubbling there.
-        self.call_later(self._announce)
+        self.call_later(self._announce, False)
         self.refresh()
 
     def row_at(self, index: int) -> Any | None:
@@ -143,6 +152,19 @@ class RecordList(ScrollView, can_focus=True):
         else:
             self._pages.move_to_end(page_no)
         return page[offset] if offset < len(page) else None
+
+    def go_to(self, kind: str, record_id: str, *, scan: int = JUMP_SCAN) -> bool:
+        """Put the cursor on the record when it is among the first ``scan`` rows.
+
+        Returns:
+            True when the cursor is on it now.
+        """
+        for index in range(min(self._total, scan)):
+            row = self.row_at(index)
+            if row is not None and (row.kind, row.id) == (kind, record_id):
+                self.cursor = index
+                return True
+        return False
 
     @property
     def highlighted(self) -> Any | None:
@@ -192,7 +214,7 @@ class RecordList(ScrollView, can_focus=True):
         self._scroll_to_row(new)
         self.refresh_line(old - self.scroll_offset.y)
         self.refresh_line(new - self.scroll_offset.y)
-        self._announce()
+        self._announce(moved=True)
 
     def _scroll_to_row(self, index: int) -> None:
         """Scroll so that row ``index`` is visible."""
@@ -203,12 +225,12 @@ class RecordList(ScrollView, can_focus=True):
         elif index >= top + height:
             self.scroll_to(y=index - height + 1, animate=False, immediate=True)
 
-    def _announce(self) -> None:
+    def _announce(self, moved: bool = True) -> None:
         row = self.highlighted
         key = _key_of(row)
         if key != self._last_highlighted:
             self._last_highlighted = key
-            self.post_message(self.Highlighted(self, row))
+            self.post_message(self.Highlighted(self, row, moved=moved))
 
     def action_move(self, delta: int) -> None:
         """Move the cursor by ``delta`` rows."""
@@ -227,7 +249,7 @@ class RecordList(ScrollView, can_focus=True):
     def action_select(self) -> None:
         """Re-announce the highlighted row (Enter)."""
         self._last_highlighted = None
-        self._announce()
+        self._announce(moved=True)
 
     def on_click(self, event: Any) -> None:
         """Move the cursor to the clicked row."""

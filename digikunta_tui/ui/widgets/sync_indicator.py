@@ -12,6 +12,7 @@ from digikunta_tui.ui.status import SyncStatus
 _STYLES = {
     "synced": "green",
     "local": "",
+    "unsynced": "yellow",
     "pending": "yellow",
     "syncing": "cyan",
     "finishing": "cyan",

@@ -63,6 +63,8 @@ class WorkProgress(Horizontal):
         bars = self.query(ProgressBar)
         if bars:
             bar = bars.first()
+        elif not self.is_attached:
+            return  # its screen is going away (work started as the app quits): nothing to show
         else:
             bar = ProgressBar(show_percentage=False, show_eta=False)
             self.mount(bar)
