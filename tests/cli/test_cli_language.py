@@ -1,4 +1,4 @@
-"""The CLI speaks Finnish or English (``--lang``, the config, the locale) and names a bad --config."""
+"""The CLI speaks Finnish or English (--lang, the config, the locale); a bad --config is named."""
 
 from __future__ import annotations
 
@@ -127,9 +127,8 @@ def test_every_help_text_of_every_command_is_in_both_languages() -> None:
 
 @pytest.mark.parametrize("lang", ["fi", "en"])
 def test_argparse_is_left_as_it_was_after_a_run(lang: str) -> None:
-    from digikunta_tui.cli import main
-
     from digikunta_tui import i18n
+    from digikunta_tui.cli import main
 
     before = argparse._  # type: ignore[attr-defined]
     try:
