@@ -13,6 +13,7 @@ from digikunta_tui.domain.display import person_name
 from digikunta_tui.domain.stored import read_id, read_text
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.dialogs.gdpr import GDPR_BINDINGS, GdprActions
+from digikunta_tui.ui.dialogs.person_actions import PERSON_BINDINGS, PersonActions
 from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.text import (
@@ -29,11 +30,11 @@ from digikunta_tui.ui.widgets.filtered_list import FilteredList
 from digikunta_tui.ui.widgets.record_list import RecordList
 
 
-class MembersScreen(RecordActions, GdprActions, ViewScreen):
+class MembersScreen(RecordActions, GdprActions, PersonActions, ViewScreen):
     """People and organisations."""
 
     VIEW = "members"
-    BINDINGS: ClassVar = [*RECORD_BINDINGS, *GDPR_BINDINGS]
+    BINDINGS: ClassVar = [*RECORD_BINDINGS, *GDPR_BINDINGS, *PERSON_BINDINGS]
     CSS_PATH = "members.tcss"
 
     def __init__(self) -> None:
