@@ -1,7 +1,7 @@
 """What a coordinator does from a person: consents (grant, withdraw, history) and webinars.
 
-``k`` opens the person's consents: one row per purpose with its state and two buttons, and the
-whole history below (what, when, who recorded it, where). ``r`` opens the webinars with the
+``ctrl+k`` opens the person's consents: one row per purpose with its state and two buttons, and the
+whole history below (what, when, who recorded it, where). ``ctrl+r`` opens the webinars with the
 person's registrations ticked: tick to register, untick to unregister (after a confirmation).
 """
 
@@ -24,8 +24,8 @@ from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import choice_label, literal, moment_label, safe
 
 PERSON_BINDINGS: list[Binding] = [
-    bind("k", "person_consents", "person-consents"),
-    bind("r", "person_registrations", "person-registrations"),
+    bind("ctrl+k", "person_consents", "person-consents"),
+    bind("ctrl+r", "person_registrations", "person-registrations"),
 ]
 """Add to the Members view's ``BINDINGS`` with :class:`PersonActions` as a base."""
 
@@ -145,7 +145,7 @@ class PersonActions:
     app: Any
     current: Any
 
-    def _person(self) -> str | None:
+    def _chosen_person(self) -> str | None:
         from digikunta_tui.ui.forms.flows import selection
         from digikunta_tui.ui.index_work import lists_ready
 
@@ -164,7 +164,7 @@ class PersonActions:
         """Grant or withdraw the selected person's consents, and see their history."""
         from digikunta_tui.ui.forms.flows import after_write
 
-        person_id = self._person()
+        person_id = self._chosen_person()
         if person_id is None:
             return
 
@@ -178,7 +178,7 @@ class PersonActions:
         """Register the person to webinars, or unregister (ticks = their registrations)."""
         from digikunta_tui.ui.dialogs.pick import PickRecordsDialog
 
-        person_id = self._person()
+        person_id = self._chosen_person()
         if person_id is None:
             return
         repo = self.app.repo

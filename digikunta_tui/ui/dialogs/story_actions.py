@@ -1,4 +1,4 @@
-"""Indicators from a story: ``i`` lists the story's indicators to edit, or adds a new one."""
+"""Indicators from a story: ``ctrl+t`` lists the story's indicators to edit, or adds a new one."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import literal
 
-STORY_BINDINGS: list[Binding] = [bind("i", "story_indicators", "story-indicators")]
+STORY_BINDINGS: list[Binding] = [bind("ctrl+t", "story_indicators", "story-indicators")]
 """Add to the Stories view's ``BINDINGS`` with :class:`StoryActions` as a base."""
 
 NEW = "new"
