@@ -24,10 +24,11 @@ from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import choice_label, literal, moment_label, safe
 
 PERSON_BINDINGS: list[Binding] = [
-    bind("ctrl+k", "person_consents", "person-consents"),
-    bind("ctrl+r", "person_registrations", "person-registrations"),
+    bind("ctrl+k", "person_consents", "person-consents", show=False),
+    bind("ctrl+r", "person_registrations", "person-registrations", show=False),
 ]
-"""Add to the Members view's ``BINDINGS`` with :class:`PersonActions` as a base."""
+"""Add to the Members view's ``BINDINGS`` with :class:`PersonActions` as a base (listed under
+``?``; not in this footer, which has no room left at 120 columns before the help and quit keys)."""
 
 PURPOSES: tuple[str, ...] = tuple(purpose.value for purpose in ConsentPurpose)
 
@@ -76,8 +77,15 @@ class ConsentsDialog(Dialog[bool]):
             for purpose in PURPOSES:
                 with Horizontal(classes="consent-row"):
                     yield Static("", id=f"state-{purpose}", markup=False)
-                    yield Button(t("people.grant"), id=f"grant-{purpose}", variant="success")
-                    yield Button(t("people.withdraw"), id=f"withdraw-{purpose}", variant="error")
+                    yield Button(
+                        t("people.grant"), id=f"grant-{purpose}", variant="success", compact=True
+                    )
+                    yield Button(
+                        t("people.withdraw"),
+                        id=f"withdraw-{purpose}",
+                        variant="error",
+                        compact=True,
+                    )
             yield Label(t("people.history"), classes="dialog-title", markup=False)
             with VerticalScroll(classes="dialog-body"):
                 yield Static("", id="consent-history", markup=False)
