@@ -16,8 +16,9 @@ from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import literal
 
-STORY_BINDINGS: list[Binding] = [bind("ctrl+t", "story_indicators", "story-indicators")]
-"""Add to the Stories view's ``BINDINGS`` with :class:`StoryActions` as a base."""
+STORY_BINDINGS: list[Binding] = [bind("ctrl+t", "story_indicators", "story-indicators", show=False)]
+"""Add to the Stories view's ``BINDINGS`` with :class:`StoryActions` as a base (listed under ``?``;
+the footer keeps its room for help and quit)."""
 
 NEW = "new"
 """The option that adds an indicator."""
