@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -63,12 +64,20 @@ class UiSettings:
 
 
 @dataclass
+class ExportSettings:
+    """``[export]``: where the app offers to write files (CSV, ``.ics``, GDPR exports)."""
+
+    folder: str = ""
+
+
+@dataclass
 class Config:
     """The whole config file."""
 
     replica: ReplicaSettings = field(default_factory=ReplicaSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
     keys: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
     """The file read, or None when there is none (the defaults)."""
@@ -83,23 +92,47 @@ def config_path(environ: Mapping[str, str] = os.environ) -> Path:
     return user_config_path(APP_NAME) / "config.toml"
 
 
-def load_config(path: Path | None = None, environ: Mapping[str, str] = os.environ) -> Config:
+def _t(message_key: str, /, **params: object) -> str:
+    from .i18n import t
+
+    return t(message_key, **params)
+
+
+def load_config(
+    path: Path | None = None,
+    environ: Mapping[str, str] = os.environ,
+    *,
+    required: bool = False,
+) -> Config:
     """Read and validate the config; a missing file gives the defaults.
 
+    Args:
+        path: the file (default: :func:`config_path`).
+        environ: the environment (``$DIGIKUNTA_CONFIG``).
+        required: the file was named on purpose (``--config``): a missing one is an error
+            instead of the defaults.
+
     Raises:
-        ConfigError: the file is not TOML or a setting is wrong (message names file and key).
+        ConfigError: the file is missing (when ``required``), unreadable, not TOML, or a
+            setting is wrong (the message names the file and the key).
     """
     path = path or config_path(environ)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if required:
+            raise ConfigError(_t("cli.config_missing", path=str(path))) from None
         return Config(source=None)
+    except IsADirectoryError:
+        raise ConfigError(_t("cli.config_folder", path=str(path))) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from None
+        raise ConfigError(
+            _t("cli.config_unreadable", path=str(path), error=exc.strerror or str(exc))
+        ) from None
     try:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(_t("cli.config_not_toml", path=str(path), error=str(exc))) from None
     from pydantic import ValidationError
 
     from .config_schema import ConfigFile
@@ -109,11 +142,14 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] = os.enviro
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{path}: setting {where}: {err['msg']}") from None
+        raise ConfigError(
+            _t("cli.config_bad_setting", path=str(path), key=where, error=err["msg"])
+        ) from None
     return Config(
         replica=ReplicaSettings(**checked.replica.model_dump()),
         sync=SyncSettings(**checked.sync.model_dump()),
         ui=UiSettings(**checked.ui.model_dump()),
+        export=ExportSettings(**checked.export.model_dump()),
         keys=dict(checked.keys),
         source=path,
     )
@@ -128,6 +164,28 @@ def data_dir(cfg: Config, environ: Mapping[str, str] = os.environ) -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME)
+
+
+def default_export_folder() -> Path:
+    """The platform's documents folder, else its downloads folder, else the home folder.
+
+    Never the current directory: the app may have been started from anywhere.
+    """
+    from platformdirs import user_documents_path, user_downloads_path
+
+    for candidate in (user_documents_path, user_downloads_path):
+        with suppress(Exception):  # platformdirs may not know the folder on odd systems
+            folder = candidate()
+            if folder.is_dir():
+                return folder
+    return Path.home()
+
+
+def export_folder(cfg: Config) -> Path:
+    """Where the app offers to write files: ``[export] folder``, else the platform default."""
+    if cfg.export.folder:
+        return Path(cfg.export.folder).expanduser()
+    return default_export_folder()
 
 
 def ui_state_path(cfg: Config, environ: Mapping[str, str] = os.environ) -> Path:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .config import ReplicaSettings, SyncSettings, UiSettings
+from .config import ExportSettings, ReplicaSettings, SyncSettings, UiSettings
 
 
 class ReplicaSection(BaseModel):
@@ -52,6 +52,13 @@ class UiSection(BaseModel):
     theme: str = UiSettings.theme
 
 
+class ExportSection(BaseModel):
+    """``[export]``."""
+
+    model_config = ConfigDict(extra="forbid")
+    folder: str = Field(default=ExportSettings.folder, max_length=4096)
+
+
 class ConfigFile(BaseModel):
     """The whole file; ``config.load_config`` turns it into a :class:`~config.Config`."""
 
@@ -59,4 +66,5 @@ class ConfigFile(BaseModel):
     replica: ReplicaSection = ReplicaSection()
     sync: SyncSection = SyncSection()
     ui: UiSection = UiSection()
+    export: ExportSection = ExportSection()
     keys: dict[str, str] = Field(default_factory=dict)

@@ -24,7 +24,7 @@ def test_the_example_config_is_valid_and_documents_every_setting() -> None:
     assert cfg.replica.name == "Ville, laptop"
     assert cfg.sync.remote.endswith("digikunta.json")
     text = (REPO / "config.example.toml").read_text("utf-8")
-    for section in ("replica", "sync", "ui"):
+    for section in ("replica", "sync", "ui", "export"):
         model = getattr(cfg, section)
         for name in (f.name for f in dataclasses.fields(model)):
             assert f"\n{name} = " in text or f"\n# {name} = " in text, f"{section}.{name}"

@@ -8,10 +8,14 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import CommandError
 from .context import CommandContext
 from .progress import ProgressLine
+
+if TYPE_CHECKING:
+    from ..ui.dialogs.sync_setup import SyncSetup
 
 DEMO_SHARED_NAME = "digikunta.json"
 
@@ -68,13 +72,14 @@ def _language(ctx: CommandContext) -> str:
     return lang
 
 
-def open_app(ctx: CommandContext, remote_target: str | None) -> int:
+def open_app(ctx: CommandContext, remote_target: str | None, *, setup: bool = True) -> int:
     """Run the Textual app on the context's data folder.
 
     The repository is opened without preparing its search index (``prepare=False``): the app
     paints at once and builds or refreshes the index in a worker, showing its progress.
+    ``setup``: the app's sync set-up dialog may write the user's config (not for the demo).
     """
-    from ..config import load_ui_state, save_ui_state, ui_state_path
+    from ..config import export_folder, load_ui_state, save_ui_state, ui_state_path
     from ..domain.repository import Repository
 
     lang = _language(ctx)
@@ -102,11 +107,28 @@ def open_app(ctx: CommandContext, remote_target: str | None) -> int:
             theme=state.get("theme") or ctx.config.ui.theme or None,
             auto_sync_minutes=settings.auto_sync_minutes or None,
             on_theme_change=remember_theme,
+            export_folder=export_folder(ctx.config),
+            sync_setup=_sync_setup(ctx, remote_target) if setup else None,
         )
         app.run()
     finally:
         repo.close()
     return int(app.return_code or 0)
+
+
+def _sync_setup(ctx: CommandContext, remote_target: str | None) -> SyncSetup:
+    """What the app's sync set-up dialog writes to (the config file) and how it makes a remote."""
+    from ..config import config_path
+    from ..remotes import make_remote
+    from ..ui.dialogs.sync_setup import SyncSetup
+
+    settings = ctx.config.sync
+    return SyncSetup(
+        config_file=ctx.config.source or config_path(os.environ),
+        make_remote=lambda target: make_remote(settings, target),
+        remote=remote_target or settings.remote,
+        replica_name=ctx.replica_name,
+    )
 
 
 def run_default(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -198,6 +220,6 @@ def run_demo(args: argparse.Namespace, ctx: CommandContext) -> int:
     demo_ctx = CommandContext(copy.deepcopy(ctx.config), data, ctx.progress)
     demo_ctx.config.replica.name = "demo"
     try:
-        return open_app(demo_ctx, str(shared))
+        return open_app(demo_ctx, str(shared), setup=False)
     finally:
         demo_ctx.close()

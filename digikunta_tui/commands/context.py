@@ -32,7 +32,8 @@ class CommandContext:
         cls, config_file: str | None, data: str | None, *, progress: ProgressLine | None = None
     ) -> CommandContext:
         """Read the config (``--config``) and pick the data folder (``--data-dir``)."""
-        cfg = load_config(Path(config_file).expanduser() if config_file else None)
+        path = Path(config_file).expanduser() if config_file else None
+        cfg = load_config(path, required=path is not None)
         folder = Path(data).expanduser() if data else data_dir(cfg, os.environ)
         if progress is None:
             return cls(cfg, folder)

@@ -60,7 +60,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("kind", metavar="KIND", help="record kind, e.g. people, webinars, stories")
-    p.add_argument("--format", choices=("csv", "json"), default="csv", help="default: csv")
+    p.add_argument(
+        "--format",
+        choices=("csv", "spreadsheet", "json"),
+        default="csv",
+        help="csv (default), spreadsheet or json",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
     p.add_argument(
         "--excel",
@@ -84,13 +89,28 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     writing = line.reporter("exporting: writing", min_total=MIN_ROWS)
     if args.format == "json":
         text = export_json(kind, records, progress=writing)
+    elif args.format == "spreadsheet":
+        from ..domain.transfer_sheet import export_sheet
+        from ..i18n import get_language
+
+        text = export_sheet(ctx.repository(), kind, records, lang=get_language(), progress=writing)
     else:
         delimiter = args.delimiter or (";" if args.excel else ",")
         text = export_csv(kind, records, delimiter=delimiter, excel=args.excel, progress=writing)
     line.clear()
     write_output(text, args.output)
     if args.output:
-        from .lookup import plural
+        from ..i18n import t
 
-        print(f"exported {plural(kind, len(records))} to {args.output}")
+        print(t("cli.exported", what=counted(kind, len(records)), path=args.output))
     return 0
+
+
+def counted(kind: str, count: int) -> str:
+    """``12 people`` in English, ``henkilöt: 12`` in Finnish (no inflection to get wrong)."""
+    from ..i18n import get_language, t
+    from .lookup import plural
+
+    if get_language() == "en":
+        return plural(kind, count)
+    return t("cli.counted", kinds=t(f"cli.kinds.{kind}"), count=count)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..errors import CommandError
 from .context import CommandContext
-from .export_cmd import delimiter_arg
-from .lookup import plural, resolve_kind
+from .export_cmd import counted, delimiter_arg
+from .lookup import resolve_kind
 from .progress import MIN_ROWS
 
 
@@ -41,18 +41,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _read(path: Path) -> bytes:
+    from ..i18n import t
+
     try:
         return path.read_bytes()
     except IsADirectoryError:
-        raise CommandError(f"{path}: is a folder, not a file") from None
+        raise CommandError(t("cli.read_folder", path=str(path))) from None
     except OSError as exc:
-        raise CommandError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise CommandError(
+            t("cli.read_failed", path=str(path), error=exc.strerror or str(exc))
+        ) from None
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Check every row; write all of them in one transaction, or none."""
     from ..domain.transfer import apply_import, plan_import, problems_text, read_rows
-    from ..i18n import detect_language, set_language
+    from ..i18n import detect_language, set_language, t
 
     set_language(detect_language(ctx.config.ui.language))
     kind = resolve_kind(args.kind)
@@ -65,17 +69,18 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     )
     line.clear()
     if len(plan.problems) == 1:  # one problem: one line
-        raise CommandError(f"{path}: {plan.problems[0]}; nothing imported")
+        raise CommandError(t("cli.import_one_problem", path=str(path), problem=plan.problems[0]))
     if plan.problems:
         for line in problems_text(plan.problems):
             print(f"{path}: {line}", file=sys.stderr)
         failed = len({p.split(":", 1)[0] for p in plan.problems})
-        raise CommandError(f"{path}: nothing imported: {failed} of {len(rows)} rows have problems")
-    summary = f"{plural(kind, len(plan.items))}: {plan.new} new, {plan.updated} updated"
+        raise CommandError(t("cli.import_problems", path=str(path), failed=failed, rows=len(rows)))
+    what = counted(kind, len(plan.items))
+    summary = t("cli.import_summary", what=what, new=plan.new, updated=plan.updated)
     if plan.unchanged:
-        summary += f", {plan.unchanged} unchanged"
+        summary += t("cli.import_unchanged", count=plan.unchanged)
     if args.dry_run:
-        print(f"dry run: would import {summary} (nothing written)")
+        print(t("cli.import_dry_run", summary=summary))
         return 0
     apply_import(
         repo,
@@ -84,5 +89,5 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         index_progress=line.reporter("importing: indexing"),
     )
     line.clear()
-    print(f"imported {summary}")
+    print(t("cli.imported", summary=summary))
     return 0

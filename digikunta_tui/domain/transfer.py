@@ -32,6 +32,7 @@ from sync.records import is_record_id
 
 if TYPE_CHECKING:
     from digikunta_tui.domain.repository import Progress, Repository
+    from digikunta_tui.domain.transfer_sheet import SheetReader
 
 Shape = Literal["scalar", "list", "json"]
 
@@ -308,8 +309,7 @@ def read_csv(text: str, name: str, kind: str, delimiter: str | None = None) -> l
         raise TransferError(f"{name}: malformed CSV: {exc}") from None
     if not table or not any(cell.strip() for cell in table[0]):
         raise TransferError(f"{name}: empty file: expected a header row of field names")
-    header = [cell.strip() for cell in table[0]]
-    _check_header(header, name, kind)
+    header = _check_header([cell.strip() for cell in table[0]], name, kind)
     rows: list[SourceRow] = []
     for index, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -324,18 +324,27 @@ def read_csv(text: str, name: str, kind: str, delimiter: str | None = None) -> l
     return rows
 
 
-def _check_header(header: Sequence[str], name: str, kind: str) -> None:
-    known = {"id", *KIND_FIELDS[kind]}
-    for column in header:
-        if column not in known:
+def _check_header(header: Sequence[str], name: str, kind: str) -> list[str]:
+    """The field names of a header row (``id``, names, or labels in Finnish or English).
+
+    Raises:
+        TransferError: a column names no field of the kind, or one field twice.
+    """
+    from digikunta_tui.domain.transfer_sheet import header_fields
+
+    fields = header_fields(header, kind)
+    for column, field_name in zip(header, fields, strict=True):
+        if field_name is None:
             shown = column or "(empty)"
             raise TransferError(
                 f"{name}: column {shown!r} is not a {kind} field "
                 f"(known: id, {', '.join(KIND_FIELDS[kind])})"
             )
-    dupes = sorted({c for c in header if header.count(c) > 1})
+    names = [f for f in fields if f is not None]
+    dupes = sorted({c for c, f in zip(header, fields, strict=True) if names.count(f or "") > 1})
     if dupes:
         raise TransferError(f"{name}: column {dupes[0]!r} appears twice in the header")
+    return names
 
 
 def read_json(text: str, name: str) -> list[SourceRow]:
@@ -386,8 +395,14 @@ class ImportPlan:
         self.problems.append(f"{where}: {message}")
 
 
-def _row_fields(kind: str, row: SourceRow, plan: ImportPlan) -> dict[str, Any] | None:
-    """The row's field values (blank → ``None``), or None after recording a problem."""
+def _row_fields(
+    kind: str, row: SourceRow, plan: ImportPlan, reader: SheetReader
+) -> dict[str, Any] | None:
+    """The row's field values (blank → ``None``), or None after recording a problem.
+
+    Names of referenced records, choice labels and yes/no words (a spreadsheet export) become
+    ids and stored values (see :mod:`transfer_sheet`).
+    """
     fields: dict[str, Any] = {}
     ok = True
     for name, raw in row.values.items():
@@ -397,11 +412,9 @@ def _row_fields(kind: str, row: SourceRow, plan: ImportPlan) -> dict[str, Any] |
             plan.problem(row.number, name, f"not a {kind} field")
             ok = False
             continue
-        if not row.from_csv:
-            fields[name] = raw
-            continue
         try:
-            fields[name] = from_cell(raw, field_shape(kind, name))
+            value = from_cell(raw, field_shape(kind, name)) if row.from_csv else raw
+            fields[name] = reader.value(kind, name, value)
         except ValueError as exc:
             plan.problem(row.number, name, str(exc))
             ok = False
@@ -432,16 +445,18 @@ def plan_import(
     ``progress(done, total)`` is told as rows are checked.
     """
     from digikunta_tui.domain.repository import ValidationFailed
+    from digikunta_tui.domain.transfer_sheet import SheetReader
     from sync import new_id
 
     plan = ImportPlan(kind)
     replica = repo.replica
+    reader = SheetReader(repo)
     checker = _FileDuplicates(kind)
     seen_ids: dict[str, int] = {}
     consents: dict[str, tuple[int, dict[str, Any]]] = {}
     for row in _counted(rows, progress):
         rid = _row_id(row, plan)
-        fields = _row_fields(kind, row, plan)
+        fields = _row_fields(kind, row, plan, reader)
         if rid is None or fields is None:
             continue
         if rid and rid in seen_ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -30,6 +31,7 @@ from digikunta_tui.ui.status import Activity, SyncStatus, read_status
 if TYPE_CHECKING:
     from textual.theme import Theme
 
+    from digikunta_tui.ui.dialogs.sync_setup import SyncSetup
     from sync import Remote
 
 VIEW_OF_KIND = {
@@ -112,6 +114,8 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         auto_sync_minutes: float | None = None,
         on_theme_change: Callable[[str], None] | None = None,
         clock: Callable[[], datetime] | None = None,
+        export_folder: Path | None = None,
+        sync_setup: SyncSetup | None = None,
     ) -> None:
         """Args:
         repo: the Repository to show, opened with ``prepare=False`` or not: the app builds or
@@ -123,6 +127,9 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         auto_sync_minutes: sync every N minutes (None or 0: only on request).
         on_theme_change: called with the theme name whenever the user picks a theme.
         clock: returns "now" (tests freeze it).
+        export_folder: where the export prompts start (None: the platform's documents folder).
+        sync_setup: where the sync set-up dialog writes the shared path or URL and the
+            replica name, and how it makes a remote of them (None: the dialog only explains).
         """
         set_language(language)
         super().__init__()
@@ -145,6 +152,11 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         self._quitting = False
         self._cancel: threading.Event | None = None
         """The cancel flag of the running sync: a new one for every sync."""
+        self.export_folder = export_folder
+        """Where the export prompts start (see :mod:`digikunta_tui.ui.export`)."""
+        self.sync_setup = sync_setup
+        """The sync set-up dialog's settings file and remote maker (None: not available)."""
+        self._asked_to_sync = False
         self.init_index_work()
 
     @property
@@ -239,6 +251,9 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
     def action_sync_now(self) -> None:
         """Start a sync in the background (one at a time; none once quitting)."""
         if self.remote is None:
+            if self.sync_setup is not None and not self._quitting:
+                self.action_sync_setup()  # not set up yet: the set-up dialog says how
+                return
             self.notify(t("notify.no_remote"), severity="warning", markup=False)
             return
         if self._syncing or self._quitting:
@@ -248,6 +263,12 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         self.work_started("sync", "reading")
         self.update_status()
         self.run_sync(self._cancel)
+
+    def action_sync_setup(self) -> None:
+        """The sync set-up dialog: the shared file or URL and this laptop's name."""
+        from digikunta_tui.ui.dialogs.sync_setup import open_sync_setup
+
+        open_sync_setup(self)
 
     def auto_sync(self) -> None:
         """The timer's sync: skipped while one runs, and quiet when nothing changed."""
@@ -263,6 +284,8 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         app shows "finishing the sync…" and exits as soon as the sync worker has ended. A
         running index build or refresh stops at its next batch (the index stays as it was).
         """
+        if not self._syncing and self._ask_to_sync_first():
+            return
         self.stop_index_work()
         if not self._syncing:
             self.exit()
@@ -279,6 +302,53 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
                     cancel()
             self.update_status()
         self.notify(t("notify.finishing_sync"), markup=False)
+
+    def _ask_to_sync_first(self) -> bool:
+        """With changes pending and a remote: ask "sync before quitting?" (True: asked).
+
+        Sync and quit: the app quits once the sync has stored the changes; if it fails the app
+        stays open and says why (``q`` again quits without asking). Quit: at once, the changes
+        stay pending on this laptop. Cancel (or ``Esc``): back to work.
+        """
+        if self.remote is None or self._quitting or self._asked_to_sync:
+            return False
+        if self.sync_status.pending <= 0 or self._without_screens():
+            return False
+        from digikunta_tui.ui.dialogs.confirm import ChoiceDialog
+
+        self._asked_to_sync = True
+        dialog = ChoiceDialog(
+            t("setup.quit_title"),
+            t("setup.quit_message", count=self.sync_status.pending),
+            [
+                ("sync", t("setup.quit_sync"), "primary"),
+                ("quit", t("setup.quit_now"), "error"),
+                ("cancel", t("forms.cancel"), "default"),
+            ],
+        )
+
+        async def answered(answer: str | None) -> None:
+            if answer == "sync":
+                self.run_worker(self._sync_then_quit(), group="quit-sync")
+                return
+            if answer == "quit":
+                await self.action_quit()
+                return
+            self._asked_to_sync = False  # asked again next time
+
+        self.push_screen(dialog, answered)
+        return True
+
+    async def _sync_then_quit(self) -> None:
+        """Sync; quit when the changes are stored, else stay (the failure is shown)."""
+        self.action_sync_now()
+        for worker in list(self.workers):
+            if worker.group == "sync":
+                with suppress(Exception):  # a failure is reported by its own message
+                    await worker.wait()
+        await asyncio.sleep(0)  # the sync's message is handled first
+        if self.repo.pending() == 0:
+            self.exit()
 
     async def action_help_quit(self) -> None:
         """``ctrl+c`` (outside a text box, where it copies) quits like ``q``."""
@@ -365,15 +435,10 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
 
     @needs_index
     def action_export_members(self) -> None:
-        """Write the members to a CSV file in the current directory."""
-        from digikunta_tui.ui.export import export_members_csv
+        """Ask where (the export folder filled in), then write the members spreadsheet."""
+        from digikunta_tui.ui.export import export_members
 
-        try:
-            path = export_members_csv(self.repo, Path.cwd(), now=self.now())
-        except OSError as exc:
-            self.notify(t("notify.export_failed", error=str(exc)), severity="error", markup=False)
-            return
-        self.notify(t("notify.exported", path=str(path)), markup=False)
+        export_members(self)
 
     @needs_index
     def show_record(self, kind: str, record_id: str) -> None:

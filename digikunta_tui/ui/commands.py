@@ -75,6 +75,7 @@ def palette_actions(app: DigikuntaApp) -> list[tuple[str, str, Callable[[], obje
     """(title, help, callback) of every palette action, in the language shown now."""
     actions: list[tuple[str, str, Callable[[], object]]] = [
         (t("palette.sync_now"), t("palette.sync_now_help"), app.action_sync_now),
+        (t("setup.palette"), t("setup.palette_help"), app.action_sync_setup),
     ]
     actions += [
         (

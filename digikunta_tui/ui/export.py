@@ -1,65 +1,109 @@
-"""Export lists to CSV through the repository (no textual; used by the palette)."""
+"""Writing the app's exports where people choose: a path prompt, an atomic write, a notice.
+
+Every file the app writes (the members spreadsheet, the mailing list, a webinar's ``.ics``, a
+GDPR export) goes through :func:`save_file`: the path prompt opens with the export folder
+(``[export] folder``, else the platform's documents or downloads folder, never the current
+directory) and a file name filled in; the notification afterwards names the file.
+"""
 
 from __future__ import annotations
 
-import csv
+import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from digikunta_tui.domain.stored import raw_text, read_id, text_of
-
-_PAGE = 1000
-
-_PERSON_COLUMNS = (
-    "given_name",
-    "family_name",
-    "organization",
-    "job_title",
-    "email",
-    "phone",
-    "roles",
-)
+from digikunta_tui.i18n import get_language, t
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell; a leading = + - @ is quoted with ' so spreadsheets do not run it as a formula."""
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = ", ".join(value)
-    text = "" if value is None else raw_text(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def export_folder_of(app: Any) -> Path:
+    """The app's export folder (the platform default when the app was given none)."""
+    folder = getattr(app, "export_folder", None)
+    if isinstance(folder, Path):
+        return folder
+    from digikunta_tui.config import default_export_folder
+
+    return default_export_folder()
 
 
-def export_members_csv(repo: Any, folder: Path, *, now: datetime) -> Path:
-    """Write every person (organisation by name) to ``digikunta-members-YYYYMMDD-HHMMSS.csv``.
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write the whole file or nothing (a temporary file beside it, then a rename)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        if isinstance(data, str):
+            tmp.write_text(data, encoding="utf-8", newline="")
+        else:
+            tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def save_file(
+    app: Any,
+    title: str,
+    name: str,
+    make: Callable[[], str | bytes],
+    written: Callable[[Path], str],
+) -> None:
+    """Ask where to write ``name``, write what ``make()`` returns, notify ``written(path)``.
 
     Args:
-        repo: the Repository.
-        folder: where to write (the app passes the current directory).
-        now: the time stamped into the file name.
-
-    Returns:
-        The path written.
+        app: the app (its ``export_folder``, ``push_screen`` and ``notify``).
+        title: the prompt's title ("Export the members").
+        name: the suggested file name.
+        make: the file's content (called once the path is chosen).
+        written: the notification text for the written path (it names the file).
     """
-    path = folder / f"digikunta-members-{now:%Y%m%d-%H%M%S}.csv"
-    org_names: dict[str, str] = {}
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(_PERSON_COLUMNS)
-        offset = 0
-        while True:
-            rows = repo.page("person", offset=offset, limit=_PAGE)
-            for row in rows:
-                fields = dict(row.fields or repo.get("person", row.id) or {})
-                org_id = read_id(fields.get("organization"))
-                if isinstance(org_id, str) and org_id not in org_names:
-                    org = repo.get("organization", org_id) or {}
-                    org_names[org_id] = text_of(org.get("name"))
-                fields["organization"] = (
-                    org_names.get(org_id, "") if isinstance(org_id, str) else ""
-                )
-                writer.writerow([_cell(fields.get(column)) for column in _PERSON_COLUMNS])
-            if len(rows) < _PAGE:
-                break
-            offset += _PAGE
-    return path
+    from digikunta_tui.ui.dialogs.save_path import SavePathDialog
+
+    def chosen(path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            write_atomically(path, make())
+        except OSError as exc:
+            error = f"{exc.filename or path}: {exc.strerror or exc}"
+            app.notify(t("exports.write_failed", error=error), severity="error", markup=False)
+            return
+        app.notify(written(path), markup=False)
+
+    app.push_screen(SavePathDialog(title, export_folder_of(app), name), chosen)
+
+
+def members_file_name(now: datetime) -> str:
+    """``digikunta-jasenet-20171201.csv`` (in English ``digikunta-members-…``)."""
+    return t("exports.members_file", day=f"{now:%Y%m%d}")
+
+
+def members_sheet(repo: Any) -> tuple[str, int]:
+    """Every person as a spreadsheet CSV in the UI's language, and how many there are.
+
+    The same file as ``digikunta export people --format spreadsheet``: names instead of ids,
+    translated roles, ``;`` and a BOM for Excel; ``digikunta import`` reads it back.
+    """
+    from digikunta_tui.domain.transfer import export_records
+    from digikunta_tui.domain.transfer_sheet import export_sheet
+
+    records = export_records(repo, "person")
+    return export_sheet(repo, "person", records, lang=get_language()), len(records)
+
+
+def export_members(app: Any) -> None:
+    """Ask where, then write the members spreadsheet; the notice names the file."""
+    count = 0
+
+    def make() -> str:
+        nonlocal count
+        text, count = members_sheet(app.repo)
+        return text
+
+    save_file(
+        app,
+        t("exports.members_title"),
+        members_file_name(app.now()),
+        make,
+        lambda path: t("exports.members_written", count=count, path=str(path)),
+    )

@@ -89,7 +89,9 @@ def check_every_command(odd: list[tuple[tuple[str, str], Any]], capsys: Any) -> 
         shared.parent.mkdir()
         sync_from_another_laptop(folder / "other", shared, odd)
         data = folder / "data"
-        base = ["--data-dir", str(data), "--config", str(folder / "no-config.toml")]
+        config = folder / "empty-config.toml"  # no settings: the defaults (it must exist)
+        config.write_text("", "utf-8")
+        base = ["--data-dir", str(data), "--config", str(config)]
         out = folder / "out"
         out.mkdir()
         try:

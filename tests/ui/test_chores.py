@@ -18,7 +18,7 @@ from digikunta_tui.ui.forms.record_form import RecordForm
 
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Exports go to the current folder: make it a temporary one."""
+    """Nothing is written to the current folder; it is a temporary one all the same."""
     monkeypatch.chdir(tmp_path)
 
 
@@ -114,13 +114,17 @@ async def test_attendance_refused_before_the_webinar_is_held(make_app, repo) -> 
 
 
 async def test_ics_and_mailing_list_exports(make_app, repo, tmp_path: Path) -> None:
-    app = make_app()
+    app = make_app(export_folder=tmp_path)
     webinar = held_webinar(repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_view(pilot, "3", "webinar", webinar)
         await pilot.press("i")
         await settle(pilot)
+        await pilot.press("enter")  # the path prompt: the export folder is filled in
+        await settle(pilot)
         await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("enter")
         await settle(pilot)
         messages = [n.message for n in app._notifications]
     ics = tmp_path / f"webinar-{webinar[:8]}.ics"

@@ -42,7 +42,7 @@ def detail(app) -> str:
 async def test_member_detail_shows_a_consent_conflict_until_it_is_settled(
     make_app, repo: Repository, other: Repository, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # the mailing list is written here
+    monkeypatch.chdir(tmp_path)  # (nothing is written to the current folder)
     shared = tmp_path / "shared" / "digikunta.json"
     shared.parent.mkdir()
     pid = subscriber(repo)
@@ -55,7 +55,7 @@ async def test_member_detail_shows_a_consent_conflict_until_it_is_settled(
     synced(repo, shared)
     assert repo.consent_state(pid)["newsletter"] == "conflict"
 
-    app = make_app()
+    app = make_app(export_folder=tmp_path)
     async with app.run_test(size=(140, 50)) as pilot:
         await pilot.press("2")
         await settle(pilot)
@@ -79,6 +79,8 @@ async def test_member_detail_shows_a_consent_conflict_until_it_is_settled(
         await settle(pilot)
         app.screen.query_one("RecordList").focus()
         await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("enter")  # the path prompt, the export folder filled in
         await settle(pilot)
         email = repo.get("person", pid)["email"]
         assert email not in next(tmp_path.glob("mailing-list-*.csv")).read_text("utf-8")

@@ -39,7 +39,7 @@ async def test_gdpr_export_then_erase_and_sync(make_app, repo, tmp_path: Path) -
     fields = repo.get("person", person)
     consents = len(repo.consents_of(person))
     registrations = len(repo.registrations_of_person(person))
-    app = make_app(remote=FileRemote(shared))
+    app = make_app(remote=FileRemote(shared), export_folder=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")  # the person's data reaches the shared file first
         await settle(pilot)
@@ -54,6 +54,8 @@ async def test_gdpr_export_then_erase_and_sync(make_app, repo, tmp_path: Path) -
         assert isinstance(dialog, GdprDialog)
         assert fields["email"] in str(dialog.query_one(".dialog-body Static", Static).render())
         await pilot.click("#gdpr-export")
+        await settle(pilot)
+        await pilot.press("enter")  # the path prompt, the export folder filled in
         await settle(pilot)
         exported = json.loads((tmp_path / f"gdpr-{person[:8]}.json").read_text("utf-8"))
         assert exported["person"]["email"] == fields["email"]

@@ -20,6 +20,7 @@ from textual.widgets import Input
 from digikunta_tui.domain import index as index_module
 from digikunta_tui.domain.repository import Progress, Repository
 from digikunta_tui.ui.app import DigikuntaApp
+from digikunta_tui.ui.dialogs.save_path import SavePathDialog
 from digikunta_tui.ui.forms.record_form import RecordForm
 from digikunta_tui.ui.screens.dashboard import DashboardScreen
 from digikunta_tui.ui.screens.members import MembersScreen
@@ -95,7 +96,7 @@ def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 async def test_with_the_index_missing_the_first_screen_paints_before_the_build(
     tmp_path: Path, screen_text, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # "m" writes the mailing list (from the replica) here
+    monkeypatch.chdir(tmp_path)  # (nothing is written to the current folder)
     data = tmp_path / "data"
     demo_without_index(data)
     repo = HeldRepository.open(data, replica_name="test", prepare=False)
@@ -131,7 +132,12 @@ async def test_with_the_index_missing_the_first_screen_paints_before_the_build(
                 assert ["dashboard", "members", "webinars", "stories", "sync"][
                     int(view) - 1
                 ] == app.screen.VIEW
-            await pilot.press("3", "r", "a", "i", "w", "m", "4", "e", "d", "c", "u", "2", "g")
+            await pilot.press("3", "r", "a", "i", "w", "m")
+            await pilot.pause()
+            assert isinstance(app.screen, SavePathDialog)  # the mailing list is from the replica
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("4", "e", "d", "c", "u", "2", "g")
             await pilot.pause()
             assert not repo.index_ready and repo.held.is_set()
 

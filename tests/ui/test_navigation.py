@@ -245,16 +245,17 @@ async def test_copy_puts_the_selected_email_on_the_clipboard(make_app) -> None:
         assert "@" in app.clipboard
 
 
-async def test_export_members_writes_csv_in_current_dir(
-    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_export_members_writes_the_spreadsheet_in_the_export_folder(
+    make_app, tmp_path: Path
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    app = make_app()
+    app = make_app(export_folder=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         app.action_export_members()
         await pilot.pause()
+        await pilot.press("enter")  # the path prompt, the export folder filled in
+        await pilot.pause()
         [path] = list(tmp_path.glob("digikunta-members-*.csv"))
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
         assert len(lines) == 1 + 16
         assert any("Auvinen" in line for line in lines)
         assert any(str(path) in n.message for n in app._notifications)

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static, Tabs
 
 from digikunta_tui.domain.repository import Repository
 from digikunta_tui.ui.app import DigikuntaApp
+from digikunta_tui.ui.dialogs.save_path import SavePathDialog
 from digikunta_tui.ui.forms.flows import open_form
 from digikunta_tui.ui.forms.record_form import RecordForm
 from digikunta_tui.ui.screens.base import ViewScreen
@@ -136,9 +137,12 @@ async def _chores(pilot: Any, app: DigikuntaApp) -> None:
         await pilot.click("#pick-ok")
         await settle(pilot)
     await _close_dialogs(pilot, app)
-    for key in ("i", "m"):  # written to the current folder (a temporary one)
+    for key in ("i", "m"):  # written to the export folder (a temporary one)
         await pilot.press(key)
         await settle(pilot)
+        if isinstance(app.screen, SavePathDialog):
+            await pilot.press("enter")
+            await settle(pilot)
 
 
 async def walk(app: DigikuntaApp, pilot: Any, repo: Repository, *, forms: bool = True) -> None:
@@ -213,7 +217,7 @@ async def walk(app: DigikuntaApp, pilot: Any, repo: Repository, *, forms: bool =
 
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The .ics and the mailing list go to the current folder: make it a temporary one."""
+    """Nothing is written to the current folder; it is a temporary one all the same."""
     monkeypatch.chdir(tmp_path)
 
 
@@ -228,7 +232,7 @@ async def _run_walk(
         if conflicts:
             for entry in ODD_CONFLICTS:
                 insert_conflict(repo, entry)
-        app = DigikuntaApp(repo, remote=FileRemote(shared), language="en")
+        app = DigikuntaApp(repo, remote=FileRemote(shared), language="en", export_folder=tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             await walk(app, pilot, repo, forms=forms)
             return [row.subtitle for row in repo.page("webinar")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,16 +75,11 @@ class WebinarChores:
             return None
         return self.current, fields
 
-    def _write_file(self, name: str, text: str) -> Path | None:
-        path = Path.cwd() / name
-        try:
-            path.write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            self.app.notify(
-                t("chores.write_failed", error=str(exc)), severity="error", markup=False
-            )
-            return None
-        return path
+    def _save_file(self, title: str, name: str, text: str, written: Callable[[Path], str]) -> None:
+        """Ask where (the export folder and ``name`` filled in), write, notify ``written``."""
+        from digikunta_tui.ui.export import save_file
+
+        save_file(self.app, title, name, lambda: text, written)
 
     def _refused(self, exc: ValidationFailed) -> None:
         """Say why a write was refused (nothing was written)."""
@@ -164,7 +160,7 @@ class WebinarChores:
         self.app.push_screen(AttendanceDialog(_title(fields), rows), saved)
 
     def action_webinar_ics(self) -> None:
-        """Write the selected webinar's calendar invitation to the current folder."""
+        """Write the selected webinar's calendar invitation where the user chooses."""
         from digikunta_tui.domain.ics import CalendarRefused, presenter_names, webinar_to_ics
 
         found = self._webinar()
@@ -177,9 +173,12 @@ class WebinarChores:
         except CalendarRefused as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
-        path = self._write_file(f"webinar-{webinar_id[:8]}.ics", text)
-        if path is not None:
-            self.app.notify(t("chores.ics_written", path=str(path)), markup=False)
+        self._save_file(
+            t("exports.ics_title", title=_title(fields)),
+            f"webinar-{webinar_id[:8]}.ics",
+            text,
+            lambda path: t("chores.ics_written", path=str(path)),
+        )
 
     def action_webinar_newsletter(self) -> None:
         """Draft the webinar's newsletter from chosen stories, then open it in the form."""
@@ -237,16 +236,18 @@ class WebinarChores:
         self.app.push_screen(dialog, chosen)
 
     def action_mailing_list(self) -> None:
-        """Write the people who consented to the newsletter as CSV to the current folder."""
+        """Write the people who consented to the newsletter as CSV where the user chooses."""
         people = self.app.repo.mailing_list()
         day = self.app.now().date().isoformat()
-        path = self._write_file(f"mailing-list-{day}.csv", mailing_csv(people))
-        if path is not None:
-            self.app.notify(
-                t("chores.mailing_written", count=len(people), path=str(path)), markup=False
-            )
-            left_out = self.app.repo.mailing_list_conflicts()
+        left_out = self.app.repo.mailing_list_conflicts()
+
+        def written(path: Path) -> str:
             if left_out:
                 names = ", ".join(literal(person_name(person)) for person in left_out)
                 message = t("chores.mailing_conflicts", count=len(left_out), names=names)
                 self.app.notify(message, severity="warning", markup=False)
+            return t("chores.mailing_written", count=len(people), path=str(path))
+
+        self._save_file(
+            t("exports.mailing_title"), f"mailing-list-{day}.csv", mailing_csv(people), written
+        )

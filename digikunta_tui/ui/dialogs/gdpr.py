@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -26,11 +25,9 @@ def export_text(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def write_export(data: dict[str, Any], person_id: str, folder: Path) -> Path:
-    """Write the export to ``folder/gdpr-<id prefix>.json`` (no name in the file name)."""
-    path = folder / f"gdpr-{person_id[:8]}.json"
-    path.write_text(export_text(data), encoding="utf-8")
-    return path
+def export_file_name(person_id: str) -> str:
+    """``gdpr-<id prefix>.json`` (no name in the file name)."""
+    return f"gdpr-{person_id[:8]}.json"
 
 
 def erase_message(data: dict[str, Any]) -> str:
@@ -84,15 +81,16 @@ class GdprDialog(Dialog[str]):
             self.dismiss(None)
 
     def export(self) -> None:
-        """Write the JSON file to the current folder and say where."""
-        try:
-            path = write_export(self.data, self.person_id, Path.cwd())
-        except OSError as exc:
-            self.app.notify(
-                t("chores.write_failed", error=str(exc)), severity="error", markup=False
-            )
-            return
-        self.app.notify(t("gdpr.exported", path=str(path)), markup=False)
+        """Ask where (the export folder filled in), write the JSON file and say where."""
+        from digikunta_tui.ui.export import save_file
+
+        save_file(
+            self.app,
+            t("gdpr.export"),
+            export_file_name(self.person_id),
+            lambda: export_text(self.data),
+            lambda path: t("gdpr.exported", path=str(path)),
+        )
 
     def ask_erase(self) -> None:
         """Confirm (listing what goes), then erase."""

@@ -15,6 +15,7 @@ from digikunta_tui.domain.stored import read_id, read_text
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.dialogs.gdpr import GDPR_BINDINGS, GdprActions
+from digikunta_tui.ui.dialogs.person_actions import PERSON_BINDINGS, PersonActions
 from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.text import (
@@ -31,7 +32,7 @@ from digikunta_tui.ui.widgets.filtered_list import FilteredList
 from digikunta_tui.ui.widgets.record_list import RecordList
 
 
-class MembersScreen(RecordActions, GdprActions, ViewScreen):
+class MembersScreen(RecordActions, GdprActions, PersonActions, ViewScreen):
     """People and organisations."""
 
     VIEW = "members"
@@ -40,6 +41,7 @@ class MembersScreen(RecordActions, GdprActions, ViewScreen):
         bind("o", "show_kind('organization')", "members-organizations"),
         *RECORD_BINDINGS,
         *GDPR_BINDINGS,
+        *PERSON_BINDINGS,
     ]
     CSS_PATH = "members.tcss"
     FOOTER_KEYS: ClassVar = (

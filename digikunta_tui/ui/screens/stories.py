@@ -14,6 +14,7 @@ from digikunta_tui.domain.finnish import format_number
 from digikunta_tui.domain.indicators import Figure, read_indicator
 from digikunta_tui.domain.stored import Invalid, read_id, read_list, text_of
 from digikunta_tui.i18n import get_language, t
+from digikunta_tui.ui.dialogs.story_actions import STORY_BINDINGS, StoryActions
 from digikunta_tui.ui.facets import story_facets
 from digikunta_tui.ui.forms.actions import RECORD_BINDINGS, RecordActions
 from digikunta_tui.ui.screens.base import ViewScreen
@@ -27,11 +28,11 @@ _STAGES = ("idea", "running", "ended", "established")
 _FILTERS = ("organization", "unit", "stage", "theme")
 
 
-class StoriesScreen(RecordActions, ViewScreen):
+class StoriesScreen(RecordActions, StoryActions, ViewScreen):
     """Experiment stories and their measured impact."""
 
     VIEW = "stories"
-    BINDINGS = RECORD_BINDINGS
+    BINDINGS: ClassVar = [*RECORD_BINDINGS, *STORY_BINDINGS]
     CSS_PATH = "stories.tcss"
     FOOTER_KEYS: ClassVar = (
         *("record-new", "record-edit", "record-delete", "focus-filter", "sync-now", "undo"),
