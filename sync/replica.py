@@ -29,6 +29,7 @@ from typing import Any
 from .conflicts import ConflictEntry, utc_now_iso
 from .errors import ReplicaError
 from .hlc import MAX_STAMP, HybridClock, is_stamp, new_replica_id
+from .layout import Layout
 from .records import (
     Record,
     clean_text,
@@ -136,6 +137,7 @@ class Replica:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._base_cache: tuple[str, dict[int, tuple[str, str]]] | None = None
+        self._layout_cache: Layout | None = None
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -667,24 +669,72 @@ class Replica:
                 self.set_meta(conn, "clock", clock.last)
 
     def rows(self, ids: Iterable[str]) -> dict[str, tuple[Record, dict[str, Any] | None]]:
-        """Full records with their base views (``{"stamps", "deleted"}`` or None) by id."""
+        """Full records with their base views (``{"stamps", "deleted", "hash"}`` or None) by id.
+
+        ``hash`` is the line hash of the record's base line.
+        """
         out: dict[str, tuple[Record, dict[str, Any] | None]] = {}
         ids = list(ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                "SELECT id, kind, fields, stamps, deleted, erased, base_stamps, base_deleted"
-                f" FROM records WHERE id IN ({marks})",
+                "SELECT id, kind, fields, stamps, deleted, erased, base_stamps, base_deleted,"
+                f" base_hash FROM records WHERE id IN ({marks})",
                 chunk,
             ):
-                base = {"stamps": _loads(row[6]), "deleted": row[7]} if row[6] is not None else None
+                base = (
+                    {"stamps": _loads(row[6]), "deleted": row[7], "hash": row[8]}
+                    if row[6] is not None
+                    else None
+                )
                 out[row[0]] = (_row_record(row), base)
         return out
 
     def dirty_ids(self) -> list[str]:
         """Ids of records changed locally since the last sync."""
         return [r[0] for r in self.conn.execute("SELECT id FROM records WHERE dirty = 1")]
+
+    def dirty_bases(self) -> list[tuple[str, int | None]]:
+        """(id, line hash of its base line or None) of records changed locally since the last
+        sync."""
+        return self.conn.execute("SELECT id, base_hash FROM records WHERE dirty = 1").fetchall()
+
+    def layout(self) -> Layout | None:
+        """What the last sync learned about the document's lines (:mod:`sync.layout`), or None.
+
+        Only a layout made for the base the replica holds now is returned (cached).
+        """
+        generation = self.meta("base_generation", "0") or "0"
+        cached = self._layout_cache
+        if cached is not None and cached.generation == generation:
+            return cached
+        row = self.conn.execute(
+            "SELECT replica, generation, data FROM sync_layout WHERE id = 1"
+        ).fetchone()
+        if row is None or row[0] != self.replica_id or row[1] != generation:
+            return None  # none yet, another replica's, or stale
+        layout = Layout.from_bytes(generation, row[2])
+        self._layout_cache = layout
+        return layout
+
+    def remember_layout(self, conn: sqlite3.Connection, layout: Layout | None) -> None:
+        """Store (inside the commit's transaction) the layout of the base being committed;
+        None forgets any layout (the next sync reads every line)."""
+        if layout is None:
+            conn.execute("DELETE FROM sync_layout")
+        else:
+            conn.execute(
+                "INSERT OR REPLACE INTO sync_layout (id, replica, generation, data)"
+                " VALUES (1, ?, ?, ?)",
+                (self.replica_id, layout.generation, layout.to_bytes()),
+            )
+        self._layout_cache = layout
+
+    def forget_caches(self) -> None:
+        """Drop the in-memory base index and layout (the next sync reads them afresh)."""
+        self._base_cache = None
+        self._layout_cache = None
 
     def all_ids(self) -> list[str]:
         """Every record id, tombstones included."""
