@@ -48,6 +48,12 @@ _dumps = json.JSONEncoder(
 _loads = json.loads
 _strict_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 _MAX_FIELD_NAME = 64
+_PUT_BATCH = 500
+"""Puts looked up and inserted together (:meth:`Replica.put_many`)."""
+_INSERT_NEW = (
+    "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty, seq)"
+    " VALUES (?, ?, ?, ?, NULL, 0, 1, 1, ?)"
+)
 # The largest stamp in range among the records (what a clock must continue after).
 _NEWEST_STAMP_SQL = """
 SELECT MAX(s) FROM (
@@ -288,11 +294,47 @@ class Replica:
             clock = self.clock(conn)
             stamp = clock.tick()
             seq = self.next_seq(conn)
-            for kind, rid, fields in items:
-                self._put_one(conn, kind, rid, _check_fields(fields), stamp, seq)
-                n += 1
+            batch: list[tuple[str, str, Mapping[str, Any]]] = []
+            for item in items:
+                batch.append(item)
+                if len(batch) == _PUT_BATCH:
+                    n += self._put_batch(conn, batch, stamp, seq)
+                    batch.clear()
+            n += self._put_batch(conn, batch, stamp, seq)
             self.set_meta(conn, "clock", clock.last)
         return n
+
+    def _put_batch(
+        self,
+        conn: sqlite3.Connection,
+        batch: list[tuple[str, str, Mapping[str, Any]]],
+        stamp: str,
+        seq: int,
+    ) -> int:
+        """Some puts, in order: the ids are looked up with one query and the new records are
+        inserted with one statement; an existing (or repeated) id is merged one by one."""
+        if not batch:
+            return 0
+        checked = []
+        for kind, rid, fields in batch:
+            _check_key(kind, rid)
+            checked.append((kind, rid, _check_fields(fields)))
+        ids = [rid for _, rid, _ in checked]
+        marks = ",".join("?" * len(ids))
+        held = {r[0] for r in conn.execute(f"SELECT id FROM records WHERE id IN ({marks})", ids)}
+        new: list[tuple[str, str, str, str, int]] = []
+        for kind, rid, fields in checked:
+            if rid in held:  # stored, or earlier in this batch: written before it is read
+                if new:
+                    conn.executemany(_INSERT_NEW, new)
+                    new.clear()
+                self._put_one(conn, kind, rid, fields, stamp, seq)
+                continue
+            held.add(rid)
+            new.append((rid, kind, _dumps(fields), _dumps(dict.fromkeys(fields, stamp)), seq))
+        if new:
+            conn.executemany(_INSERT_NEW, new)
+        return len(checked)
 
     def _put_one(
         self,
@@ -309,9 +351,7 @@ class Replica:
         ).fetchone()
         if row is None:
             conn.execute(
-                "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty, seq)"
-                " VALUES (?, ?, ?, ?, NULL, 0, 1, 1, ?)",
-                (rid, kind, _dumps(fields), _dumps(dict.fromkeys(fields, stamp)), seq),
+                _INSERT_NEW, (rid, kind, _dumps(fields), _dumps(dict.fromkeys(fields, stamp)), seq)
             )
             return
         current = _row_record(row)
