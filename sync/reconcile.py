@@ -309,7 +309,7 @@ def _merge_chunk(
                 raise DocumentError(f"{doc.source}: record id {rid!r} appears twice")
         old = base["hash"] if base is not None else None
         _settle(plan, doc, stage, rid, local, mine, base, other, rec_r, pos, clock, now_iso, old)
-    _stage(replica, plan, stage)
+    _stage(plan, stage)
 
 
 def _split(
@@ -373,7 +373,7 @@ def _merge_held(
         merged = _settle(plan, doc, stage, rid, row, lv, base, rv, rv, pos, clock, now_iso, old)
         if merged is not None and rid in arrived:
             plan.found.extend(arrival_conflicts(merged, mine + theirs, now_iso))
-    _stage(replica, plan, stage)
+    _stage(plan, stage)
 
 
 def _settle(
@@ -438,6 +438,6 @@ def _settle(
     return merged
 
 
-def _stage(replica: Replica, plan: Plan, stage: list[Staged]) -> None:
-    del replica
-    plan.stage.update((row[0], row) for row in stage)  # a later merge of an id replaces it
+def _stage(plan: Plan, stage: list[Staged]) -> None:
+    """Keep a chunk's replica changes for the commit (a later merge of an id replaces it)."""
+    plan.stage.update((row[0], row) for row in stage)
