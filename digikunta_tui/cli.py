@@ -256,7 +256,6 @@ def _run(args: argparse.Namespace, progress: ProgressLine) -> int:
 
     from .commands.context import CommandContext
     from .config import ConfigError
-    from .domain.repository import NotFound, ValidationFailed
     from .errors import UserError
     from .i18n import get_language, t
 
@@ -272,11 +271,15 @@ def _run(args: argparse.Namespace, progress: ProgressLine) -> int:
         return _fail(progress, t("cli.offline", error=str(exc)), EXIT_OFFLINE)
     except AuthError as exc:
         return _fail(progress, str(exc), EXIT_AUTH)
-    except (SyncError, ConfigError, UserError, NotFound) as exc:
+    except (SyncError, ConfigError, UserError) as exc:
         return _fail(progress, str(exc))
-    except ValidationFailed as exc:  # a write the rules refused: nothing was written
-        return _fail(progress, t("cli.refused", error=str(exc)))
     except Exception as exc:  # the last line of defence: one line, never a traceback
+        # The domain's errors, when a command loaded it (``digikunta sync`` may not).
+        domain = sys.modules.get("digikunta_tui.domain.repository")
+        if domain is not None and isinstance(exc, domain.NotFound):
+            return _fail(progress, str(exc))
+        if domain is not None and isinstance(exc, domain.ValidationFailed):
+            return _fail(progress, t("cli.refused", error=str(exc)))  # nothing was written
         if os.environ.get("DIGIKUNTA_DEBUG"):
             raise
         name = type(exc).__name__

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,22 +62,10 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
             " base_deleted = deleted WHERE id = ?",
             [(h, rid) for h, rid in plan.unchanged if rid not in edited],
         )
-        if plan.staged and _erases_held(conn):
+        if plan.staged and _erases_held(conn, plan):
             replica.note_erasure(conn)
-        if plan.staged:
-            conn.execute(
-                "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty,"
-                " seq, base_hash, base_stamps, base_deleted)"
-                f" SELECT id, kind, fields, stamps, deleted, erased, {_ALIVE_SQL}, 0, ?,"
-                " base_hash, stamps, deleted FROM temp.sync_stage"
-                " WHERE id NOT IN (SELECT id FROM records WHERE seq > ?)"
-                " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, fields = excluded.fields,"
-                " stamps = excluded.stamps, deleted = excluded.deleted,"
-                " erased = excluded.erased, alive = excluded.alive, dirty = 0,"
-                " seq = excluded.seq, base_hash = excluded.base_hash,"
-                " base_stamps = excluded.base_stamps, base_deleted = excluded.base_deleted",
-                (seq, outcome.snapshot_seq),
-            )
+        if plan.staged:  # written once, straight from the merged lines
+            conn.executemany(_STORE_SQL, _stored(plan, edited, seq))
         late = _merge_edited(conn, plan, edited, clock, seq) if edited else []
         conflicts = merge_conflicts(outcome.conflicts, late, erased=replica.erased_ids_in(conn))
         conn.execute("DELETE FROM conflicts")
@@ -84,7 +73,14 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
             "INSERT INTO conflicts (id, record, data, resolved) VALUES (?, ?, ?, ?)",
             [(c["id"], c["record"], _dumps(c), c.get("resolved")) for c in conflicts],
         )
-        generation = str(int(replica.meta_in(conn, "base_generation", "0")) + 1)
+        before = replica.meta_in(conn, "base_generation", "0")
+        generation = str(int(before) + 1)
+        same_base = before == plan.generation  # no other process committed a sync meanwhile
+        if same_base and plan.layout is not None:
+            plan.layout.generation = generation
+            replica.remember_layout(conn, plan.layout)
+        else:
+            replica.remember_layout(conn, None)
         settings = {
             "base_generation": generation,
             "remote_tag": outcome.tag,
@@ -103,24 +99,75 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
         for key, value in settings.items():
             replica.set_meta(conn, key, value)
         replica.log_sync(outcome.log, conn)
-    conn.execute("DROP TABLE IF EXISTS temp.sync_stage")
-    replica.remember_base_index(generation, {h: key for key, _, h in plan.entries})
+    if same_base:
+        index = plan.base_index  # the base's index, brought up to the committed base
+        for old, new, key in plan.rebased:
+            if old is not None and old != new and index.get(old) == key:
+                del index[old]
+            index[new] = key
+        replica.remember_base_index(generation, index)
+    else:
+        replica.forget_caches()
     if replica.scrub_due:  # this sync erased records, or an earlier scrub was blocked
         replica.scrub()
     return late
 
 
-def _erases_held(conn: sqlite3.Connection) -> bool:
+def _erases_held(conn: sqlite3.Connection, plan: Plan) -> bool:
     """True when the staged records erase a record this replica holds unerased.
 
     Edited records are staged too (and merged in :func:`_merge_edited`, where an erasure
     always wins), so they are covered.
     """
-    row = conn.execute(
-        "SELECT 1 FROM temp.sync_stage AS s JOIN records AS r ON r.id = s.id"
-        " WHERE s.erased = 1 AND r.erased = 0 LIMIT 1"
-    ).fetchone()
-    return row is not None
+    ids = [row[0] for row in plan.stage.values() if row[4]]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT 1 FROM records WHERE erased = 0 AND id IN ({marks}) LIMIT 1"
+        if conn.execute(sql, chunk).fetchone() is not None:
+            return True
+    return False
+
+
+# One staged record into the replica; its fields and stamps are read from its JSON line by
+# SQLite (no second encoding in Python). ?1 id, ?2 kind, ?3 line, ?4 deleted, ?5 erased,
+# ?6 line hash, ?7 seq.
+_STORE_SQL = (
+    "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty,"
+    " seq, base_hash, base_stamps, base_deleted)"
+    f" SELECT id, kind, fields, stamps, deleted, erased, {_ALIVE_SQL}, 0, seq,"
+    " base_hash, stamps, deleted FROM (SELECT ?1 AS id, ?2 AS kind,"
+    " json_extract(line, '$.fields') AS fields, json_extract(line, '$.stamps') AS stamps,"
+    " ?4 AS deleted, ?5 AS erased, ?6 AS base_hash, ?7 AS seq"
+    " FROM (SELECT CAST(?3 AS TEXT) AS line)) WHERE true"
+    " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, fields = excluded.fields,"
+    " stamps = excluded.stamps, deleted = excluded.deleted,"
+    " erased = excluded.erased, alive = excluded.alive, dirty = 0,"
+    " seq = excluded.seq, base_hash = excluded.base_hash,"
+    " base_stamps = excluded.base_stamps, base_deleted = excluded.base_deleted"
+)
+
+
+def _stored(plan: Plan, edited: set[str], seq: int) -> Iterator[tuple[Any, ...]]:
+    """The staged records not edited during the sync, as :data:`_STORE_SQL` parameters."""
+    for rid, kind, line, deleted, erased, h, _ls, _ld in plan.stage.values():
+        if rid not in edited:
+            yield rid, kind, line, deleted, erased, h, seq
+
+
+def _line_record(line: bytes | memoryview) -> Record:
+    """The record a staged JSON line holds."""
+    obj = json.loads(bytes(line))
+    rec: Record = {
+        "id": obj["id"],
+        "kind": obj["kind"],
+        "fields": obj["fields"],
+        "stamps": obj["stamps"],
+        "deleted": obj["deleted"],
+    }
+    if obj.get("erased"):
+        rec["erased"] = True
+    return rec
 
 
 def _merge_edited(
@@ -133,18 +180,17 @@ def _merge_edited(
     sync brought in. Only both together are a conflict.
     """
     merged: dict[str, tuple[Record, int, dict[str, Any] | None]] = {}
-    for row in conn.execute(
-        "SELECT id, kind, fields, stamps, deleted, erased, base_hash, local_stamps,"
-        " local_deleted FROM temp.sync_stage"
-    ):
-        if row[0] in edited:
-            seen = {"stamps": json.loads(row[7]), "deleted": row[8]} if row[7] else None
-            merged[row[0]] = (_row_record(row), row[6], seen)
+    for rid, _kind, line, _deleted, _erased, h, local_stamps, local_deleted in plan.stage.values():
+        if rid in edited:
+            seen = None  # the local record the merge saw (None: there was none)
+            if local_stamps:
+                seen = {"stamps": json.loads(local_stamps), "deleted": local_deleted}
+            merged[rid] = (_line_record(line), h, seen)
     unchanged = {rid: h for h, rid in plan.unchanged if rid in edited}
     if unchanged:
         for (_kind, rid), line, h in plan.entries:
             if rid in unchanged:
-                rec = json.loads(bytes(line))
+                rec = _line_record(line)
                 # merged == the local record the sync saw
                 merged[rid] = (rec, h, {"stamps": rec["stamps"], "deleted": rec.get("deleted")})
     late: list[dict[str, Any]] = []

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, NotRequired
@@ -28,8 +30,10 @@ from typing_extensions import TypedDict
 
 from .errors import DocumentError
 from .hlc import MAX_STAMP, RANGE_END, REPLICA_ID_PATTERN, STAMP_PATTERN
+from .layout import SEP, Layout, Scan, scan_records
 from .records import (
     KIND_PATTERN,
+    MAX_DEPTH,
     MAX_ID_LENGTH,
     RECORD_ID_PATTERN,
     Record,
@@ -130,6 +134,37 @@ class ParsedDocument:
     lines: list[Line]
     hashes: list[int]
     _parsed: dict[int, Record] = field(default_factory=dict, repr=False)
+    layout: Layout | None = field(default=None, repr=False)
+    """The last sync's layout the record lines were compared with (None: not compared)."""
+    matched: dict[int, int] = field(default_factory=dict, repr=False)
+    """Chunks of ``layout`` whose bytes are unchanged -> where they start in ``data``; their
+    lines are not in ``lines`` (see :mod:`sync.layout`)."""
+    data: memoryview | None = field(default=None, repr=False)
+    altered: set[int] = field(default_factory=set, repr=False)
+    """Lines whose record is not their JSON as it stands (control characters cleaned out)."""
+
+    def open_chunk(self, c: int, hashes: array) -> None:
+        """Read the matched chunk ``c`` line by line (``hashes``: its lines' hashes)."""
+        assert self.layout is not None and self.data is not None
+        start = self.matched.pop(c)
+        stop = start + self.layout.nbytes[c]
+        raw = self.data.obj
+        assert isinstance(raw, bytes)
+        pos = start
+        for h in hashes:  # the bytes are the chunk's: one line per hash, no SEP in a line
+            end = raw.find(SEP, pos, stop)
+            end = stop if end == -1 else end
+            self.lines.append(self.data[pos:end])
+            self.hashes.append(h)
+            pos = end + len(SEP)
+
+    def open_all(self) -> None:
+        """Read every matched chunk line by line (for the paths that need every line)."""
+        if self.matched:
+            assert self.layout is not None
+            first = self.layout.first_lines()
+            for c in list(self.matched):
+                self.open_chunk(c, self.layout.hashes[first[c] : first[c + 1]])
 
     @property
     def dataset(self) -> str:
@@ -149,11 +184,19 @@ class ParsedDocument:
         """
         rec = self._parsed.get(index)  # filled only when the whole document was parsed
         if rec is None:
-            rec = validate_record(bytes(self.lines[index]), self.source, index)
+            rec, as_is = _validate(bytes(self.lines[index]), self.source, index)
+            if not as_is:
+                self.altered.add(index)
         return rec
+
+    def as_is(self, index: int) -> bool:
+        """True when the record on line ``index`` (read with :meth:`record`) is the line's JSON
+        as it stands, so the line itself can be stored."""
+        return not self._parsed and index not in self.altered
 
     def all_records(self) -> dict[str, Record]:
         """Every record by id (parses every line: for the slow paths only)."""
+        self.open_all()
         out: dict[str, Record] = {}
         for i in range(len(self.lines)):
             rec = self.record(i)
@@ -161,6 +204,31 @@ class ParsedDocument:
                 raise DocumentError(f"{self.source}: record id {rec['id']!r} appears twice")
             out[rec["id"]] = rec
         return out
+
+
+# A record line that may hold a control character: an escape of one (JSON writes C0 ones as
+# \uXXXX or \b \f \r; \t and \n are allowed) or a raw DEL or C1 one (UTF-8 \xc2\x80-\x9f);
+# the parser refuses raw C0 ones in strings. Matching too much (an escaped backslash before a
+# ``b``) only costs the per-field cleaning. Most lines hold no backslash, DEL or \xc2 at all.
+_MAY_HOLD_CONTROLS = re.compile(rb"\\u00[01189][0-9a-fA-F]|\\u007[fF]|\\[bfr]|\x7f|\xc2[\x80-\x9f]")
+# Digits as 0 and E as e: a number with an exponent then shows as ``0e``, one of hundreds of
+# digits as a run of zeros; with NaN and Infinity, the numbers that may not be finite once
+# parsed (the field checks look into those lines only).
+_DIGITS = bytes.maketrans(b"123456789E", b"000000000e")
+_LONG_NUMBER = b"0" * 300
+
+
+def _may_hold_controls(line: bytes) -> bool:
+    if b"\\" not in line and b"\x7f" not in line and b"\xc2" not in line:
+        return False
+    return _MAY_HOLD_CONTROLS.search(line) is not None
+
+
+def _may_hold_nonfinite(line: bytes) -> bool:
+    if b"NaN" in line or b"Infinity" in line:
+        return True
+    digits = line.translate(_DIGITS)
+    return b"0e" in digits or _LONG_NUMBER in digits
 
 
 def validate_record(line: bytes, source: str, index: int) -> Record:
@@ -171,15 +239,22 @@ def validate_record(line: bytes, source: str, index: int) -> Record:
     Raises:
         DocumentError: not a valid record; the message names ``source`` and the record.
     """
+    return _validate(line, source, index)[0]
+
+
+def _validate(line: bytes, source: str, index: int) -> tuple[Record, bool]:
+    """:func:`validate_record`, and whether the record is the line's JSON as it stands (no
+    control character cleaned out, no field hidden by the deletion dropped)."""
     try:
         rec: dict[str, Any] = _RECORD.validate_json(line)
     except ValidationError as exc:
         where = _record_name(index, _id_of(line))
         raise DocumentError(f"{source}: {where} is invalid: {_first_error(exc)}") from None
-    where = _record_name(index, rec["id"])
     if set(rec["fields"]) != set(rec["stamps"]):
+        where = _record_name(index, rec["id"])
         raise DocumentError(f"{source}: {where} has fields without stamps")
     if rec.get("erased") and (rec["fields"] or rec["deleted"] is None):
+        where = _record_name(index, rec["id"])
         raise DocumentError(f"{source}: {where} is erased but still holds data")
     if not rec.get("erased"):
         rec.pop("erased", None)
@@ -188,9 +263,24 @@ def validate_record(line: bytes, source: str, index: int) -> Record:
         newest = rec["deleted"]
     if newest > MAX_STAMP:  # fixed width: text order is time order
         raise DocumentError(
-            f"{source}: {where} has a clock stamp too far in the future: {newest} "
-            f"(the clock's range ends {RANGE_END})"
+            f"{source}: {_record_name(index, rec['id'])} has a clock stamp too far in the "
+            f"future: {newest} (the clock's range ends {RANGE_END})"
         )
+    plain = not _may_hold_controls(line)
+    # Stored as it stands only when SQLite's json_extract reads the same fields and stamps
+    # as pydantic did: no escaped key (\\u) and no second "fields" or "stamps" member.
+    as_is = (
+        plain
+        and b"\\u" not in line
+        and line.count(b'"fields"') == 1
+        and line.count(b'"stamps"') == 1
+    )
+    if (
+        plain and line.count(b"[") + line.count(b"{") <= MAX_DEPTH and not _may_hold_nonfinite(line)
+    ):  # one pass over the raw line: nothing to clean, no value to look into
+        out = normalize(rec)  # type: ignore[arg-type]
+        return out, as_is and out is rec
+    where = _record_name(index, rec["id"])
     fields, stamps = {}, {}
     for name, value in rec["fields"].items():
         clean = clean_text(name)  # names and values alike: no escape sequence travels on
@@ -201,7 +291,8 @@ def validate_record(line: bytes, source: str, index: int) -> Record:
             raise DocumentError(f"{source}: {where}, field {clean!r}: {problem}")
         fields[clean], stamps[clean] = clean_value(value), rec["stamps"][name]
     rec["fields"], rec["stamps"] = fields, stamps
-    return normalize(rec)  # type: ignore[arg-type]
+    out = normalize(rec)  # type: ignore[arg-type]
+    return out, as_is and out is rec
 
 
 def _record_name(index: int, rid: object) -> str:
@@ -311,59 +402,43 @@ _EMPTY = b'\n  "records": [],\n'
 Line = bytes | memoryview
 
 
-def _split_layout(data: bytes) -> tuple[bytes, list[Line]] | None:
-    """Split a document in our own layout into (header JSON, record lines); None otherwise.
+def _split_layout(data: bytes, layout: Layout | None) -> tuple[bytes, Scan | None] | None:
+    """Split a document in our own layout into (header JSON, its record lines); None otherwise.
 
-    The record lines are memoryviews into ``data``: no second copy of the document is made.
+    The lines are compared with ``layout`` (see :func:`sync.layout.scan_records`); the scan is
+    None for a document with no records.
     """
     if not data.startswith(b"{\n") or not data.endswith(b"}\n"):
         return None
     if data.find(_EMPTY) != -1 and data.find(RECORDS_OPEN) == -1:
-        return data, []
+        return data, None
     at = data.find(RECORDS_OPEN)
     if at == -1:
         return None
-    view = memoryview(data)
-    lines: list[Line] = []
-    pos = at + len(RECORDS_OPEN)
-    size = len(data)
-    find = data.find
-    while True:
-        end = find(b"\n", pos)
-        if end == -1:
-            return None
-        if data[pos : pos + 5] != b"    {":
-            break
-        tail = data[end - 2 : end]
-        if tail == b"},":
-            lines.append(view[pos + 4 : end - 1])
-        elif tail[1:] == b"}":
-            lines.append(view[pos + 4 : end])
-            pos = end + 1
-            break
-        else:
-            return None
-        pos = end + 1
-    close = data[pos : pos + 4]
-    if not lines or close not in (b"  ],", b"  ]\n") or pos >= size:
+    scan = scan_records(data, at + len(RECORDS_OPEN), layout)
+    if scan is None:
         return None
-    if data[pos - 2 : pos - 1] != b"}" or data[pos - 3 : pos - 1] == b"},":
-        return None  # the last record line must not end with a comma
+    pos = scan.end
+    if data[pos : pos + 4] not in (b"  ],", b"  ]\n") or pos >= len(data):
+        return None
     rest = data[pos + 3 :]
     head = data[:at] + b'\n  "records": []' + rest
-    return head, lines
+    return head, scan
 
 
-def parse_document(data: bytes, source: str) -> ParsedDocument:
+def parse_document(data: bytes, source: str, layout: Layout | None = None) -> ParsedDocument:
     """Parse and validate a shared document.
+
+    ``layout`` is what the last sync learned about the document (:mod:`sync.layout`): chunks
+    of it whose bytes are unchanged are not split into lines (see ``ParsedDocument.matched``).
 
     Raises:
         DocumentError: the data is not valid JSON, not this format, truncated, or of a newer
             format version; the message names ``source`` and the problem.
     """
-    split = _split_layout(data)
+    split = _split_layout(data, layout)
     if split is not None:
-        head, lines = split
+        head, scan = split
         try:
             obj = _loads(head, source)
         except DocumentError:
@@ -387,7 +462,12 @@ def parse_document(data: bytes, source: str) -> ParsedDocument:
         return doc
     obj.pop("records", None)
     header = header_from(obj, source)
-    return ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
+    if scan is None:
+        return ParsedDocument(source, header, [], [])
+    view = memoryview(data)
+    doc = ParsedDocument(source, header, [view[s:e] for s, e in scan.spans], scan.hashes)
+    doc.layout, doc.matched, doc.data = layout, scan.matched, view
+    return doc
 
 
 def _raw_line(raw: Any, source: str, index: int) -> bytes:

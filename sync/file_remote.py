@@ -6,12 +6,8 @@ import contextlib
 import errno
 import hashlib
 import os
-import secrets
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from .errors import DocumentError, RemoteChanged, RemoteOffline
 from .remote import RemoteRead, SideCopy
@@ -150,6 +146,8 @@ class FileRemote:
         A lock file that cannot be created or opened makes filelock raise at once (it polls
         only a lock that another process holds), so an unwritable folder is offline at once.
         """
+        from filelock import FileLock, Timeout  # only writers lock: a read needs no filelock
+
         target = self.target
         folder = self._folder(target)
         lock_path = _beside(target, ".lock")
@@ -190,7 +188,7 @@ class FileRemote:
             self._backup(folder, scrub, target)
         chunks = [data] if isinstance(data, bytes) else data
         digest = hashlib.sha256()
-        tmp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        tmp = folder / f".{target.name}.{_token()}.tmp"
         try:
             with open(tmp, "wb") as fh:
                 for chunk in chunks:
@@ -210,7 +208,7 @@ class FileRemote:
     def _backup(self, folder: Path, scrub: frozenset[str], target: Path) -> None:
         """Keep the version being replaced as NAME.bak (without erased people's data)."""
         backup = _beside(target, ".bak")
-        tmp = folder / f".{backup.name}.{secrets.token_hex(4)}.tmp"
+        tmp = folder / f".{backup.name}.{_token()}.tmp"
         current = b""
         if scrub:
             from .document import scrub_document  # the parser (pydantic) only when erasing
@@ -292,6 +290,8 @@ class FileRemote:
         _fsync_dir(target.parent)
 
     def _absorb(self, copies: list[SideCopy], scrub: frozenset[str], absorbed: Path) -> None:
+        import shutil
+
         absorbed.mkdir(exist_ok=True)
         for copy in copies:
             if isinstance(copy, LeftAlone):
@@ -320,6 +320,13 @@ class FileRemote:
                 tmp = path.with_name(f".{path.name}.tmp")
                 tmp.write_bytes(cleaned)
                 os.replace(tmp, path)
+
+
+def _token() -> str:
+    """8 random hex digits for a temporary file's name (``secrets`` loaded by writers only)."""
+    import secrets
+
+    return secrets.token_hex(4)
 
 
 def _beside(target: Path, suffix: str) -> Path:

@@ -12,7 +12,6 @@ the clock never issues one (see ``docs/sync-model.md``, "Clocks").
 from __future__ import annotations
 
 import re
-import secrets
 import time
 from collections.abc import Callable
 
@@ -39,6 +38,8 @@ class ClockRangeError(ReplicaError):
 
 def new_replica_id() -> str:
     """Return a fresh random replica id (8 characters of ``[0-9a-z]``)."""
+    import secrets  # here: only a new replica needs an id
+
     return "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
 

@@ -1,9 +1,10 @@
 """Step 2 of a sync: decide, record by record, what the merged document and replica hold.
 
 Only records that differ from the base on some side are merged: a document line identical to
-a line of the last sync (same hash) is neither parsed nor rewritten. Candidates are merged in
-chunks, and merged records that change the replica are staged in a SQLite temp table rather
-than kept in memory, so a sync of 100 000 records stays small.
+a line of the last sync (same hash) is neither parsed nor rewritten, and a chunk of lines that
+the last sync left unchanged is not even split into lines (:mod:`sync.layout`). Candidates are
+merged in chunks; merged records that change the replica are staged as their JSON lines (the
+document's own line when the record is that line as read), written once, at the commit.
 
 When records of two kinds meet under one id, the loser moves to another id (see
 :mod:`sync.merge`). That id is merged last, with everything that claims it: its own local and
@@ -20,9 +21,10 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from .document import ParsedDocument, record_line
+from .document import Line, ParsedDocument, record_line
 from .errors import DocumentError
 from .hlc import HybridClock
+from .layout import CHUNK_LINES, SEP, ChunkIndex, Key, Layout
 from .merge import Claim, Claims, arrival_conflicts, joined, merge_record, split_claims
 from .records import Record, line_hash, newest_stamp
 from .replica import Replica
@@ -33,8 +35,11 @@ _dumps = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
 ).encode
 
-Entry = tuple[tuple[str, str], bytes, int]  # ((kind, id), document line, line hash)
+Entry = tuple[Key, Line, int]  # ((kind, id), document line, line hash)
 Base = dict[str, Any] | None
+Staged = tuple[str, str, Line, str | None, int, int, str | None, str | None]
+"""(id, kind, the merged record's JSON line, deleted, erased, its line hash, and the stamps
+and deletion of the local record the merge saw, None when there was none)."""
 
 
 @dataclass
@@ -43,13 +48,26 @@ class Plan:
 
     entries: list[Entry] = field(default_factory=list)
     unchanged: list[tuple[int, str]] = field(default_factory=list)  # (line hash, id): base only
-    staged: int = 0  # records in temp.sync_stage (the replica changes)
+    stage: dict[str, Staged] = field(default_factory=dict)  # the replica changes, by id
+
+    @property
+    def staged(self) -> int:
+        """How many records the sync changes in the replica."""
+        return len(self.stage)
+
     found: list[dict[str, Any]] = field(default_factory=list)
     changed_remote: bool = False  # some record differs from the remote's
     newly_erased: set[str] = field(default_factory=set)
     erased: set[str] = field(default_factory=set)
     pulled: int = 0
     pushed: int = 0
+    pieces: list[Line] = field(default_factory=list)  # the record lines to write, in order
+    layout: Layout | None = None  # of ``pieces`` (see sync.layout)
+    generation: str = "0"  # the base generation this plan was made against
+    base_index: dict[int, Key] = field(default_factory=dict)  # ... and that base's index
+    rebased: list[tuple[int | None, int, Key]] = field(default_factory=list)
+    """(old base line hash, new one, key) of every merged record: its base changes."""
+    open_hashes: set[int] | None = None
 
 
 @dataclass
@@ -66,16 +84,6 @@ class _Held:
             self.outside.add(target)
             return
         self.moved.setdefault(target, ([], []))[side].append(claim)
-
-
-STAGE_SCHEMA = """
-DROP TABLE IF EXISTS temp.sync_stage;
-CREATE TEMP TABLE sync_stage (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, fields TEXT NOT NULL, stamps TEXT NOT NULL,
-    deleted TEXT, erased INTEGER NOT NULL, base_hash INTEGER NOT NULL,
-    local_stamps TEXT, local_deleted TEXT  -- the local record the merge saw (NULL: none)
-);
-"""
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -115,6 +123,22 @@ def reconcile(
     raise DocumentError(f"{source}: too many records of different kinds share ids")
 
 
+def _chunk_index(
+    doc: ParsedDocument | None, base_index: dict[int, Key], held_ids: set[str]
+) -> ChunkIndex | None:
+    """The last sync's layout of ``doc`` when chunks of it are reused, else None.
+
+    With ids held back (records of two kinds under one id) every line is read.
+    """
+    if doc is None or doc.layout is None or not doc.matched:
+        return None
+    index = ChunkIndex.of(doc.layout, base_index) if not held_ids else None
+    if index is None:
+        doc.open_all()
+        return None
+    return index
+
+
 def _reconcile(
     replica: Replica,
     doc: ParsedDocument | None,
@@ -125,40 +149,66 @@ def _reconcile(
 ) -> tuple[Plan, set[str]]:
     plan = Plan()
     held = _Held(held_ids)
-    conn = replica.conn
-    conn.executescript(STAGE_SCHEMA)
-    base_index = replica.base_index()
-    dirty = set(replica.dirty_ids())
+    plan.generation = replica.meta("base_generation", "0") or "0"
+    base_index = plan.base_index = replica.base_index()
+    dirty_bases = replica.dirty_bases()
+    dirty = {rid for rid, _ in dirty_bases}
+    chunks = _chunk_index(doc, base_index, held_ids)
+    open_hashes: set[int] | None = None
+    if chunks is not None:
+        assert doc is not None
+        for rid, h in dirty_bases:  # a chunk holding a line edited here is read line by line
+            key = base_index.get(h) if h is not None else None
+            if key is not None and key[1] == rid:
+                c = chunks.chunk_of(key, h)
+                if c in doc.matched:
+                    doc.open_chunk(c, chunks.lines(c))
+        open_hashes = set()  # base lines that are not in a reused chunk
+        for c in range(chunks.layout.chunks):
+            if c not in doc.matched:
+                open_hashes.update(chunks.lines(c))
+    plan.open_hashes = open_hashes
     seen: set[str] = set()
     remote_lines: list[int] = []
     if doc is not None:
         for i, h in enumerate(doc.hashes):
             key = base_index.get(h)
             if key is not None and key[1] not in dirty and key[1] not in held_ids:
-                if key[1] in seen:
+                if key[1] in seen or (open_hashes is not None and h not in open_hashes):
                     raise DocumentError(f"{doc.source}: record id {key[1]!r} appears twice")
                 seen.add(key[1])
                 plan.entries.append((key, doc.lines[i], h))
             else:
                 remote_lines.append(i)
-    with_base = {rid for _, rid in base_index.values()}
-    local_only = sorted((dirty | with_base) - seen - held_ids)  # new here, or missing remotely
+    merged_from = len(plan.entries)
+    if open_hashes is not None:
+        assert doc is not None
+        read = set(doc.hashes)
+        missing = {base_index[h][1] for h in open_hashes if h not in read}
+        local_only = sorted((dirty | missing) - seen - held_ids)  # new here, or missing remotely
+    else:
+        with_base = {rid for _, rid in base_index.values()}
+        local_only = sorted((dirty | with_base) - seen - held_ids)
     total, done = len(remote_lines) + len(local_only), 0
     step(done, total)
     for chunk in _chunks(remote_lines):
         assert doc is not None
         recs = {}
+        newest = ""
         for i in chunk:
             rec = doc.record(i)
             rid = rec["id"]
             if rid in seen:
                 raise DocumentError(f"{doc.source}: record id {rid!r} appears twice")
             seen.add(rid)
-            clock.observe(newest_stamp(rec))
+            stamp = newest_stamp(rec)
+            if stamp is not None and stamp > newest:
+                newest = stamp
             if rid in held_ids:
                 held.remote[rid] = (rec, i)
             else:
                 recs[rid] = (rec, i)
+        clock.observe(newest)  # stamps are fixed width: the largest is the newest
         _merge_chunk(replica, plan, doc, recs, clock, now_iso, held)
         done += len(chunk)
         step(done, total)
@@ -174,8 +224,63 @@ def _reconcile(
         if held.outside:
             return plan, held.outside
     plan.erased |= replica.erased_ids()
+    if chunks is not None:
+        assert doc is not None
+        for key, _, _ in plan.entries[merged_from:]:  # a new id inside a reused chunk
+            c = chunks.inside(key)
+            if c in doc.matched:
+                n = len(doc.lines)
+                doc.open_chunk(c, chunks.lines(c))
+                for i in range(n, len(doc.lines)):
+                    h = doc.hashes[i]
+                    plan.entries.append((base_index[h], doc.lines[i], h))
     plan.entries.sort(key=itemgetter(0))
+    _assemble(plan, doc if chunks is not None else None, chunks)
     return plan, set()
+
+
+def _assemble(plan: Plan, doc: ParsedDocument | None, chunks: ChunkIndex | None) -> None:
+    """The merged document's record lines in order (reused chunks as byte ranges) and their
+    layout, for the writer and the next sync."""
+    entries = plan.entries
+    layout = Layout("")
+    pieces: list[Line] = []
+    group: list[Entry] = []
+
+    def flush() -> None:
+        for start in range(0, len(group), CHUNK_LINES):
+            block = group[start : start + CHUNK_LINES]
+            lines = [line for _, line, _ in block]
+            layout.add_chunk(SEP.join(lines), [h for _, _, h in block])
+            pieces.extend(lines)
+        group.clear()
+
+    e = 0
+    if doc is not None and chunks is not None:
+        assert doc.layout is not None and doc.data is not None
+        old, first_keys, starts = doc.layout, chunks.first_keys, chunks.first
+        run: list[int] = []
+        run_start = run_end = -1
+        for c, start in doc.matched.items():
+            key, before = first_keys[c], e
+            while e < len(entries) and entries[e][0] < key:
+                e += 1
+            if e == before and run and start == run_end + len(SEP):
+                run.append(c)  # the next chunk, right after the last: one byte range
+                run_end = start + old.nbytes[c]
+                continue
+            if run:
+                pieces.append(doc.data[run_start:run_end])
+                layout.copy_chunks(old, run, starts)
+            group.extend(entries[before:e])
+            flush()
+            run, run_start, run_end = [c], start, start + old.nbytes[c]
+        if run:
+            pieces.append(doc.data[run_start:run_end])
+            layout.copy_chunks(old, run, starts)
+    group.extend(entries[e:])
+    flush()
+    plan.pieces, plan.layout = pieces, layout
 
 
 def _merge_chunk(
@@ -188,7 +293,7 @@ def _merge_chunk(
     held: _Held,
 ) -> None:
     rows = replica.rows(remote)
-    stage: list[tuple[Any, ...]] = []
+    stage: list[Staged] = []
     for rid, theirs in remote.items():
         local, base = rows.get(rid, (None, None))
         if theirs is None and local is None:
@@ -197,8 +302,14 @@ def _merge_chunk(
         mine, other = local, rec_r
         if local is not None and rec_r is not None and local["kind"] != rec_r["kind"]:
             mine, other = _split(rid, local, rec_r, base, plan, held, now_iso)
-        _settle(plan, doc, stage, rid, local, mine, base, other, rec_r, pos, clock, now_iso)
-    _stage(replica, plan, stage)
+        if base is not None and plan.open_hashes is not None and rec_r is not None:
+            h = base["hash"]
+            if h in plan.base_index and h not in plan.open_hashes:
+                assert doc is not None  # its base line is in a reused chunk too
+                raise DocumentError(f"{doc.source}: record id {rid!r} appears twice")
+        old = base["hash"] if base is not None else None
+        _settle(plan, doc, stage, rid, local, mine, base, other, rec_r, pos, clock, now_iso, old)
+    _stage(plan, stage)
 
 
 def _split(
@@ -248,26 +359,27 @@ def _merge_held(
         return
     plan.found.extend(entries)
     arrived = set(held.moved) | {target for _, target, _, _ in moves}
-    stage: list[tuple[Any, ...]] = []
+    stage: list[Staged] = []
     for rid, (mine, theirs) in claims.items():
         lv, rv = joined(mine), joined(theirs)
         if lv is None and rv is None:
             continue
-        row = rows.get(rid, (None, None))[0]
+        row, row_base = rows.get(rid, (None, None))
+        old = row_base["hash"] if row_base is not None else None
         # the base of the replica's record here, else of the first local record moved here
         base = next((b for rec, b in mine if lv is not None and rec["kind"] == lv["kind"]), None)
         original = held.remote.get(rid)
         pos = original[1] if original is not None and original[0] == rv else -1
-        merged = _settle(plan, doc, stage, rid, row, lv, base, rv, rv, pos, clock, now_iso)
+        merged = _settle(plan, doc, stage, rid, row, lv, base, rv, rv, pos, clock, now_iso, old)
         if merged is not None and rid in arrived:
             plan.found.extend(arrival_conflicts(merged, mine + theirs, now_iso))
-    _stage(replica, plan, stage)
+    _stage(plan, stage)
 
 
 def _settle(
     plan: Plan,
     doc: ParsedDocument | None,
-    stage: list[tuple[Any, ...]],
+    stage: list[Staged],
     rid: str,
     row: Record | None,
     local: Record | None,
@@ -277,21 +389,26 @@ def _settle(
     pos: int,
     clock: HybridClock,
     now_iso: str,
+    old_hash: int | None,
 ) -> Record | None:
     """Merge one id and note what changes where; return the merged record.
 
     ``row`` is the replica's record now (None: none), ``local`` and ``remote`` the versions to
     merge (after any move), ``rec_r`` the document's record at this id and ``pos`` its line
-    (-1 when the document's line is not this id's merged input).
+    (-1 when the document's line is not this id's merged input); ``old_hash`` the line hash
+    of the replica's base line of ``rid`` (None: none).
     """
     if local is None and remote is None:
         return None
     merged, conflicts = merge_record(base, local, remote, new_stamp=clock.tick, now_iso=now_iso)
     plan.found.extend(conflicts)
+    stored: Line | None = None  # the record's JSON for the replica (None: not made yet)
     if merged == rec_r and doc is not None and pos >= 0:
         line, h = doc.lines[pos], doc.hashes[pos]
+        if doc.as_is(pos):
+            stored = line  # stored as read: no second encoding
     else:
-        line = record_line(merged)
+        line = stored = record_line(merged)
         h = line_hash(line)
         plan.changed_remote = True
         plan.pushed += 1
@@ -299,7 +416,9 @@ def _settle(
             plan.newly_erased.add(rid)
     if merged.get("erased"):
         plan.erased.add(rid)  # erased elsewhere: its conflict entries go too
-    plan.entries.append(((merged["kind"], rid), line, h))
+    key = (merged["kind"], rid)
+    plan.entries.append((key, line, h))
+    plan.rebased.append((old_hash, h, key))
     if merged == row:
         plan.unchanged.append((h, rid))
         return merged
@@ -308,8 +427,7 @@ def _settle(
         (
             rid,
             merged["kind"],
-            _dumps(merged["fields"]),
-            _dumps(merged["stamps"]),
+            record_line(merged) if stored is None else stored,
             merged.get("deleted"),
             int(bool(merged.get("erased"))),
             h,
@@ -320,9 +438,6 @@ def _settle(
     return merged
 
 
-def _stage(replica: Replica, plan: Plan, stage: list[tuple[Any, ...]]) -> None:
-    if stage:
-        replica.conn.executemany(
-            "INSERT OR REPLACE INTO temp.sync_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", stage
-        )
-        plan.staged += len(stage)
+def _stage(plan: Plan, stage: list[Staged]) -> None:
+    """Keep a chunk's replica changes for the commit (a later merge of an id replaces it)."""
+    plan.stage.update((row[0], row) for row in stage)

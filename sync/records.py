@@ -10,7 +10,6 @@ import hashlib
 import json
 import math
 import re
-import uuid
 from typing import Any, TypedDict
 
 RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
@@ -43,6 +42,8 @@ class Record(TypedDict, total=False):
 
 def new_id() -> str:
     """A new globally unique record id (uuid4 hex)."""
+    import uuid  # here: importing uuid costs more than a command that does not need it
+
     return uuid.uuid4().hex
 
 

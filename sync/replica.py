@@ -29,6 +29,7 @@ from typing import Any
 from .conflicts import ConflictEntry, utc_now_iso
 from .errors import ReplicaError
 from .hlc import MAX_STAMP, HybridClock, is_stamp, new_replica_id
+from .layout import Layout
 from .records import (
     Record,
     clean_text,
@@ -47,6 +48,12 @@ _dumps = json.JSONEncoder(
 _loads = json.loads
 _strict_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 _MAX_FIELD_NAME = 64
+_PUT_BATCH = 500
+"""Puts looked up and inserted together (:meth:`Replica.put_many`)."""
+_INSERT_NEW = (
+    "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty, seq)"
+    " VALUES (?, ?, ?, ?, NULL, 0, 1, 1, ?)"
+)
 # The largest stamp in range among the records (what a clock must continue after).
 _NEWEST_STAMP_SQL = """
 SELECT MAX(s) FROM (
@@ -136,6 +143,7 @@ class Replica:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._base_cache: tuple[str, dict[int, tuple[str, str]]] | None = None
+        self._layout_cache: Layout | None = None
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -286,11 +294,47 @@ class Replica:
             clock = self.clock(conn)
             stamp = clock.tick()
             seq = self.next_seq(conn)
-            for kind, rid, fields in items:
-                self._put_one(conn, kind, rid, _check_fields(fields), stamp, seq)
-                n += 1
+            batch: list[tuple[str, str, Mapping[str, Any]]] = []
+            for item in items:
+                batch.append(item)
+                if len(batch) == _PUT_BATCH:
+                    n += self._put_batch(conn, batch, stamp, seq)
+                    batch.clear()
+            n += self._put_batch(conn, batch, stamp, seq)
             self.set_meta(conn, "clock", clock.last)
         return n
+
+    def _put_batch(
+        self,
+        conn: sqlite3.Connection,
+        batch: list[tuple[str, str, Mapping[str, Any]]],
+        stamp: str,
+        seq: int,
+    ) -> int:
+        """Some puts, in order: the ids are looked up with one query and the new records are
+        inserted with one statement; an existing (or repeated) id is merged one by one."""
+        if not batch:
+            return 0
+        checked = []
+        for kind, rid, fields in batch:
+            _check_key(kind, rid)
+            checked.append((kind, rid, _check_fields(fields)))
+        ids = [rid for _, rid, _ in checked]
+        marks = ",".join("?" * len(ids))
+        held = {r[0] for r in conn.execute(f"SELECT id FROM records WHERE id IN ({marks})", ids)}
+        new: list[tuple[str, str, str, str, int]] = []
+        for kind, rid, fields in checked:
+            if rid in held:  # stored, or earlier in this batch: written before it is read
+                if new:
+                    conn.executemany(_INSERT_NEW, new)
+                    new.clear()
+                self._put_one(conn, kind, rid, fields, stamp, seq)
+                continue
+            held.add(rid)
+            new.append((rid, kind, _dumps(fields), _dumps(dict.fromkeys(fields, stamp)), seq))
+        if new:
+            conn.executemany(_INSERT_NEW, new)
+        return len(checked)
 
     def _put_one(
         self,
@@ -307,9 +351,7 @@ class Replica:
         ).fetchone()
         if row is None:
             conn.execute(
-                "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty, seq)"
-                " VALUES (?, ?, ?, ?, NULL, 0, 1, 1, ?)",
-                (rid, kind, _dumps(fields), _dumps(dict.fromkeys(fields, stamp)), seq),
+                _INSERT_NEW, (rid, kind, _dumps(fields), _dumps(dict.fromkeys(fields, stamp)), seq)
             )
             return
         current = _row_record(row)
@@ -690,24 +732,72 @@ class Replica:
                 self.set_meta(conn, "clock", clock.last)
 
     def rows(self, ids: Iterable[str]) -> dict[str, tuple[Record, dict[str, Any] | None]]:
-        """Full records with their base views (``{"stamps", "deleted"}`` or None) by id."""
+        """Full records with their base views (``{"stamps", "deleted", "hash"}`` or None) by id.
+
+        ``hash`` is the line hash of the record's base line.
+        """
         out: dict[str, tuple[Record, dict[str, Any] | None]] = {}
         ids = list(ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                "SELECT id, kind, fields, stamps, deleted, erased, base_stamps, base_deleted"
-                f" FROM records WHERE id IN ({marks})",
+                "SELECT id, kind, fields, stamps, deleted, erased, base_stamps, base_deleted,"
+                f" base_hash FROM records WHERE id IN ({marks})",
                 chunk,
             ):
-                base = {"stamps": _loads(row[6]), "deleted": row[7]} if row[6] is not None else None
+                base = (
+                    {"stamps": _loads(row[6]), "deleted": row[7], "hash": row[8]}
+                    if row[6] is not None
+                    else None
+                )
                 out[row[0]] = (_row_record(row), base)
         return out
 
     def dirty_ids(self) -> list[str]:
         """Ids of records changed locally since the last sync."""
         return [r[0] for r in self.conn.execute("SELECT id FROM records WHERE dirty = 1")]
+
+    def dirty_bases(self) -> list[tuple[str, int | None]]:
+        """(id, line hash of its base line or None) of records changed locally since the last
+        sync."""
+        return self.conn.execute("SELECT id, base_hash FROM records WHERE dirty = 1").fetchall()
+
+    def layout(self) -> Layout | None:
+        """What the last sync learned about the document's lines (:mod:`sync.layout`), or None.
+
+        Only a layout made for the base the replica holds now is returned (cached).
+        """
+        generation = self.meta("base_generation", "0") or "0"
+        cached = self._layout_cache
+        if cached is not None and cached.generation == generation:
+            return cached
+        row = self.conn.execute(
+            "SELECT replica, generation, data FROM sync_layout WHERE id = 1"
+        ).fetchone()
+        if row is None or row[0] != self.replica_id or row[1] != generation:
+            return None  # none yet, another replica's, or stale
+        layout = Layout.from_bytes(generation, row[2])
+        self._layout_cache = layout
+        return layout
+
+    def remember_layout(self, conn: sqlite3.Connection, layout: Layout | None) -> None:
+        """Store (inside the commit's transaction) the layout of the base being committed;
+        None forgets any layout (the next sync reads every line)."""
+        if layout is None:
+            conn.execute("DELETE FROM sync_layout")
+        else:
+            conn.execute(
+                "INSERT OR REPLACE INTO sync_layout (id, replica, generation, data)"
+                " VALUES (1, ?, ?, ?)",
+                (self.replica_id, layout.generation, layout.to_bytes()),
+            )
+        self._layout_cache = layout
+
+    def forget_caches(self) -> None:
+        """Drop the in-memory base index and layout (the next sync reads them afresh)."""
+        self._base_cache = None
+        self._layout_cache = None
 
     def all_ids(self) -> list[str]:
         """Every record id, tombstones included."""

@@ -37,6 +37,14 @@ CREATE TABLE IF NOT EXISTS conflicts (
     resolved TEXT
 );
 CREATE INDEX IF NOT EXISTS conflicts_record ON conflicts (record);
+-- What the last sync learned about the shared document's lines (sync/layout.py): a cache,
+-- valid only for the replica and the base generation it names.
+CREATE TABLE IF NOT EXISTS sync_layout (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    replica TEXT NOT NULL,
+    generation TEXT NOT NULL,
+    data BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS sync_log (
     n INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
@@ -69,8 +77,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA secure_delete=ON")
-    # temp_store stays FILE: the sync's stage table (temp.sync_stage) lives in the page cache
-    # and spills to a temporary file SQLite deletes as it creates it, so it never has a name in
-    # any folder. MEMORY would hold the whole stage: a pull of 100 000 records peaked at
-    # 317 MB instead of 161 MB.
+    # temp_store stays FILE: any temporary table spills to a file SQLite deletes as it creates
+    # it, so it never has a name in any folder. (A sync keeps no stage table: it stages the
+    # merged records' JSON lines, which it holds anyway, and writes them once at the commit.)
     return conn

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import copy
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -161,6 +159,8 @@ def create_demo(
     the demo data; ``progress`` shows how far that, the index and the first sync are. A demo
     whose creation fails or is interrupted is removed again, never left half made.
     """
+    import shutil
+
     data, shared = demo_paths(base)
     if not keep and data.parent.exists():
         if not (data.parent / ".digikunta-demo").exists():
@@ -217,6 +217,8 @@ def run_demo(args: argparse.Namespace, ctx: CommandContext) -> int:
         print(f"demo replica: {data}")
         print(f"demo shared file: {shared}")
         return 0
+    import copy
+
     demo_ctx = CommandContext(copy.deepcopy(ctx.config), data, ctx.progress)
     demo_ctx.config.replica.name = "demo"
     try:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..domain.finnish import fold
 from ..errors import CommandError
 
 if TYPE_CHECKING:
@@ -45,10 +45,19 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "indicator": ("mittari", "mittarit"),
 }
 
-KIND_NAMES: dict[str, str] = {
-    fold(name): kind for kind in PLURALS for name in (kind, PLURALS[kind], *_ALIASES[kind])
-}
-"""Folded name or alias → record kind (``people``, ``henkilöt``, ``henkilot`` → ``person``)."""
+
+def fold(text: str) -> str:
+    """:func:`digikunta_tui.domain.finnish.fold`, imported when first needed (the CLI loads
+    this module for its help, ``digikunta sync`` included)."""
+    from ..domain.finnish import fold as _fold
+
+    return _fold(text)
+
+
+@cache
+def kind_names() -> dict[str, str]:
+    """Folded name or alias → record kind (``people``, ``henkilöt``, ``henkilot`` → ``person``)."""
+    return {fold(name): kind for kind in PLURALS for name in (kind, PLURALS[kind], *_ALIASES[kind])}
 
 
 def resolve_kind(text: str) -> str:
@@ -57,7 +66,7 @@ def resolve_kind(text: str) -> str:
     Raises:
         CommandError: an unknown kind (the message lists the known ones).
     """
-    kind = KIND_NAMES.get(fold(text.strip()))
+    kind = kind_names().get(fold(text.strip()))
     if kind is None:
         known = ", ".join(f"{k} ({PLURALS[k]})" for k in PLURALS)
         raise CommandError(f"unknown record kind {text!r}; choose one of: {known}")

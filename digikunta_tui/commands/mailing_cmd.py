@@ -7,8 +7,6 @@ not know of each other) are left out, and a warning on stderr names them.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 
 from .context import CommandContext
@@ -65,6 +63,9 @@ def render(entries: list[dict[str, str]], fmt: str) -> str:
 
     if fmt == "txt":
         return "".join(e["email"] + "\n" for e in entries)
+    import csv
+    import io
+
     buffer = io.StringIO()
     columns = ["email", "given_name", "family_name", "organization"]
     writer = csv.writer(buffer, lineterminator="\n")

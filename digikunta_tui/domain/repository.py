@@ -37,6 +37,7 @@ from digikunta_tui.domain.stored import (
     text_of,
 )
 from digikunta_tui.domain.undo import UndoLog, undo_last
+from digikunta_tui.files import INDEX_FILE, REPLICA_FILE
 from digikunta_tui.i18n import t
 from sync import Replica, new_id
 
@@ -54,9 +55,6 @@ __all__ = [
     "Row",
     "ValidationFailed",
 ]
-
-REPLICA_FILE = "replica.sqlite"
-INDEX_FILE = "index.sqlite"
 
 
 def __getattr__(name: str) -> Any:

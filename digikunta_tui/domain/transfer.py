@@ -14,6 +14,7 @@ any row fails; otherwise all rows are written in one transaction. No textual imp
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -28,11 +29,12 @@ from pydantic import BaseModel
 from digikunta_tui.domain.models import MODELS
 from digikunta_tui.domain.validation import KIND_FIELDS, RECORD_ERROR
 from digikunta_tui.errors import UserError
-from sync.records import is_record_id
+from sync.records import Record, is_alive, is_record_id
 
 if TYPE_CHECKING:
     from digikunta_tui.domain.repository import Progress, Repository
     from digikunta_tui.domain.transfer_sheet import SheetReader
+    from sync import Replica
 
 Shape = Literal["scalar", "list", "json"]
 
@@ -68,8 +70,12 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
+@functools.cache
 def field_shape(kind: str, name: str) -> Shape:
-    """How a field is written in a CSV cell: plain text, a ``; `` list, or JSON text."""
+    """How a field is written in a CSV cell: plain text, a ``; `` list, or JSON text.
+
+    Cached: it depends only on the kind's model, and an import asks it for every cell.
+    """
     annotation = _unwrap(MODELS[kind].model_fields[name].annotation)
     if typing.get_origin(annotation) is list:
         item = _unwrap(typing.get_args(annotation)[0])
@@ -454,7 +460,10 @@ def plan_import(
     checker = _FileDuplicates(kind)
     seen_ids: dict[str, int] = {}
     consents: dict[str, tuple[int, dict[str, Any]]] = {}
-    for row in _counted(rows, progress):
+    stored: dict[str, Record] = {}
+    for n, row in enumerate(_counted(rows, progress)):
+        if n % _BATCH == 0:  # the stored records of the next rows' ids, in one query
+            stored = _stored_records(replica, rows[n : n + _BATCH])
         rid = _row_id(row, plan)
         fields = _row_fields(kind, row, plan, reader)
         if rid is None or fields is None:
@@ -462,7 +471,7 @@ def plan_import(
         if rid and rid in seen_ids:
             plan.problem(row.number, "id", f"the same id as row {seen_ids[rid]}")
             continue
-        existing = replica.record(rid) if rid else None
+        existing = stored.get(rid) if rid else None
         if existing is not None and existing.get("erased"):
             plan.problem(row.number, "id", "that record was erased (GDPR); it cannot come back")
             continue
@@ -471,7 +480,7 @@ def plan_import(
             continue
         rid = rid or new_id()
         seen_ids[rid] = row.number
-        alive = repo.get(kind, rid) if existing is not None else None
+        alive = existing["fields"] if existing is not None and is_alive(existing) else None
         old = {k: v for k, v in (alive or {}).items() if k in KIND_FIELDS[kind]}
         merged = {k: v for k, v in {**old, **fields}.items() if v is not None}
         try:
@@ -498,6 +507,20 @@ def plan_import(
             consents[rid] = (row.number, new_fields)
     _check_follows_in_file(consents, plan)
     return plan
+
+
+_BATCH = 500
+"""Rows whose stored records are read together (:func:`plan_import`)."""
+
+
+def _stored_records(replica: Replica, rows: Sequence[SourceRow]) -> dict[str, Record]:
+    """The stored records (tombstones too) of the ids these rows name, by id."""
+    ids = set()
+    for row in rows:
+        raw = row.values.get("id")
+        if isinstance(raw, str) and raw.strip():
+            ids.add(raw.strip())
+    return {rid: rec for rid, (rec, _base) in replica.rows(ids).items()} if ids else {}
 
 
 def _check_follows_in_file(
