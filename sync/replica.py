@@ -333,6 +333,29 @@ class Replica:
             (_dumps(new_fields), _dumps(new_stamps), seq, rid),
         )
 
+    def apply(
+        self,
+        puts: Iterable[tuple[str, str, Mapping[str, Any]]] = (),
+        deletes: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """Partial updates (as :meth:`put`) and deletions (as :meth:`delete`) in one
+        transaction: all or nothing (a record deleted with the records that depend on it).
+
+        Raises:
+            ReplicaError: a put is refused (see :meth:`put`) or a deleted record is not live;
+                nothing was written.
+        """
+        with self.write() as conn:
+            clock = self.clock(conn)
+            stamp = clock.tick()
+            seq = self.next_seq(conn)
+            for kind, rid, fields in puts:
+                self._put_one(conn, kind, rid, _check_fields(fields), stamp, seq)
+            for kind, rid in deletes:
+                self._require_alive(conn, kind, rid)
+                self._tombstone(conn, kind, rid, clock.tick(), erased=False)
+            self.set_meta(conn, "clock", clock.last)
+
     def delete(self, kind: str, record_id: str) -> None:
         """Delete a record (a tombstone that syncs; an edit elsewhere can still restore it).
 

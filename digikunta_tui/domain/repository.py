@@ -28,6 +28,7 @@ from digikunta_tui.domain.kinds import KINDS, REFERENCES
 from digikunta_tui.domain.replica_reads import ids_where
 from digikunta_tui.domain.repository_lists import ListReads
 from digikunta_tui.domain.repository_loading import Loading
+from digikunta_tui.domain.repository_sync import ConflictNotOpen, SyncSide
 from digikunta_tui.domain.stored import (
     ids_in,
     items_of,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from digikunta_tui.domain.impact import Impact
 
 __all__ = [
+    "ConflictNotOpen",
     "Hit",
     "Impact",
     "IndexNotReady",
@@ -98,7 +100,7 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-class Repository(ListReads, Loading):
+class Repository(ListReads, Loading, SyncSide):
     """Validated reads and writes of domain records over a replica and its search index."""
 
     def __init__(
@@ -388,6 +390,8 @@ class Repository(ListReads, Loading):
     def create(self, kind: str, fields: dict[str, Any]) -> str:
         """Validate and store a new record; returns its new id.
 
+        A new webinar gets its calendar UID (``<id>@digikunta``) unless one is given.
+
         A new consent event records what this laptop knew: unless given, its ``follows`` is
         the ids of the person's current events for that purpose (see :mod:`consent`).
 
@@ -395,6 +399,8 @@ class Repository(ListReads, Loading):
             ValidationFailed: nothing was written.
         """
         record_id = new_id()
+        if kind == "webinar" and not fields.get("ical_uid"):
+            fields = {**fields, "ical_uid": f"{record_id}@digikunta"}  # stable across edits
         if kind == "consent" and "follows" not in fields:
             fields = {**fields, "follows": self._consent_heads(fields)}
         normalised = self.validate(kind, fields)
@@ -430,16 +436,62 @@ class Repository(ListReads, Loading):
             self.undo.record("update", kind, record_id, current)
         self._reindex()
 
+    def cascade_of(
+        self, kind: str, record_id: str
+    ) -> tuple[list[tuple[str, str, dict[str, Any]]], list[tuple[str, str]]]:
+        """What deleting a record changes besides it, as ``(puts, deletes)``.
+
+        A person's and a webinar's registrations and a story's indicators are deleted; a
+        webinar's newsletter loses its link (``webinar`` cleared), an organisation's people
+        lose theirs (``organization`` cleared). Read from the index (brought up to date).
+        """
+        self._reindex()
+        deletes: list[tuple[str, str]] = []
+        puts: list[tuple[str, str, dict[str, Any]]] = []
+        if kind == "webinar":
+            deletes = [("registration", rid) for rid, _f, _p in self.registrations_of(record_id)]
+            if (found := self.newsletter_of(record_id)) is not None:
+                puts.append(("newsletter", found[0], {"webinar": None}))
+        elif kind == "person":
+            deletes = [
+                ("registration", rid) for rid, _f, _w in self.registrations_of_person(record_id)
+            ]
+        elif kind == "story":
+            deletes = [("indicator", rid) for rid, _f in self.indicators_of(record_id)]
+        elif kind == "organization":
+            puts = [("person", row.id, {"organization": None}) for row in self.people_of(record_id)]
+        return puts, deletes
+
     def delete(self, kind: str, record_id: str) -> None:
-        """Delete a record (an ordinary, syncable deletion).
+        """Delete a record and what depends on it (see :meth:`cascade_of`), in one transaction.
+
+        An ordinary, syncable deletion; one undo step takes all of it back
+        (:meth:`undo_last`).
 
         Raises:
             NotFound: no live record of that kind and id.
         """
         previous = self.require(kind, record_id)
-        self.replica.delete(kind, record_id)
-        self.undo.record("delete", kind, record_id, previous)
+        puts, deletes = self.cascade_of(kind, record_id)
+        cascade: list[tuple[str, str, dict[str, Any]]] = []
+        for dep_kind, dep_id in [*((k, rid) for k, rid, _ in puts), *deletes]:
+            if (fields := self.get(dep_kind, dep_id)) is not None:
+                cascade.append((dep_kind, dep_id, fields))
+        self.replica.apply(puts=puts, deletes=[*deletes, (kind, record_id)])
+        self.undo.record("delete", kind, record_id, previous, cascade=cascade)
         self._reindex()
+
+    def unregister(self, registration_id: str) -> None:
+        """Take a person off a webinar: delete the registration (undoable like any delete).
+
+        Raises:
+            NotFound: no live registration with that id.
+        """
+        self.delete("registration", registration_id)
+
+    def ids_starting(self, kind: str, prefix: str) -> list[str]:
+        """Ids of live ``kind`` records that start with ``prefix`` (for ids typed in short)."""
+        return [rid for _, rid, _ in self.replica.records(kind) if rid.startswith(prefix)]
 
     def undo_last(self) -> str | None:
         """Take back the newest unsynced edit of this session (see :func:`undo.undo_last`)."""
@@ -473,6 +525,18 @@ class Repository(ListReads, Loading):
         id), which every replica sees alike; ``at`` is only informative.
         """
         return [(event.id, dict(event.fields)) for event in self.consent_events(person_id)]
+
+    def consent_history(
+        self, person_id: str, purpose: str | None = None
+    ) -> list[consent.ConsentEvent]:
+        """The person's consent events (of ``purpose``, or all), oldest first, with stamps.
+
+        Each event's ``stamp`` names who recorded it (:meth:`writer_name`).
+        """
+        events = self.consent_events(person_id)
+        if purpose is None:
+            return events
+        return [event for event in events if event.fields.get("purpose") == purpose]
 
     def consent_status(self, person_id: str) -> dict[str, consent.PurposeState]:
         """Purpose → the person's consent for it: its events, current events and any conflict."""

@@ -12,7 +12,7 @@ commit), which also covers syncs that ran in another process.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,6 +21,7 @@ from digikunta_tui.i18n import t
 
 if TYPE_CHECKING:
     from digikunta_tui.domain.repository import Repository
+    from sync import Replica
 
 Action = Literal["create", "update", "delete"]
 MAX_STEPS = 100
@@ -41,6 +42,8 @@ class UndoStep:
         record_id: the record's id.
         previous: the record's fields before the edit; None when it did not exist.
         mark: the replica's sync generation when the edit was made.
+        cascade: (kind, id, fields before) of the records a delete changed with it (the
+            registrations, indicators and links that went with it); put back with it.
     """
 
     action: Action
@@ -48,6 +51,7 @@ class UndoStep:
     record_id: str
     previous: dict[str, Any] | None
     mark: str
+    cascade: tuple[tuple[str, str, dict[str, Any]], ...] = ()
 
 
 class UndoLog:
@@ -63,11 +67,21 @@ class UndoLog:
         self._steps: list[UndoStep] = []
 
     def record(
-        self, action: Action, kind: str, record_id: str, previous: dict[str, Any] | None
+        self,
+        action: Action,
+        kind: str,
+        record_id: str,
+        previous: dict[str, Any] | None,
+        *,
+        cascade: Iterable[tuple[str, str, dict[str, Any]]] = (),
     ) -> None:
-        """Remember an edit that was just written (``previous``: fields before it, or None)."""
+        """Remember an edit that was just written (``previous``: fields before it, or None;
+        ``cascade``: the other records a delete changed, with their fields before it)."""
         prior = dict(previous) if previous is not None else None
-        self._steps.append(UndoStep(action, kind, record_id, prior, self._sync_mark()))
+        others = tuple((k, rid, dict(fields)) for k, rid, fields in cascade)
+        self._steps.append(
+            UndoStep(action, kind, record_id, prior, self._sync_mark(), cascade=others)
+        )
         del self._steps[: -self._limit]
 
     def peek(self) -> UndoStep | None:
@@ -133,7 +147,9 @@ def undo_last(repo: Repository) -> str | None:
             if stored is None or stored.get("erased"):
                 log.clear()
                 raise UndoRefused(t("undo.gone"))
-            replica.put(step.kind, step.record_id, previous)
+            puts = [(step.kind, step.record_id, previous)]
+            puts += _cascade_back(replica, step.cascade)
+            replica.put_many(puts)  # the record and what went with it, in one transaction
         else:
             changes = restore_changes(current, previous)
             if changes:
@@ -144,3 +160,20 @@ def undo_last(repo: Repository) -> str | None:
     log.pop()
     repo.refresh()
     return message
+
+
+def _cascade_back(
+    replica: Replica, cascade: Iterable[tuple[str, str, Mapping[str, Any]]]
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The writes that put a delete's cascade back: deleted records whole, cleared links
+    set again. A record erased (or brought back) meanwhile is left as it is."""
+    puts: list[tuple[str, str, dict[str, Any]]] = []
+    for kind, rid, before in cascade:
+        now = replica.get(kind, rid)
+        if now is None:
+            stored = replica.record(rid)
+            if stored is not None and not stored.get("erased") and stored["kind"] == kind:
+                puts.append((kind, rid, dict(before)))
+        elif changes := restore_changes(now, dict(before)):
+            puts.append((kind, rid, changes))
+    return puts

@@ -342,3 +342,17 @@ def test_replica_survives_reopening_with_pending_edits(tmp_path: Path, shared: P
     sync(rep, FileRemote(shared))
     assert live_shared(shared) == {"p1": {"name": "Ville"}}
     rep.close()
+
+
+def test_apply_writes_puts_and_deletes_together_or_not_at_all(tmp_path: Path) -> None:
+    with Replica.open(tmp_path / "r.sqlite") as rep:
+        rep.put("person", "p1", {"given_name": "A"})
+        rep.put("registration", "r1", {"person": "p1"})
+        with pytest.raises(ReplicaError):
+            rep.apply(puts=[("person", "p1", {"notes": "x"})], deletes=[("person", "nobody")])
+        assert rep.get("person", "p1") == {"given_name": "A"}
+        rep.apply(puts=[("person", "p1", {"notes": "x"})], deletes=[("registration", "r1")])
+        assert rep.get("person", "p1") == {"given_name": "A", "notes": "x"}
+        assert rep.get("registration", "r1") is None
+        tombstone = rep.record("r1")
+        assert tombstone is not None and tombstone["deleted"] and tombstone["fields"] == {}
