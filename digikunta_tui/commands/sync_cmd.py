@@ -28,15 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Sync once and print the report; errors propagate to the CLI's error handler."""
-    from sync import sync
-
     from ..remotes import make_remote
 
     settings = ctx.config.sync
     remote = make_remote(settings, args.remote)
     repo = ctx.repository()
-    report = sync(
-        repo.replica,
+    report = repo.sync(
         remote,
         full_every_syncs=settings.full_sync_every,
         full_every=timedelta(minutes=settings.full_sync_minutes),
@@ -47,8 +44,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     print(f"synced via {report.transport}: {report.target}")
     print(
         f"  pulled {report.pulled}, pushed {report.pushed}, "
-        f"new conflicts {len(report.conflicts)}, open conflicts {len(repo.replica.conflicts())}, "
-        f"pending {repo.replica.pending()}, {report.duration * 1000:.0f} ms"
+        f"new conflicts {len(report.conflicts)}, open conflicts {len(repo.conflicts())}, "
+        f"pending {repo.pending()}, {report.duration * 1000:.0f} ms"
         + (" (nothing changed)" if report.fast_path else "")
     )
     for name in report.absorbed:
