@@ -21,10 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from digikunta_tui.domain import consent, gdpr
+from digikunta_tui.domain import gdpr
 from digikunta_tui.domain.index import Hit, IndexNotReady, Progress, Row, SearchIndex
 from digikunta_tui.domain.kinds import KINDS, REFERENCES
 from digikunta_tui.domain.replica_reads import ids_where
+from digikunta_tui.domain.repository_consents import Consents
 from digikunta_tui.domain.repository_lists import ListReads
 from digikunta_tui.domain.repository_loading import Loading
 from digikunta_tui.domain.repository_outputs import Outputs
@@ -99,7 +100,7 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-class Repository(ListReads, Loading, SyncSide, Outputs):
+class Repository(ListReads, Loading, SyncSide, Outputs, Consents):
     """Validated reads and writes of domain records over a replica and its search index."""
 
     def __init__(
@@ -361,30 +362,6 @@ class Repository(ListReads, Loading, SyncSide, Outputs):
             return self._index.ids(kind, column, value)
         return ids_where(self.replica, kind, column, value)
 
-    def _follows_errors(self, fields: Mapping[str, Any], record_id: str | None) -> dict[str, str]:
-        """``follows`` names only consent events of the same person and purpose (or unknown ids:
-        an event may arrive before the one it follows)."""
-        for ref in fields.get("follows") or []:
-            stored = self.replica.record(ref)
-            if ref == record_id or (stored is not None and stored["kind"] != "consent"):
-                return {"follows": t("repository.follows_mismatch")}
-            other = (stored or {}).get("fields") or {}
-            if other and (other.get("person"), other.get("purpose")) != (
-                fields.get("person"),
-                fields.get("purpose"),
-            ):
-                return {"follows": t("repository.follows_mismatch")}
-        return {}
-
-    def _consent_heads(self, fields: Mapping[str, Any]) -> list[str]:
-        """The ids of the person's current events for the purpose of a new event's fields."""
-        person, purpose = fields.get("person"), fields.get("purpose")
-        if not isinstance(person, str) or not isinstance(purpose, str):
-            return []
-        self._reindex()
-        state = self.consent_status(person).get(purpose)
-        return state.head_ids if state else []
-
     # ------------------------------------------------------------------ CRUD
     def create(self, kind: str, fields: dict[str, Any]) -> str:
         """Validate and store a new record; returns its new id.
@@ -511,40 +488,6 @@ class Repository(ListReads, Loading, SyncSide, Outputs):
             raise NotFound(kind, str(record_id))
         return fields
 
-    def consent_events(self, person_id: str) -> list[consent.ConsentEvent]:
-        """The person's consent events with their stamps, oldest first (order of recording)."""
-        ids = self._ids_where("consent", "person", person_id)
-        found = self.replica.records_with_stamps("consent", ids)
-        return consent.ordered(consent.event_from_record(*item) for item in found)
-
-    def consents_of(self, person_id: str) -> list[tuple[str, dict]]:
-        """The person's consent events (id, fields), oldest first.
-
-        Ordered by when they were recorded (the clock stamp of ``action``; then ``at``, then
-        id), which every replica sees alike; ``at`` is only informative.
-        """
-        return [(event.id, dict(event.fields)) for event in self.consent_events(person_id)]
-
-    def consent_history(
-        self, person_id: str, purpose: str | None = None
-    ) -> list[consent.ConsentEvent]:
-        """The person's consent events (of ``purpose``, or all), oldest first, with stamps.
-
-        Each event's ``stamp`` names who recorded it (:meth:`writer_name`).
-        """
-        events = self.consent_events(person_id)
-        if purpose is None:
-            return events
-        return [event for event in events if event.fields.get("purpose") == purpose]
-
-    def consent_status(self, person_id: str) -> dict[str, consent.PurposeState]:
-        """Purpose → the person's consent for it: its events, current events and any conflict."""
-        return consent.purpose_states(self.consent_events(person_id))
-
-    def consent_state(self, person_id: str) -> dict[str, str]:
-        """Purpose → the current action, or ``"conflict"`` (``consent.CONFLICT``)."""
-        return {p: state.action for p, state in self.consent_status(person_id).items()}
-
     def person_name(self, person_id: Any) -> str | None:
         """The display name of a live person ("Given Family"), or None when there is none."""
         from digikunta_tui.domain.display import person_name
@@ -613,24 +556,6 @@ class Repository(ListReads, Loading, SyncSide, Outputs):
     def set_attendance(self, registration_id: str, minutes: int) -> None:
         """Record attended minutes (only once the webinar is held, else ValidationFailed)."""
         self.update("registration", registration_id, {"attended_minutes": minutes})
-
-    def add_consent(
-        self,
-        person_id: str,
-        purpose: str,
-        action: str,
-        *,
-        source: str = "manual",
-        wording: str = "",
-    ) -> str:
-        """Record a consent event (now) for a person; returns its id.
-
-        It follows the person's current events for the purpose (see :meth:`create`), so it
-        supersedes them on every replica, whatever their ``at`` says.
-        """
-        fields = {"person": person_id, "purpose": purpose, "action": action, "at": utc_now()}
-        fields |= {"source": source, "wording": wording}
-        return self.create("consent", fields)
 
     def gdpr_export(self, person_id: str) -> dict:
         """Everything held about one person, JSON-ready (see :mod:`gdpr`)."""
