@@ -435,9 +435,10 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         self.update_status()
         if self._quitting or self._without_screens():
             return  # nothing to show any more
-        if self._indexing:
-            self.request_index()  # once more after the running job: it may predate the pull
-        self.data_changed()  # thousands of records pulled: the index worker takes them
+        if self._indexing or self.repo.index_needs_work:
+            self.request_index()  # many records pulled: the views follow when it is indexed
+        else:
+            self.data_changed()
         report = message.report
         for warning in report.warnings:  # e.g. a torn shared document that was rewritten
             self.notify(warning, title=t("notify.sync_warning"), severity="warning", markup=False)
