@@ -179,7 +179,7 @@ def create_demo(
 
 
 def _fill_demo(data: Path, shared: Path, people: int, line: ProgressLine) -> None:
-    from sync import FileRemote, sync
+    from sync import FileRemote
 
     from ..domain.repository import Repository
     from ..domain.synthetic import add_synthetic, organizations_by_name
@@ -195,7 +195,7 @@ def _fill_demo(data: Path, shared: Path, people: int, line: ProgressLine) -> Non
                 progress=line.reporter("demo: adding people"),
             )
             repo.refresh(progress=line.reporter("demo: indexing"))
-        sync(repo.replica, FileRemote(shared), progress=line.sync_reporter("demo: syncing"))
+        repo.sync(FileRemote(shared), progress=line.sync_reporter("demo: syncing"))
         repo.refresh()
     finally:
         line.clear()

@@ -12,8 +12,6 @@ from ..config import Config, data_dir, load_config
 from .progress import ProgressLine
 
 if TYPE_CHECKING:
-    from sync import Replica
-
     from ..domain.repository import Repository
 
 
@@ -28,7 +26,6 @@ class CommandContext:
     )
     """The progress line on stderr (disabled when not a terminal or under ``--quiet``)."""
     _repo: Repository | None = field(default=None, repr=False)
-    _replica: Replica | None = field(default=None, repr=False)
 
     @classmethod
     def from_args(
@@ -61,32 +58,11 @@ class CommandContext:
             host = socket.gethostname()
         return f"{user}@{host}"[:200]
 
-    def replica(self) -> Replica:
-        """The replica itself (the repository's, once that is open), without its index."""
-        if self._repo is not None:
-            return self._repo.replica
-        if self._replica is None:
-            from sync import Replica
-
-            from ..files import REPLICA_FILE
-
-            self._replica = Replica.open(self.data_dir / REPLICA_FILE, name=self.replica_name)
-        return self._replica
-
-    def index_exists(self) -> bool:
-        """True when the search index file is there (a command may still have to update it)."""
-        from ..files import INDEX_FILE
-
-        return (self.data_dir / INDEX_FILE).is_file()
-
     def repository(self) -> Repository:
         """Open (once) the repository in the data folder."""
         if self._repo is None:
             from ..domain.repository import Repository
 
-            if self._replica is not None:  # the repository opens its own
-                self._replica.close()
-                self._replica = None
             self._repo = Repository.open(
                 self.data_dir,
                 replica_name=self.replica_name,
@@ -96,10 +72,7 @@ class CommandContext:
         return self._repo
 
     def close(self) -> None:
-        """Close the repository (or the replica alone) if it was opened."""
+        """Close the repository if it was opened."""
         if self._repo is not None:
             self._repo.close()
             self._repo = None
-        if self._replica is not None:
-            self._replica.close()
-            self._replica = None

@@ -66,8 +66,9 @@ def run_export(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def _shared_name(ctx: CommandContext) -> str | None:
+    """The shared file's name, or None: no remote, or an HTTP(S) one (which keeps no ``.bak``)."""
     remote = ctx.config.sync.remote.strip()
-    if not remote:
+    if not remote or remote.lower().startswith(("http://", "https://")):
         return None
     return remote.rstrip("/").rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or None
 

@@ -78,10 +78,6 @@ def plural(kind: str, count: int) -> str:
     return f"{count} {kind if count == 1 else PLURALS.get(kind, kind + 's')}"
 
 
-def _by_prefix(repo: Repository, kind: str, prefix: str) -> list[str]:
-    return [rid for _, rid, _ in repo.replica.records(kind) if rid.startswith(prefix)]
-
-
 def resolve_record(repo: Repository, kind: str, text: str) -> tuple[str, dict[str, Any]]:
     """Find the one live record of ``kind`` that ``text`` names.
 
@@ -99,7 +95,7 @@ def resolve_record(repo: Repository, kind: str, text: str) -> tuple[str, dict[st
     if fields is not None:
         return text, fields
     if len(text) >= MIN_PREFIX:
-        ids = _by_prefix(repo, kind, text.lower())
+        ids = repo.ids_starting(kind, text.lower())
         if len(ids) == 1:
             return ids[0], repo.require(kind, ids[0])
         if len(ids) > 1:

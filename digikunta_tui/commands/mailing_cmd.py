@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from .context import CommandContext
 from .export_cmd import write_output
@@ -33,46 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _organization_name(ctx: CommandContext, value: object) -> str:
-    """The organisation's name (``mailing_list`` may give its name or its id)."""
-    if not isinstance(value, str) or not value:
-        return ""
-    org = ctx.repository().get("organization", value)
-    return str(org.get("name") or "") if org else value
-
-
-def _entries(ctx: CommandContext) -> list[dict[str, str]]:
-    out: list[dict[str, str]] = []
-    for person in ctx.repository().mailing_list():
-        if not person.get("email"):
-            continue
-        out.append(
-            {
-                "email": str(person["email"]),
-                "given_name": str(person.get("given_name") or ""),
-                "family_name": str(person.get("family_name") or ""),
-                "organization": _organization_name(ctx, person.get("organization")),
-            }
-        )
-    return out
-
-
-def render(entries: list[dict[str, str]], fmt: str) -> str:
-    """The list as CSV (formula cells neutralised) or one address per line."""
-    from ..domain.transfer import neutralise
+def render(entries: list[dict[str, Any]], fmt: str) -> str:
+    """The list as CSV (the domain's one writer, as the app writes it) or one address a line."""
+    from ..domain.spreadsheet import mailing_list_csv
 
     if fmt == "txt":
-        return "".join(e["email"] + "\n" for e in entries)
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    columns = ["email", "given_name", "family_name", "organization"]
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for entry in entries:
-        writer.writerow([neutralise(entry[c]) for c in columns])
-    return buffer.getvalue()
+        return "".join(str(e["email"]) + "\n" for e in entries)
+    return mailing_list_csv(entries)
 
 
 MAX_NAMED = 20
@@ -100,7 +68,7 @@ def conflict_warning(people: list[dict]) -> str | None:
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Write the mailing list; warn about people left out for a consent conflict."""
-    entries = _entries(ctx)
+    entries = ctx.repository().mailing_list()  # every item has an e-mail address
     write_output(render(entries, args.format), args.output)
     warning = conflict_warning(ctx.repository().mailing_list_conflicts())
     if warning:

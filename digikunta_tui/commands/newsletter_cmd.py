@@ -30,15 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Gather the webinar, its newsletter and stories, and render them."""
-    from ..domain.newsletter import render_newsletter
     from ..i18n import detect_language
 
     repo = ctx.repository()
-    wid, webinar = resolve_record(repo, "webinar", args.webinar)
-    found = repo.newsletter_of(wid)
-    newsletter = found[1] if found else None
-    stories, names = repo.newsletter_inputs(newsletter or {}, webinar)
+    wid, _webinar = resolve_record(repo, "webinar", args.webinar)
     lang = args.lang or detect_language(ctx.config.ui.language)
-    text = render_newsletter(newsletter, webinar, stories, lang=lang, names=names)
+    text = repo.newsletter_markdown(wid, lang=lang)
     write_output(text, args.output)
     return 0

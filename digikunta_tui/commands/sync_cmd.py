@@ -34,28 +34,27 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     sync that finds nothing changed loads neither, nor pydantic: it costs about as much as
     starting Python.
     """
-    from sync import sync
-
+    from ..domain.sync_alone import sync_replica
     from ..remotes import make_remote
 
     settings = ctx.config.sync
-    remote = make_remote(settings, args.remote)
-    replica = ctx.replica()
-    report = sync(
-        replica,
-        remote,
+    synced = sync_replica(
+        ctx.data_dir,
+        ctx.replica_name,
+        make_remote(settings, args.remote),
         full_every_syncs=settings.full_sync_every,
         full_every=timedelta(minutes=settings.full_sync_minutes),
         progress=ctx.progress.sync_reporter(),
     )
-    if not report.fast_path or not ctx.index_exists():
+    if synced.index_behind:
         ctx.repository().refresh(progress=ctx.progress.reporter("indexing"))
     ctx.progress.clear()
+    report = synced.report
     print(f"synced via {report.transport}: {report.target}")
     print(
         f"  pulled {report.pulled}, pushed {report.pushed}, "
-        f"new conflicts {len(report.conflicts)}, open conflicts {len(replica.conflicts())}, "
-        f"pending {replica.pending()}, {report.duration * 1000:.0f} ms"
+        f"new conflicts {len(report.conflicts)}, open conflicts {synced.open_conflicts}, "
+        f"pending {synced.pending}, {report.duration * 1000:.0f} ms"
         + (" (nothing changed)" if report.fast_path else "")
     )
     for name in report.absorbed:

@@ -3,8 +3,10 @@
 Erasure uses :meth:`sync.Replica.erase` (a tombstone without data that always wins and also
 scrubs the shared file's backup at the next sync) for the person, their consent events and
 their registrations, and ordinary updates to take their id out of stories' ``authors`` and
-webinars' ``prepared_by`` and ``presenters``. Each step is its own transaction and the person
-goes last, so an interrupted erasure is finished by running it again.
+webinars' ``prepared_by`` and ``presenters``. Which fields refer to a person is derived from
+the kinds' ``REFERENCES`` (:func:`person_fields`), so a new reference is covered too. Each
+step is its own transaction and the person goes last, so an interrupted erasure is finished by
+running it again.
 """
 
 from __future__ import annotations
@@ -12,20 +14,58 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from digikunta_tui.domain.kinds import REFERENCES
+
 if TYPE_CHECKING:
     from digikunta_tui.domain.repository import Repository
 
-_LIST_FIELDS = {"story": ("authors",), "webinar": ("prepared_by", "presenters")}
+PRESENTER_FIELDS: dict[str, tuple[str, ...]] = {"webinar": ("presenters",)}
+"""Person ids that :data:`~digikunta_tui.domain.kinds.REFERENCES` does not list (presenters
+may be free-text names too), but that name people all the same."""
+
+
+def person_fields() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Where records refer to a person, derived from the kinds' ``REFERENCES``.
+
+    Returns:
+        ``owned``: kind → the field naming the one person the record is about (a consent
+        event, a registration): such records are the person's and are erased with them.
+        ``listed``: kind → list fields that mention people among others (story authors,
+        webinar preparers and presenters): the person is taken out of them.
+    """
+    from digikunta_tui.domain.transfer import field_shape
+
+    owned: dict[str, tuple[str, ...]] = {}
+    listed: dict[str, list[str]] = {k: list(v) for k, v in PRESENTER_FIELDS.items()}
+    for kind, refs in REFERENCES.items():
+        for name, target in refs.items():
+            if target != "person":
+                continue
+            if field_shape(kind, name) == "list":
+                listed.setdefault(kind, []).append(name)
+            else:
+                owned[kind] = (*owned.get(kind, ()), name)
+    return owned, {kind: tuple(dict.fromkeys(names)) for kind, names in listed.items()}
 
 
 def _mentioning(repo: Repository, kind: str, person_id: str) -> list[tuple[str, dict[str, Any]]]:
-    """``kind`` records whose list fields hold ``person_id``."""
-    names = _LIST_FIELDS[kind]
+    """``kind`` records whose person list fields hold ``person_id``."""
+    names = person_fields()[1].get(kind, ())
     return [
         (rid, fields)
         for _, rid, fields in repo.replica.records(kind)
         # only real lists: a text or a number there (odd data from a sync) mentions nobody
         if any(isinstance(v := fields.get(name), list) and person_id in v for name in names)
+    ]
+
+
+def _owned(repo: Repository, kind: str, person_id: str) -> list[str]:
+    """Ids of ``kind`` records that are about ``person_id`` (a full scan: nothing is missed)."""
+    names = person_fields()[0].get(kind, ())
+    return [
+        rid
+        for _, rid, fields in repo.replica.records(kind)
+        if any(fields.get(name) == person_id for name in names)
     ]
 
 
@@ -79,22 +119,24 @@ def erase_person(repo: Repository, person_id: str) -> dict[str, int]:
     """
     repo.require("person", person_id)
     repo.refresh()
+    owned, listed = person_fields()
+    keys = {"story": "stories", "webinar": "webinars", "consent": "consents"}
     counts = {"person": 0, "consents": 0, "registrations": 0, "stories": 0, "webinars": 0}
-    for kind, key in (("story", "stories"), ("webinar", "webinars")):
+    for kind, names in listed.items():
+        key = keys.get(kind, kind + "s")
         for rid, fields in _mentioning(repo, kind, person_id):
             changes = {
                 name: [v for v in fields[name] if v != person_id]
-                for name in _LIST_FIELDS[kind]
+                for name in names
                 if isinstance(fields.get(name), list) and person_id in fields[name]
             }
             repo.update(kind, rid, {k: v or None for k, v in changes.items()})
-            counts[key] += 1
-    for rid, _ in repo.consents_of(person_id):
-        repo.replica.erase("consent", rid)
-        counts["consents"] += 1
-    for rid, _, _ in repo.registrations_of_person(person_id):
-        repo.replica.erase("registration", rid)
-        counts["registrations"] += 1
+            counts[key] = counts.get(key, 0) + 1
+    for kind in owned:
+        key = keys.get(kind, kind + "s")
+        for rid in _owned(repo, kind, person_id):
+            repo.replica.erase(kind, rid)
+            counts[key] = counts.get(key, 0) + 1
     repo.replica.erase("person", person_id)
     counts["person"] = 1
     repo.refresh()

@@ -21,17 +21,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from digikunta_tui.domain import consent, gdpr
-from digikunta_tui.domain.finnish import sort_key
+from digikunta_tui.domain import gdpr
 from digikunta_tui.domain.index import Hit, IndexNotReady, Progress, Row, SearchIndex
 from digikunta_tui.domain.kinds import KINDS, REFERENCES
 from digikunta_tui.domain.replica_reads import ids_where
+from digikunta_tui.domain.repository_consents import Consents
 from digikunta_tui.domain.repository_lists import ListReads
 from digikunta_tui.domain.repository_loading import Loading
+from digikunta_tui.domain.repository_outputs import Outputs
 from digikunta_tui.domain.repository_sync import ConflictNotOpen, SyncSide
 from digikunta_tui.domain.stored import (
     ids_in,
-    items_of,
     read_id,
     read_text,
     text_of,
@@ -98,7 +98,7 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-class Repository(ListReads, Loading, SyncSide):
+class Repository(ListReads, Loading, SyncSide, Outputs, Consents):
     """Validated reads and writes of domain records over a replica and its search index."""
 
     def __init__(
@@ -360,30 +360,6 @@ class Repository(ListReads, Loading, SyncSide):
             return self._index.ids(kind, column, value)
         return ids_where(self.replica, kind, column, value)
 
-    def _follows_errors(self, fields: Mapping[str, Any], record_id: str | None) -> dict[str, str]:
-        """``follows`` names only consent events of the same person and purpose (or unknown ids:
-        an event may arrive before the one it follows)."""
-        for ref in fields.get("follows") or []:
-            stored = self.replica.record(ref)
-            if ref == record_id or (stored is not None and stored["kind"] != "consent"):
-                return {"follows": t("repository.follows_mismatch")}
-            other = (stored or {}).get("fields") or {}
-            if other and (other.get("person"), other.get("purpose")) != (
-                fields.get("person"),
-                fields.get("purpose"),
-            ):
-                return {"follows": t("repository.follows_mismatch")}
-        return {}
-
-    def _consent_heads(self, fields: Mapping[str, Any]) -> list[str]:
-        """The ids of the person's current events for the purpose of a new event's fields."""
-        person, purpose = fields.get("person"), fields.get("purpose")
-        if not isinstance(person, str) or not isinstance(purpose, str):
-            return []
-        self._reindex()
-        state = self.consent_status(person).get(purpose)
-        return state.head_ids if state else []
-
     # ------------------------------------------------------------------ CRUD
     def create(self, kind: str, fields: dict[str, Any]) -> str:
         """Validate and store a new record; returns its new id.
@@ -510,73 +486,12 @@ class Repository(ListReads, Loading, SyncSide):
             raise NotFound(kind, str(record_id))
         return fields
 
-    def consent_events(self, person_id: str) -> list[consent.ConsentEvent]:
-        """The person's consent events with their stamps, oldest first (order of recording)."""
-        ids = self._ids_where("consent", "person", person_id)
-        found = self.replica.records_with_stamps("consent", ids)
-        return consent.ordered(consent.event_from_record(*item) for item in found)
-
-    def consents_of(self, person_id: str) -> list[tuple[str, dict]]:
-        """The person's consent events (id, fields), oldest first.
-
-        Ordered by when they were recorded (the clock stamp of ``action``; then ``at``, then
-        id), which every replica sees alike; ``at`` is only informative.
-        """
-        return [(event.id, dict(event.fields)) for event in self.consent_events(person_id)]
-
-    def consent_history(
-        self, person_id: str, purpose: str | None = None
-    ) -> list[consent.ConsentEvent]:
-        """The person's consent events (of ``purpose``, or all), oldest first, with stamps.
-
-        Each event's ``stamp`` names who recorded it (:meth:`writer_name`).
-        """
-        events = self.consent_events(person_id)
-        if purpose is None:
-            return events
-        return [event for event in events if event.fields.get("purpose") == purpose]
-
-    def consent_status(self, person_id: str) -> dict[str, consent.PurposeState]:
-        """Purpose → the person's consent for it: its events, current events and any conflict."""
-        return consent.purpose_states(self.consent_events(person_id))
-
-    def consent_state(self, person_id: str) -> dict[str, str]:
-        """Purpose → the current action, or ``"conflict"`` (``consent.CONFLICT``)."""
-        return {p: state.action for p, state in self.consent_status(person_id).items()}
-
     def person_name(self, person_id: Any) -> str | None:
         """The display name of a live person ("Given Family"), or None when there is none."""
         from digikunta_tui.domain.display import person_name
 
         person = self.get("person", person_id)
         return person_name(person) if person is not None else None
-
-    def newsletter_inputs(
-        self, newsletter: Mapping[str, Any], webinar: Mapping[str, Any]
-    ) -> tuple[list[dict[str, Any]], dict[str, str]]:
-        """What :func:`newsletter.render_newsletter` needs besides the two records.
-
-        Returns:
-            The newsletter's live stories in its order, each with an extra ``"indicators"``
-            list of its indicators' fields; and record id → display name for the webinar's
-            presenters and the stories' organisations and authors.
-        """
-        stories: list[dict[str, Any]] = []
-        for story_id in ids_in(newsletter.get("stories")):
-            story = self.replica.get("story", story_id)
-            if story is not None:
-                indicators = [fields for _, fields in self.indicators_of(story_id)]
-                stories.append({**story, "indicators": indicators})
-        ids = set(items_of(webinar.get("presenters")))
-        for story in stories:
-            ids.update(ids_in(story.get("organization")), ids_in(story.get("authors")))
-        names: dict[str, str] = {}
-        for rid in ids:
-            if (person := self.person_name(rid)) is not None:
-                names[rid] = person
-            elif (org := self.replica.get("organization", rid)) is not None:
-                names[rid] = text_of(org.get("name"))
-        return stories, names
 
     def next_webinar(self, now: datetime | None = None) -> tuple[str, dict] | None:
         """The first planned webinar starting at or after ``now``, or None."""
@@ -639,74 +554,6 @@ class Repository(ListReads, Loading, SyncSide):
     def set_attendance(self, registration_id: str, minutes: int) -> None:
         """Record attended minutes (only once the webinar is held, else ValidationFailed)."""
         self.update("registration", registration_id, {"attended_minutes": minutes})
-
-    def add_consent(
-        self,
-        person_id: str,
-        purpose: str,
-        action: str,
-        *,
-        source: str = "manual",
-        wording: str = "",
-    ) -> str:
-        """Record a consent event (now) for a person; returns its id.
-
-        It follows the person's current events for the purpose (see :meth:`create`), so it
-        supersedes them on every replica, whatever their ``at`` says.
-        """
-        fields = {"person": person_id, "purpose": purpose, "action": action, "at": utc_now()}
-        fields |= {"source": source, "wording": wording}
-        return self.create("consent", fields)
-
-    def _newsletter_states(self) -> dict[str, consent.PurposeState]:
-        found = self.replica.records_with_stamps("consent")
-        events = (consent.event_from_record(*item) for item in found)
-        return consent.states_by_person(events, consent.NEWSLETTER)
-
-    def _mailing_entry(self, person_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-        org_id = fields.get("organization")
-        org = self.replica.get("organization", org_id) if isinstance(org_id, str) else None
-        title = text_of(org.get("name")) if org else None
-        return {
-            "id": person_id,
-            "given_name": text_of(fields.get("given_name")),
-            "family_name": text_of(fields.get("family_name")),
-            "email": fields["email"],
-            "organization": title or "",
-        }
-
-    def _mailing_people(self, person_ids: set[str]) -> list[dict]:
-        result = []
-        for person_id in person_ids:
-            fields = self.replica.get("person", person_id)
-            email = read_text(fields.get("email")) if fields else None
-            if fields and isinstance(email, str) and "@" in email:  # odd synced data: no address
-                result.append(self._mailing_entry(person_id, fields))
-        result.sort(key=lambda p: (sort_key(p["family_name"]), sort_key(p["given_name"]), p["id"]))
-        return result
-
-    def mailing_list(self) -> list[dict]:
-        """People whose newsletter consent is unambiguously ``granted`` and who have an e-mail.
-
-        Each item: ``id``, ``given_name``, ``family_name``, ``email``, ``organization`` (name).
-        In Finnish order of family name, given name. People whose newsletter consent is in
-        conflict are left out (see :meth:`mailing_list_conflicts`).
-        """
-        states = self._newsletter_states()
-        return self._mailing_people({pid for pid, state in states.items() if state.granted})
-
-    def mailing_list_conflicts(self) -> list[dict]:
-        """People left off the mailing list because their newsletter consent is in conflict.
-
-        Those with an e-mail whose current newsletter events include a ``granted`` one; items
-        and order as in :meth:`mailing_list`.
-        """
-        left_out = {
-            pid
-            for pid, state in self._newsletter_states().items()
-            if state.conflict and any(head.action == consent.GRANTED for head in state.heads)
-        }
-        return self._mailing_people(left_out)
 
     def gdpr_export(self, person_id: str) -> dict:
         """Everything held about one person, JSON-ready (see :mod:`gdpr`)."""

@@ -23,7 +23,7 @@ from digikunta_tui.ui.collector import freeze_long_lived, full_collections_held,
 from digikunta_tui.ui.commands import ActionCommands, DigikuntaPalette, RecordCommands
 from digikunta_tui.ui.index_work import IndexWork, needs_index
 from digikunta_tui.ui.keys import TypeAheadKeys, typing_text
-from digikunta_tui.ui.messages import SyncFailed, SyncFinished, UndoFinished
+from digikunta_tui.ui.messages import DataChanged, SyncFailed, SyncFinished, UndoFinished
 from digikunta_tui.ui.screens.base import ViewScreen
 from digikunta_tui.ui.screens.dashboard import DashboardScreen
 from digikunta_tui.ui.status import Activity, SyncStatus, read_status
@@ -216,19 +216,39 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         """Recompute the sync indicator from the replica."""
         self.sync_status = self._read_status()
 
-    def data_changed(self) -> None:
-        """The data (or the index) changed: status, and the visible view re-renders (the
-        others when shown again)."""
+    def on_data_changed(self, message: DataChanged) -> None:
+        """A :class:`~digikunta_tui.ui.messages.DataChanged` arrived: see :meth:`data_changed`."""
+        self.data_changed(message.kind, message.record_id)
+
+    def data_changed(self, kind: str | None = None, record_id: str | None = None) -> None:
+        """The one place that follows a change (at once; others post ``DataChanged``): the
+        data version, the sync indicator, the index worker when the index is behind, and the
+        visible view (with the written record selected)."""
         self.data_version += 1
+        if self._without_screens():
+            return  # closing: nothing to show any more
         self.update_status()
-        if not self._indexing and not self._index_failed and self.repo.index_behind:
-            self.request_index()  # a write left a big pending change (a sync just landed)
+        if not self._index_failed and self.repo.index_needs_work:
+            # A write left a big pending change (a sync just landed) to the index worker: the
+            # written record is selected once the worker has indexed it.
+            if kind and record_id:
+                self.after_index(lambda: self._select_written(kind, record_id))
+            self.request_index()
+        screen = self.screen
+        if isinstance(screen, ViewScreen):
+            screen.update_view()
+            if kind and record_id:
+                self._select_written(kind, record_id)
+
+    def _select_written(self, kind: str, record_id: str) -> None:
+        from digikunta_tui.ui.forms.flows import select_record
+
         if not self._without_screens() and isinstance(self.screen, ViewScreen):
-            self.screen.update_view()
+            select_record(self.screen, kind, record_id)
 
     def _read_status(self) -> SyncStatus:
         return read_status(
-            self.repo.replica,
+            self.repo,  # type: ignore[arg-type]  # pending(), conflicts(), last_sync
             syncing=self._syncing,
             failure=self._failure,
             message=self._failure_message,
@@ -456,9 +476,13 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         self.run_worker(go(), group="navigate", exclusive=True)
 
     # ------------------------------------------------------------------ sync
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sync", description="Syncing")
+    @work(thread=True, exit_on_error=False, group="sync", description="Syncing")
     def run_sync(self, cancel: threading.Event) -> None:
         """Sync in a thread; report with a message (never touch widgets here).
+
+        One at a time through ``_syncing`` (not ``exclusive``: the next sync, started as soon
+        as this one has reported, would cancel this worker while it returns, and its
+        cancellation would end "syncing…" of the new one).
 
         Every outcome posts a message, whatever goes wrong (a full disk, MemoryError, deep
         nesting, a buggy remote …), so the indicator never stays on "syncing…".
@@ -468,14 +492,10 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         from sync import AuthError, DocumentError, RemoteOffline, SyncCancelled, SyncError
 
         try:
-            from sync import sync  # the engine loads with the first sync
-
             if self.remote is None:
                 raise RuntimeError(t("notify.no_remote"))
             with full_collections_held():
-                report = sync(
-                    self.repo.replica, self.remote, cancel=cancel, progress=self._sync_progress()
-                )
+                report = self.repo.sync(self.remote, cancel=cancel, progress=self._sync_progress())
         except SyncCancelled as exc:
             self.post_message(SyncFailed("cancelled", str(exc)))
         except RemoteOffline as exc:
@@ -511,7 +531,7 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         if self._quitting or self._without_screens():
             return  # nothing to show any more
         if self._indexing or self.repo.index_needs_work:
-            self.request_index()  # thousands of records pulled: seconds, in the worker
+            self.request_index()  # many records pulled: the views follow when it is indexed
         else:
             self.data_changed()
         report = message.report

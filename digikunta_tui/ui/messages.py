@@ -73,3 +73,21 @@ class UndoFinished(Message):
         super().__init__()
         self.outcome = outcome
         """What was undone, or why nothing was."""
+
+
+class DataChanged(Message):
+    """The data changed: a local write, a resolved conflict, an undo, a sync, an index job.
+
+    The app handles it in one place (``DigikuntaApp.on_data_changed``): the data version goes
+    up (hidden views re-render when shown), the sync indicator is recomputed, the index worker
+    runs when the index is behind, and the visible view re-renders — with the written record
+    selected when ``kind`` and ``record_id`` name it.
+    """
+
+    def __init__(self, kind: str | None = None, record_id: str | None = None) -> None:
+        """Args: kind, record_id: the record just written (put the cursor on it), if any."""
+        super().__init__()
+        self.kind = kind
+        """The kind of the record written, or None."""
+        self.record_id = record_id
+        """The id of the record written, or None."""

@@ -81,6 +81,17 @@ def test_gdpr_erase_removes_the_person_and_says_when_it_syncs(cli: Cli) -> None:
     assert "no person matches" in line
 
 
+def test_gdpr_erase_with_an_http_remote_promises_no_backup_scrub(cli: Cli) -> None:
+    cli.config.write_text(
+        '[sync]\nremote = "https://cloud.example.fi/dav/digikunta.json"\n', "utf-8"
+    )
+    maija = next(p for p in people(cli) if p["given_name"] == "Maija")
+    result = cli("gdpr", "erase", maija["id"][:8], "--yes")
+    assert result.code == 0, result.err
+    assert "The erasure reaches the shared document at your next sync." in result.text
+    assert ".bak" not in result.text
+
+
 def test_ambiguous_person_lists_the_candidates(cli: Cli) -> None:
     line = one_line_error(cli("gdpr", "export", "Meikäläinen"))
     assert "matches 2 people" in line and "Maija Meikäläinen (" in line

@@ -126,3 +126,15 @@ def test_erasure_syncs_and_leaves_no_trace_in_the_shared_file(tmp_path: Path) ->
     finally:
         a.close()
         b.close()
+
+
+def test_person_fields_are_derived_from_the_kinds_references(monkeypatch) -> None:
+    from digikunta_tui.domain import gdpr
+    from digikunta_tui.domain.kinds import REFERENCES
+
+    owned, listed = gdpr.person_fields()
+    assert owned == {"consent": ("person",), "registration": ("person",)}
+    assert listed == {"webinar": ("presenters", "prepared_by"), "story": ("authors",)}
+    story_refs = {**REFERENCES["story"], "spread_to": "person"}  # a new person list field
+    monkeypatch.setitem(REFERENCES, "story", story_refs)
+    assert gdpr.person_fields()[1]["story"] == ("authors", "spread_to")

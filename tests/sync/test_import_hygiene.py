@@ -1,4 +1,5 @@
-"""``sync`` is a standalone library: it never imports the app (``digikunta_tui``) or textual."""
+"""Import hygiene: ``sync`` never imports the app or textual; the domain never imports textual or
+rich; the UI and the CLI reach the data only through the Repository (no ``.replica``/``.index``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from sync_testkit import REPO_ROOT, child_env
 
@@ -79,3 +81,83 @@ def test_the_static_check_would_notice_an_offender() -> None:
     )
     found = _imported_modules(tree)
     assert {"textual.app", "digikunta_tui.cli", "textual.widgets"} <= found
+
+
+# ---------------------------------------------------------------------- the app's own layers
+APP_DIR = REPO_ROOT / "digikunta_tui"
+DOOR_ONLY = ("ui", "commands")
+"""Packages that reach the data only through the Repository's methods."""
+REPOSITORY_INSIDES = frozenset({"replica", "index"})
+"""Repository attributes that are its insides: the sync replica and the search index."""
+DOMAIN_FORBIDDEN = ("textual", "rich")
+
+
+def _dotted(node: ast.expr) -> list[str]:
+    """``a.b.c`` → ``["a", "b", "c"]`` (calls and subscripts end the chain)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    return parts[::-1]
+
+
+def repository_insides_used(tree: ast.AST) -> list[tuple[int, str]]:
+    """Where code reads ``<something>.replica`` or ``<something>.index`` (line, expression).
+
+    A method call named ``index`` (``languages.index(x)``) and the settings section
+    ``config.replica`` are something else and are not counted.
+    """
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute) or node.attr not in REPOSITORY_INSIDES:
+            continue
+        if id(node) in called:
+            continue
+        owner = _dotted(node.value)
+        if owner and owner[-1] == "config":
+            continue
+        found.append((node.lineno, ".".join([*owner, node.attr]) or node.attr))
+    return found
+
+
+def _python_files(*packages: str) -> list[Path]:
+    return sorted(p for package in packages for p in (APP_DIR / package).rglob("*.py"))
+
+
+def test_the_ui_and_the_cli_reach_the_data_only_through_the_repository() -> None:
+    files = _python_files(*DOOR_ONLY)
+    assert len(files) >= 40
+    offenders = []
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for line, expression in repository_insides_used(tree):
+            offenders.append(f"{path.relative_to(REPO_ROOT).as_posix()}:{line}: {expression}")
+    assert offenders == []
+
+
+def test_the_insides_check_would_notice_an_offender() -> None:
+    tree = ast.parse(
+        "repo.replica.get('person', pid)\n"
+        "title = self.digikunta.repo.index.title_of(rid)\n"
+        "r = app.repo.replica\n"
+        "name = ctx.config.replica.name\n"
+        "n = languages.index('fi')\n"
+        "from digikunta_tui.domain.index import IndexNotReady\n"
+    )
+    found = sorted(expression for _, expression in repository_insides_used(tree))
+    assert found == ["app.repo.replica", "repo.replica", "self.digikunta.repo.index"]
+
+
+def test_the_domain_imports_no_textual_and_no_rich() -> None:
+    files = _python_files("domain")
+    assert len(files) >= 30
+    offenders = []
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for module in _imported_modules(tree):
+            if module.split(".")[0] in DOMAIN_FORBIDDEN:
+                offenders.append((path.relative_to(REPO_ROOT).as_posix(), module))
+    assert offenders == []

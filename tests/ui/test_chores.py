@@ -133,9 +133,15 @@ async def test_ics_and_mailing_list_exports(make_app, repo, tmp_path: Path) -> N
     mailing = next(tmp_path.glob("mailing-list-*.csv"))
     rows = list(csv.DictReader(mailing.open(encoding="utf-8")))
     assert [row["email"] for row in rows] == [p["email"] for p in repo.mailing_list()]
+    # The app's file has the columns the CLI's ``digikunta mailing-list`` has, in its order.
+    from digikunta_tui.commands.mailing_cmd import render
+
+    cli_header = render(repo.mailing_list(), "csv").splitlines()[0]
+    assert mailing.read_text("utf-8").splitlines()[0] == cli_header
+    assert cli_header == "email,given_name,family_name,organization"
 
 
-async def test_newsletter_draft_opens_in_the_form(make_app, repo) -> None:
+async def test_a_drafted_newsletter_comes_out_once_in_the_ui_language(make_app, repo) -> None:
     app = make_app()
     webinar = held_webinar(repo)
     story = repo.page("story", limit=1)[0]
@@ -154,7 +160,15 @@ async def test_newsletter_draft_opens_in_the_form(make_app, repo) -> None:
         newsletter_id, fields = repo.newsletter_of(webinar)
         assert form.record_id == newsletter_id
         assert story.id in fields["stories"]
-        assert story.fields["title"] in fields["body"]
+        await pilot.press("ctrl+o")  # save the draft as it is
+        await settle(pilot)
+        assert not isinstance(app.screen, RecordForm)
+    _newsletter_id, fields = repo.newsletter_of(webinar)
+    assert "#" not in str(fields.get("body") or "")  # the body is the summary people write
+    text = repo.newsletter_markdown(webinar, lang="en")
+    assert text.count("\n# ") + text.startswith("# ") == 1  # one heading, not one per wrapping
+    assert text.count(story.fields["title"]) == 1
+    assert "Webinaari" not in text and "Kokeilut" not in text  # English all through
 
 
 async def test_delete_person_after_confirmation(make_app, repo) -> None:

@@ -198,3 +198,37 @@ async def test_values_are_shown_literally(pair: Pair, screen_text) -> None:
         assert "[@click=app.quit]x[/]" in text
         assert "[/ [bold]red" in text
         assert app.is_running
+
+
+async def test_a_delete_conflict_shows_names_and_translated_values(pair: Pair, screen_text) -> None:
+    org = pair.a.create("organization", {"name": "Kuopion kaupunki", "type": "municipality"})
+    person = {"given_name": "Maija", "family_name": "Meikäläinen", "roles": ["staff"]}
+    person_id = pair.a.create("person", {**person, "organization": org})
+    pair.sync(pair.a, pair.b)
+    pair.a.delete("person", person_id)
+    pair.b.update("person", person_id, {"notes": "edited in B"})
+    pair.sync(pair.a, pair.b, pair.a)
+    app = DigikuntaApp(pair.a, remote=pair.remote, language="fi")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_conflict(app, pilot)
+        text = screen_text(app)
+        assert "Organisaatio: Kuopion kaupunki" in text
+        assert "Roolit: Henkilöstö" in text
+        assert org[:8] not in text and "staff" not in text
+
+
+async def test_a_merged_email_taken_by_another_person_is_refused_in_the_app(
+    pair: Pair,
+) -> None:
+    person_id, entry = field_conflict(pair, "email", "a@example.fi", "b@example.fi")
+    pair.a.create("person", {"given_name": "Toinen", "family_name": "T", "email": "t@example.fi"})
+    app = _app(pair)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_conflict(app, pilot)
+        await pilot.press("e", "f7", *"t@example.fi", "ctrl+o")
+        await pilot.pause()
+        assert app.screen is screen
+        error = str(screen.query_one("#merged-error", Static).render())
+        assert "already" in error.lower()
+        assert len(pair.a.conflicts()) == 1
+        assert pair.a.get("person", person_id)["email"] == entry.kept["value"]

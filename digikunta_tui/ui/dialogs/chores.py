@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +10,7 @@ from textual.binding import Binding
 
 from digikunta_tui.domain.display import person_name
 from digikunta_tui.domain.stored import ids_in, read_id, read_int, read_text, text_of
-from digikunta_tui.i18n import get_language, t
+from digikunta_tui.i18n import t
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.forms.flows import after_write, open_form
 from digikunta_tui.ui.text import literal
@@ -29,28 +27,12 @@ CHORE_BINDINGS: list[Binding] = [
 ]
 """Add to the Webinars view's ``BINDINGS`` with :class:`WebinarChores` (listed under ``?``)."""
 
-MAILING_COLUMNS = ("given_name", "family_name", "email", "organization")
-
 
 def mailing_csv(people: list[dict[str, Any]]) -> str:
-    """The mailing list as CSV text (cells that a spreadsheet would run as formulas are quoted)."""
-    from digikunta_tui.domain.transfer import neutralise
+    """The mailing list as CSV text: the domain's one writer, the same columns as the CLI's."""
+    from digikunta_tui.domain.spreadsheet import mailing_list_csv
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(MAILING_COLUMNS)
-    for person in people:
-        writer.writerow([neutralise(str(person.get(col) or "")) for col in MAILING_COLUMNS])
-    return out.getvalue()
-
-
-def newsletter_body(repo: Any, newsletter: dict[str, Any], webinar: dict[str, Any]) -> str:
-    """The Markdown of a newsletter drafted from its webinar and stories (trusted template)."""
-    from digikunta_tui.domain.newsletter import render_newsletter
-
-    stories, names = repo.newsletter_inputs(newsletter, webinar)
-    draft = {k: v for k, v in newsletter.items() if k != "body"}
-    return render_newsletter(draft, webinar, stories, lang=get_language(), names=names)
+    return mailing_list_csv(people)
 
 
 def _title(fields: dict[str, Any]) -> str:
@@ -207,18 +189,15 @@ class WebinarChores:
                 }
             else:
                 newsletter = dict(existing[1])
+            # Only the stories: the heading, the facts and the stories are rendered around the
+            # body (the summary people write) whenever the newsletter is shown or exported.
             newsletter["stories"] = story_ids
-            newsletter["body"] = newsletter_body(repo, newsletter, webinar)
             try:
                 if existing is None:
                     newsletter_id = repo.create("newsletter", newsletter)
                 else:
                     newsletter_id = existing[0]
-                    repo.update(
-                        "newsletter",
-                        newsletter_id,
-                        {"stories": story_ids or None, "body": newsletter["body"]},
-                    )
+                    repo.update("newsletter", newsletter_id, {"stories": story_ids or None})
             except ValidationFailed as exc:
                 self._refused(exc)
                 return

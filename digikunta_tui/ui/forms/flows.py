@@ -1,4 +1,8 @@
-"""Opening forms from views and the palette, deleting with confirmation, refreshing afterwards."""
+"""Opening forms from views and the palette, deleting with confirmation, refreshing afterwards.
+
+A delete goes to :meth:`Repository.delete`, which takes the record's dependents with it in one
+transaction (and one undo step).
+"""
 
 from __future__ import annotations
 
@@ -95,31 +99,17 @@ def next_newsletter_number(repo: Any) -> int:
 
 
 def after_write(
-    app: Any, screen: Any, kind: str | None = None, record_id: str | None = None
+    app: Any, screen: Any = None, kind: str | None = None, record_id: str | None = None
 ) -> None:
-    """After a local write: sync indicator (pending count), the view, and the saved record."""
-    from digikunta_tui.ui.screens.base import ViewScreen
+    """After a local write: one :class:`~digikunta_tui.ui.messages.DataChanged` (the app
+    updates the sync indicator and the visible view, and selects the saved record).
 
-    app.data_version += 1
-    app.update_status()
-    if app.repo.index_behind:
-        # The write left a big pending change (a sync had just landed) to the index worker:
-        # the saved record is selected once the worker has indexed it.
-        if kind and record_id:
-            app.after_index(lambda: _select_if_shown(screen, kind, record_id))
-        app.request_index()
-    if not isinstance(screen, ViewScreen) or not screen.is_attached:
-        return
-    screen.update_view()
-    if kind and record_id:
-        select_record(screen, kind, record_id)
+    ``screen`` (the view or dialog the write came from) is not needed any more: the app
+    renders whichever view is visible once the message is handled.
+    """
+    from digikunta_tui.ui.messages import DataChanged
 
-
-def _select_if_shown(screen: Any, kind: str, record_id: str) -> None:
-    from digikunta_tui.ui.screens.base import ViewScreen
-
-    if isinstance(screen, ViewScreen) and screen.is_attached:
-        select_record(screen, kind, record_id)
+    app.post_message(DataChanged(kind, record_id))
 
 
 def select_record(screen: Screen[Any], kind: str, record_id: str) -> None:
@@ -180,33 +170,13 @@ def record_palette_actions(app: Any) -> list[tuple[str, str, Callable[[], object
 
 
 # ---------------------------------------------------------------------- deleting
-def _delete_plan(repo: Any, kind: str, record_id: str) -> tuple[str, Callable[[], None]]:
-    """The confirmation text and the deletion itself (dependents included)."""
-    fields = repo.require(kind, record_id)
-    name = title_of(repo, kind, fields)
-    dependents: list[tuple[str, str]] = []
-    if kind == "webinar":
-        dependents = [("registration", rid) for rid, _r, _p in repo.registrations_of(record_id)]
-        message = t("forms.delete_webinar", name=name, count=len(dependents))
-    elif kind == "story":
-        dependents = [("indicator", rid) for rid, _f in repo.indicators_of(record_id)]
-        message = t("forms.delete_story", name=name, count=len(dependents))
-    elif kind == "person":
-        dependents = [
-            ("registration", rid) for rid, _r, _w in repo.registrations_of_person(record_id)
-        ]
-        message = t("forms.delete_person", name=name, count=len(dependents))
-    else:
-        message = t("forms.delete_message", kind=kind_label(kind), name=name)
-
-    def perform() -> None:
-        for dep_kind, dep_id in dependents:
-            repo.delete(dep_kind, dep_id)
-        if kind == "webinar" and (found := repo.newsletter_of(record_id)) is not None:
-            repo.update("newsletter", found[0], {"webinar": None})
-        repo.delete(kind, record_id)
-
-    return message, perform
+def _delete_message(repo: Any, kind: str, record_id: str) -> str:
+    """The confirmation text: the record and how many dependents go with it."""
+    name = title_of(repo, kind, repo.require(kind, record_id))
+    _puts, deletes = repo.cascade_of(kind, record_id)
+    if kind in ("webinar", "story", "person"):
+        return t(f"forms.delete_{kind}", name=name, count=len(deletes))
+    return t("forms.delete_message", kind=kind_label(kind), name=name)
 
 
 def delete_record(app: App[Any], kind: str, record_id: str, done: Callable[[], None]) -> None:
@@ -223,19 +193,17 @@ def delete_record(app: App[Any], kind: str, record_id: str, done: Callable[[], N
         def unlink(answer: str | None) -> None:
             if answer != "unlink":
                 return
-            for row in people:
-                repo.update("person", row.id, {"organization": None})
-            repo.delete(kind, record_id)
+            repo.delete(kind, record_id)  # unlinks the people in the same transaction
             app.notify(t("forms.deleted", kind=kind_label(kind)), markup=False)
             done()
 
         app.push_screen(delete_organization_dialog(name, len(people)), unlink)
         return
-    message, perform = _delete_plan(repo, kind, record_id)
+    message = _delete_message(repo, kind, record_id)
 
     def confirmed(answer: str | None) -> None:
         if answer == "confirm":
-            perform()
+            repo.delete(kind, record_id)  # with its dependents, in one transaction
             app.notify(t("forms.deleted", kind=kind_label(kind)), markup=False)
             done()
 

@@ -4,13 +4,14 @@ A field conflict offers the kept value, the other (lost) value, or a merged valu
 ``TextArea`` (validated like a form field); a delete-versus-edit conflict offers keeping the
 record or confirming the deletion; an id collision (two records of different kinds met under
 one id, and one of them moved to a new id) has nothing to choose and is acknowledged. Resolving
-goes through ``Replica.resolve`` – an ordinary edit that syncs like any other – and the screen
-closes with ``True``.
+goes through the Repository (``resolve_field``, ``restore``, ``confirm_delete``, ``keep``) – an
+ordinary edit that syncs like any other, checked like one – and the screen closes with ``True``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,12 +27,22 @@ from digikunta_tui.domain.finnish import format_datetime
 from digikunta_tui.domain.stored import read_id, year_ok
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.bindings import bind, localize
-from digikunta_tui.ui.text import field_label, kind_label, literal, safe
+from digikunta_tui.ui.text import (
+    choice_label,
+    choices,
+    date_label,
+    field_label,
+    kind_label,
+    literal,
+    moment_label,
+    safe,
+)
 from digikunta_tui.ui.widgets.line_diff import LineDiff
 
 if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
     from digikunta_tui.ui.app import DigikuntaApp
-    from sync import ConflictEntry, Replica
+    from sync import ConflictEntry
 
 LONG_TEXT = 60
 """Texts longer than this (or with several lines) also get a line-by-line comparison."""
@@ -41,17 +52,9 @@ DELETE_ACTIONS = frozenset({"restore_record", "confirm_delete"})
 COLLISION_ACTIONS = frozenset({"acknowledge"})
 
 
-def writer_label(stamp: str, replica: Replica) -> str:
+def writer_label(stamp: str, repo: Repository) -> str:
     """Who wrote ``stamp``: this laptop (by name) or another laptop by its replica id."""
-    from sync.hlc import parse_stamp
-
-    try:
-        _, _, replica_id = parse_stamp(stamp)
-    except (TypeError, ValueError):
-        return literal(stamp)
-    if replica_id == replica.replica_id:
-        return t("conflict.this_laptop", name=literal(replica.name or replica_id))
-    return t("conflict.laptop", id=replica_id)
+    return literal(repo.writer_name(stamp))
 
 
 def stamp_time(stamp: str, lang: str) -> str:
@@ -75,6 +78,34 @@ def shown_value(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+def shown_field(kind: str, name: str, value: Any, title_of: Callable[[str], str | None]) -> str:
+    """A field value as people read it: names for the records it points to, translated
+    choices, dates and times in the local format; anything odd as it is stored."""
+    from digikunta_tui.domain.kinds import REFERENCES
+    from digikunta_tui.ui.forms.spec import CHOICE, DATE, DATETIME, ROLES, field_specs
+
+    if value is None or value == "" or value == []:
+        return t("conflict.empty")
+    if name in REFERENCES.get(kind, {}):
+        ids = value if isinstance(value, list) else [value]
+        if all(isinstance(rid, str) for rid in ids):
+            return "\n".join(title_of(rid) or rid for rid in ids)
+    spec = next((s for s in field_specs(kind) if s.name == name), None)
+    if spec is not None:
+        lang = get_language()
+        if spec.widget == CHOICE:
+            return choice_label(spec.enum, value)
+        if spec.widget == ROLES:
+            return choices("role", value)
+        if spec.widget == DATETIME and isinstance(value, str):
+            return moment_label(value, lang)
+        if spec.widget == DATE and isinstance(value, str):
+            return date_label(value, lang)
+        if isinstance(value, bool):
+            return t("conflict.yes") if value else t("conflict.no")
+    return shown_value(value)
 
 
 def is_long(value: Any) -> bool:
@@ -140,7 +171,7 @@ class ConflictScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         """Heading, both sides, the diff, the editor, the buttons."""
         repo = self.digikunta.repo
-        entry = repo.replica.conflict(self.conflict_id)
+        entry = repo.conflict(self.conflict_id)
         self.entry = entry if entry is not None and entry.resolved is None else None
         with Vertical(id="conflict-body"):
             if self.entry is None:
@@ -157,7 +188,7 @@ class ConflictScreen(Screen[bool]):
 
     def _heading(self, entry: ConflictEntry) -> Text:
         lang = get_language()
-        title = self.digikunta.repo.index.title_of(entry.record)
+        title = self.digikunta.repo.title_of(entry.record)
         heading = Text(
             t("conflict.title", kind=kind_label(entry.kind), title=literal(title or entry.record)),
             style="bold",
@@ -180,7 +211,7 @@ class ConflictScreen(Screen[bool]):
 
     def _compose_field(self, entry: ConflictEntry) -> ComposeResult:
         lang = get_language()
-        replica = self.digikunta.repo.replica
+        repo = self.digikunta.repo
         kept, lost = entry.kept.get("value"), entry.lost.get("value")
         with Horizontal(id="conflict-sides"):
             for side_id, title, data in (
@@ -189,9 +220,10 @@ class ConflictScreen(Screen[bool]):
             ):
                 stamp = str(data.get("stamp", ""))
                 byline = t(
-                    "conflict.by", who=writer_label(stamp, replica), when=stamp_time(stamp, lang)
+                    "conflict.by", who=writer_label(stamp, repo), when=stamp_time(stamp, lang)
                 )
-                value = safe(shown_value(data.get("value")), multiline=True)
+                shown = shown_field(entry.kind, entry.field or "", data.get("value"), repo.title_of)
+                value = safe(shown, multiline=True)
                 yield from self._side(side_id, title, byline, value)
         if is_long(kept) or is_long(lost):
             with VerticalScroll(id="conflict-diff") as scroll:
@@ -215,13 +247,11 @@ class ConflictScreen(Screen[bool]):
         restored = str(entry.kept.get("restored", ""))
         deleted = str(entry.lost.get("deleted", ""))
         by = str(entry.lost.get("by") or "")
-        deleter = (
-            writer_label(deleted, repo.replica) if deleted else t("conflict.laptop", id=literal(by))
-        )
+        deleter = writer_label(deleted, repo) if deleted else t("conflict.laptop", id=literal(by))
         body = self._record_text(entry.kind, repo.get(entry.kind, entry.record))
         kept_by = t(
             "conflict.restored_by",
-            who=writer_label(restored, repo.replica),
+            who=writer_label(restored, repo),
             when=stamp_time(restored, lang),
         )
         with Horizontal(id="conflict-sides"):
@@ -240,8 +270,8 @@ class ConflictScreen(Screen[bool]):
         lost_kind = str(entry.lost.get("kind") or "")
         moved = read_id(entry.lost.get("moved_to"))
         moved_to = moved if isinstance(moved, str) else ""
-        kept_title = repo.index.title_of(entry.record) or entry.record
-        lost_title = (repo.index.title_of(moved_to) if moved_to else None) or moved_to or "?"
+        kept_title = repo.title_of(entry.record) or entry.record
+        lost_title = (repo.title_of(moved_to) if moved_to else None) or moved_to or "?"
         text = t(
             "conflict.collision_text",
             kept_kind=kind_label(kept_kind).lower(),
@@ -269,7 +299,8 @@ class ConflictScreen(Screen[bool]):
         body = Text()
         if fields is None:
             return Text(t("conflict.record_gone"), style="dim")
-        subtitle = describe(kind, fields, self.digikunta.repo.index.title_of).subtitle
+        title_of = self.digikunta.repo.title_of
+        subtitle = describe(kind, fields, title_of).subtitle
         if subtitle:
             body.append_text(safe(subtitle, "italic"))
         titles = {"title", "name", "given_name", "family_name"}
@@ -282,7 +313,7 @@ class ConflictScreen(Screen[bool]):
             if body:
                 body.append("\n")
             body.append(field_label(kind, name) + ": ", style="bold")
-            body.append_text(safe(shown_value(value), multiline=True))
+            body.append_text(safe(shown_field(kind, name, value, title_of), multiline=True))
         return body
 
     def on_mount(self) -> None:
@@ -323,20 +354,17 @@ class ConflictScreen(Screen[bool]):
         """Leave the conflict open and go back."""
         self.dismiss(False)
 
-    def action_acknowledge(self) -> None:
-        """Close an id collision: both records are there, there is nothing to choose."""
-        if self.entry is not None and self.entry.is_id_collision:
-            self._resolve("keep")
-
     def action_keep_this(self) -> None:
         """Resolve with the kept value."""
-        if self.entry is not None:
-            self._resolve(self.entry.kept.get("value"))
+        if self.entry is not None and self.entry.field is not None:
+            value = self.entry.kept.get("value")
+            self._resolve(lambda repo, cid: repo.resolve_field(cid, value))
 
     def action_keep_other(self) -> None:
-        """Resolve with the other (lost) value."""
-        if self.entry is not None:
-            self._resolve(self.entry.lost.get("value"))
+        """Resolve with the other (lost) value (checked like any edit)."""
+        if self.entry is not None and self.entry.field is not None:
+            value = self.entry.lost.get("value")
+            self._resolve(lambda repo, cid: repo.resolve_field(cid, value))
 
     def action_edit_merged(self) -> None:
         """Open the editor, prefilled with the kept value."""
@@ -348,41 +376,45 @@ class ConflictScreen(Screen[bool]):
         editor.focus()
 
     def action_save_merged(self) -> None:
-        """Validate the merged value like a form field, then resolve with it."""
-        from digikunta_tui.domain.validation import normalise_field, validate_field
-
+        """Resolve with the merged value: checked like any edit of the record (the field's
+        rules, a unique e-mail, live references); a refusal is shown under the editor."""
         entry = self.entry
         if entry is None or entry.field is None or not self.editing:
             return
         text = self.query_one("#conflict-merged", TextArea).text
         value = from_editable(text, entry.kept.get("value"))
-        error = validate_field(entry.kind, entry.field, value)
-        shown = self.query_one("#merged-error", Static)
-        if error:
-            shown.update(Text(error, style="bold red"))
-            return
-        shown.update("")
-        self._resolve(normalise_field(entry.kind, entry.field, value))
+        self._resolve(lambda repo, cid: repo.resolve_field(cid, value))
 
     def action_restore_record(self) -> None:
         """Keep the restored record."""
-        self._resolve("restore")
+        self._resolve(lambda repo, cid: repo.restore(cid))
 
     def action_confirm_delete(self) -> None:
-        """Delete the record after all."""
-        self._resolve("delete")
+        """Delete the record after all (with what depends on it)."""
+        self._resolve(lambda repo, cid: repo.confirm_delete(cid))
 
-    def _resolve(self, value: Any) -> None:
+    def action_acknowledge(self) -> None:
+        """Close an id collision: both records are there, there is nothing to choose."""
+        if self.entry is not None and self.entry.is_id_collision:
+            self._resolve(lambda repo, cid: repo.keep(cid))
+
+    def _resolve(self, how: Callable[[Repository, str], object]) -> None:
+        from digikunta_tui.domain.repository import ConflictNotOpen, ValidationFailed
+        from digikunta_tui.ui.messages import DataChanged
         from sync import ReplicaError
 
         app = self.digikunta
         try:
-            app.repo.replica.resolve(self.conflict_id, value)
-        except ReplicaError as exc:
+            how(app.repo, self.conflict_id)
+        except ValidationFailed as exc:
+            message = "; ".join(exc.errors.values())
+            for shown in self.query("#merged-error").results(Static):
+                shown.update(Text(message, style="bold red"))
+            self.notify(t("conflict.failed", error=message), severity="error", markup=False)
+            return
+        except (ConflictNotOpen, ReplicaError, ValueError) as exc:
             self.notify(t("conflict.failed", error=str(exc)), severity="error", markup=False)
             return
-        app.request_index()  # in the worker: the views follow when the index has it
-        app.data_version += 1
-        app.update_status()
+        app.post_message(DataChanged())
         self.notify(t("conflict.resolved"), markup=False)
         self.dismiss(True)

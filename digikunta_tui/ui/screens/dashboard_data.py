@@ -72,7 +72,7 @@ def load_dashboard(repo: Any, now: datetime) -> DashboardData:
         recent = list(repo.recent_changes(limit=RECENT_LIMIT))
     except IndexNotReady:  # being built: the screen reloads when it is ready
         found, is_next, registrations, recent, indexed = None, False, 0, [], False
-    conflicts = repo.replica.conflicts()
+    conflicts = repo.conflicts()
     return DashboardData(
         webinar=found,
         webinar_is_next=is_next,
@@ -80,7 +80,7 @@ def load_dashboard(repo: Any, now: datetime) -> DashboardData:
         counts=repo.counts(),
         impact=repo.impact(),
         recent=recent,
-        pending=repo.replica.pending(),
+        pending=repo.pending(),
         conflict_count=len(conflicts),
         conflicts=list(conflicts[:CONFLICTS_SHOWN]),
         indexed=indexed,

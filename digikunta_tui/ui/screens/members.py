@@ -244,7 +244,7 @@ class MembersScreen(RecordActions, GdprActions, PersonActions, ViewScreen):
             "members.consent_event",
             action=choice_label("consent_action", event.action),
             at=moment_label(event.fields.get("at"), get_language()),
-            who=writer_label(event.stamp, self.repo.replica) if event.stamp else "?",
+            who=writer_label(event.stamp, self.repo) if event.stamp else "?",
         )
         source = event.fields.get("source")
         return f"{text} ({choice_label('consent_source', source)})" if source else text

@@ -57,8 +57,8 @@ class SyncScreen(ViewScreen):
         """Render status, history and conflicts."""
         lang = get_language()
         app = self.digikunta
-        replica = self.repo.replica
-        history = replica.history(limit=20)
+        repo = self.repo
+        history = repo.sync_history(limit=20)
         remote = app.remote
         status = app.sync_status
         last = history[0] if history else None
@@ -71,9 +71,7 @@ class SyncScreen(ViewScreen):
             (t("sync.state"), status.detail()),
             (
                 t("sync.last_sync"),
-                when_text(replica.last_sync, lang)
-                if replica.last_sync
-                else t("status.never_synced"),
+                when_text(repo.last_sync, lang) if repo.last_sync else t("status.never_synced"),
             ),
             (
                 t("sync.last_result"),
@@ -81,7 +79,7 @@ class SyncScreen(ViewScreen):
                 if last
                 else None,
             ),
-            (t("sync.pending"), format_number(replica.pending(), lang=lang)),
+            (t("sync.pending"), format_number(repo.pending(), lang=lang)),
         ]
         self.query_one("#sync-status", Static).update(field_lines(lines))
         table = self.query_one("#sync-history", DataTable)
@@ -105,7 +103,7 @@ class SyncScreen(ViewScreen):
     def _show_conflicts(self) -> None:
         """Fill the conflict table (row key = conflict id), keeping the cursor where it was."""
         lang = get_language()
-        conflicts = self.repo.replica.conflicts()
+        conflicts = self.repo.conflicts()
         hint = self.query_one("#conflict-hint", Static)
         table = self.query_one("#conflict-table", DataTable)
         table.display = bool(conflicts)
@@ -116,7 +114,7 @@ class SyncScreen(ViewScreen):
         row = table.cursor_row
         table.clear()
         for entry in conflicts:
-            title = self.repo.index.title_of(entry.record) or entry.record
+            title = self.repo.title_of(entry.record) or entry.record
             if entry.is_id_collision:
                 field = t("conflicts.id_collision_field")
             elif entry.is_delete_conflict:

@@ -154,11 +154,6 @@ class WebinarsScreen(RecordActions, WebinarChores, ViewScreen):
 
     def _newsletter_markdown(self, webinar_id: str, fields: dict[str, Any]) -> str:
         """The newsletter from the trusted template; every record value is escaped there."""
-        from digikunta_tui.domain.newsletter import render_newsletter
-
-        found = self.repo.newsletter_of(webinar_id)
-        if found is None:
+        if self.repo.newsletter_of(webinar_id) is None:
             return ""
-        _newsletter_id, newsletter = found
-        stories, names = self.repo.newsletter_inputs(newsletter, fields)
-        return render_newsletter(newsletter, fields, stories, lang=get_language(), names=names)
+        return self.repo.newsletter_markdown(webinar_id, lang=get_language())
