@@ -34,8 +34,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     sync that finds nothing changed loads neither, nor pydantic: it costs about as much as
     starting Python.
     """
-    from ..domain.sync_alone import sync_replica
     from ..remotes import make_remote
+    from ..sync_alone import sync_replica
 
     settings = ctx.config.sync
     synced = sync_replica(

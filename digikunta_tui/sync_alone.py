@@ -1,4 +1,4 @@
-"""A sync of the replica alone, for ``digikunta sync``: the domain's models are not loaded.
+"""A sync of the replica alone, for ``digikunta sync``: the domain (its models) is not loaded.
 
 :meth:`Repository.sync <digikunta_tui.domain.repository.Repository.sync>` is the door to sync
 for the app, which has the repository open anyway. A one-shot command that finds nothing
