@@ -171,6 +171,7 @@ def test_a_client_killed_mid_put_leaves_the_previous_document(
         ca_bundle=apache_dav.ca.ca_bundle,
         login=(apache_dav.username, apache_dav.password),
         folder=tmp_path,
+        headers={"Expect": "100-continue"},  # half the body sent while Apache reads it
     )
     wait_until(
         lambda: f"reading the request body (URI: /dav/{name})" in apache_dav.error_log.read_text(),

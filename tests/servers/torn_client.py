@@ -73,6 +73,18 @@ def _main(spec: dict[str, object]) -> None:
         *(f"{k}: {v}" for k, v in dict(spec["headers"]).items()),  # type: ignore[call-overload]
     ]
     sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("ascii"))
+    expects = {str(k).lower(): str(v) for k, v in dict(spec["headers"]).items()}  # type: ignore[call-overload]
+    if expects.get("expect", "").lower() == "100-continue":
+        # The server answers "100 Continue" once its handler reads the body: the part sent
+        # next is read mid-request, not raced against the server still reading the headers.
+        interim = b""
+        while b"\r\n\r\n" not in interim:
+            chunk = sock.recv(4096)
+            if not chunk:
+                raise SystemExit("the server closed the connection before 100 Continue")
+            interim += chunk
+        if not interim.startswith(b"HTTP/1.1 100"):
+            raise SystemExit(f"no 100 Continue: {interim[:80]!r}")
     sock.sendall(body[: int(spec["sent"])])  # type: ignore[call-overload]
     sys.stdout.write("sent\n")
     sys.stdout.flush()
