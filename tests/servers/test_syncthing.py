@@ -127,13 +127,6 @@ def test_a_real_sync_conflict_copy_is_absorbed_with_the_conflict_kept(laptops: L
         assert replica.get("person", "p1") == {"name": "Aino", "town": entry.kept["value"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sync core (issue 14's slice): when the shared document itself goes back to a version"
-    " without a deletion this replica already wrote (Syncthing kept B's newer file, A's became"
-    " the copy), the merge re-stamps the stale fields and the deleted record comes back;"
-    " reproduced with plain files, see the report of issue 13. Remove this mark once fixed.",
-)
 def test_a_deletion_stays_deleted_when_the_stale_copy_is_absorbed(laptops: Laptops) -> None:
     s = laptops
     s.start(p1={"name": "Aino"}, p2={"name": "Eero"})
