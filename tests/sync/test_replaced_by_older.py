@@ -18,7 +18,9 @@ import pytest
 from sync import FileRemote, Replica, sync
 
 NAME = "digikunta.json"
+BAK = "digikunta.json.bak"
 COPY = "digikunta.sync-conflict-20261129-120000-ABCDEF7.json"
+BAK_COPY = "digikunta.json.sync-conflict-20261129-120000-GHIJKL7.bak"  # of digikunta.json.bak
 
 
 @dataclass
@@ -46,15 +48,21 @@ class Devices:
         assert sync(self.b, self.rb).pulled == len(people)
 
     def apart(self, on_a: Callable[[Replica], None], on_b: Callable[[Replica], None]) -> None:
-        """Both change the document apart (A first); then B's replaces A's, A's is the copy."""
+        """Both change the document apart (A first); then B's replaces A's, A's is the copy.
+
+        Both replaced the backup too: A's is kept, B's (a link to the older file) is the copy.
+        """
         on_a(self.a)
         sync(self.a, self.ra)
         on_b(self.b)
         sync(self.b, self.rb)
         a_doc, b_doc = (self.fa / NAME).read_bytes(), (self.fb / NAME).read_bytes()
+        a_bak, b_bak = (self.fa / BAK).read_bytes(), (self.fb / BAK).read_bytes()
         for folder in (self.fa, self.fb):
             (folder / COPY).write_bytes(a_doc)
             (folder / NAME).write_bytes(b_doc)
+            (folder / BAK).write_bytes(a_bak)
+            (folder / BAK_COPY).write_bytes(b_bak)
 
     def absorb_on_a_then_b_pulls(self) -> None:
         assert sync(self.a, self.ra).absorbed == [COPY]
@@ -99,3 +107,37 @@ def test_a_deletion_stays_deleted_when_the_document_goes_back_to_an_older_versio
         assert replica.get("person", "p2") is None
         assert replica.get("person", "p1") == {"name": "Aino", "town": "Tervo"}
         assert replica.conflicts(include_resolved=True) == []
+
+
+def test_an_erasure_leaves_no_trace_when_the_document_goes_back_to_an_older_version(
+    devices: Devices,
+) -> None:
+    s = devices
+    s.start(p1={"name": "Erkki Esimerkki", "email": "erkki@example.fi"}, p2={"name": "Anna"})
+    s.apart(
+        lambda a: a.erase("person", "p1"),
+        lambda b: b.put("person", "p1", {"phone": "+358 40 123 4567"}),
+    )
+    assert b"Erkki" in (s.fa / NAME).read_bytes() and b"Erkki" in (s.fa / BAK_COPY).read_bytes()
+    s.absorb_on_a_then_b_pulls()
+
+    assert list(s.a.records()) == list(s.b.records())
+    for replica in (s.a, s.b):
+        assert replica.get("person", "p1") is None
+        assert replica.record("p1")["erased"] is True  # type: ignore[index]
+        assert replica.get("person", "p2") == {"name": "Anna"}
+        assert replica.conflicts(include_resolved=True) == []
+    leaks, checked = [], 0
+    for folder in (s.fa, s.fb):
+        assert {NAME, BAK, BAK_COPY} <= {p.name for p in folder.iterdir()}
+        assert (folder / ".digikunta-absorbed" / COPY).is_file()
+        for path in folder.rglob("*"):
+            if path.is_file():
+                checked += 1
+                data = path.read_bytes()
+                for secret in (b"Erkki", b"erkki@example.fi", b"123 4567"):
+                    if secret in data:
+                        leaks.append((str(path.relative_to(folder.parent)), secret.decode()))
+    assert checked >= 8
+    assert leaks == []
+    assert b"Anna" in (s.fa / BAK_COPY).read_bytes()  # scrubbed, not thrown away
