@@ -468,7 +468,10 @@ def _merge_and_write(
         header = _header(doc, dataset, replica, conflicts, now_iso)
         del doc  # the lines live on in plan.pieces
         chunks = document_chunks(header, plan.pieces)
-        tag = remote.write(chunks, tag, scrub=frozenset(plan.newly_erased))
+        # the erased ids drive the scrub of NAME.bak (the version replaced) and the copies:
+        # with copies merged in, the version replaced may still hold a person erased before
+        scrub = frozenset(plan.erased) if copies else frozenset(plan.newly_erased)
+        tag = remote.write(chunks, tag, scrub=scrub)
         del chunks
         report.wrote = True
         if salvaged is not None:
@@ -476,7 +479,6 @@ def _merge_and_write(
                 f"the shared document {source} was truncated (an interrupted upload?); "
                 f"rewrote it from this laptop's copy: {salvaged} of its records were readable"
             )
-        scrub = frozenset(plan.erased) if copies else frozenset(plan.newly_erased)
         remote.absorb([c for c, _ in copies], scrub)
         report.absorbed = [c.name for c, _ in copies]
 

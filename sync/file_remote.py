@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import DocumentError, RemoteChanged, RemoteOffline
 from .remote import RemoteRead, SideCopy
-from .side_copies import LeftAlone, classify_names, printable_name
+from .side_copies import LeftAlone, backup_copy_pattern, classify_names, printable_name
 from .temp_files import remove_stale_temp_files
 
 ABSORBED_DIR = ".digikunta-absorbed"
@@ -186,6 +186,8 @@ class FileRemote:
             raise RemoteChanged(f"{where}: the shared file changed while syncing")
         if current_sha is not None:
             self._backup(folder, scrub, target)
+        if scrub:
+            self._scrub_backup_copies(folder, scrub, target)
         chunks = [data] if isinstance(data, bytes) else data
         digest = hashlib.sha256()
         tmp = folder / f".{target.name}.{_token()}.tmp"
@@ -243,6 +245,46 @@ class FileRemote:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
+
+    def _scrub_backup_copies(self, folder: Path, scrub: frozenset[str], target: Path) -> None:
+        """Scrub erased records from the cloud clients' copies of NAME.bak (under the lock).
+
+        Like NAME.bak itself, a copy that cannot be read (so not scrubbed) is removed rather
+        than left holding the erased people's data: it is an older backup, merged long ago.
+        """
+        from .document import scrub_document  # the parser (pydantic) only when erasing
+
+        pattern = backup_copy_pattern(target.name)
+        try:
+            names = sorted(n for n in os.listdir(folder) if pattern.match(n))
+        except OSError:
+            return
+        backup_tmp = f".{target.name}.bak"  # removed by the next writer if this one dies
+        for name in names:
+            path = folder / name
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            try:
+                cleaned = scrub_document(data, scrub, str(path))
+            except DocumentError:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                continue
+            if cleaned == data:
+                continue
+            tmp = folder / f"{backup_tmp}.{_token()}.tmp"
+            try:
+                with open(tmp, "wb") as fh:
+                    fh.write(cleaned)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
 
     # ------------------------------------------------------------ side copies
     def side_copies(self) -> list[SideCopy]:

@@ -349,12 +349,33 @@ def common_base(a: Mapping[str, Record], b: Mapping[str, Record]) -> dict[str, d
 
     For each record both hold, the fields on which they carry the same stamp (and the deletion
     stamp if equal): what they provably agreed on. Anything else changed on at least one side.
+
+    A tombstone keeps no field stamps (see :func:`sync.records.normalize`), so a deleted side
+    cannot show the stamps it agreed on. The fields of the other side that the deleting replica
+    wrote itself before its deletion (same replica id, smaller stamp: one replica's clock only
+    grows) were known when it deleted them: they count as agreed, so an older version of the
+    record is not taken for an edit that must be revived (see :func:`seen_by_deleter`).
     """
     base: dict[str, dict[str, Any]] = {}
     for rid in a.keys() & b.keys():
         ra, rb = a[rid], b[rid]
         sb = rb["stamps"]
         same = {f: s for f, s in ra["stamps"].items() if sb.get(f) == s}
+        same.update(seen_by_deleter(ra, rb))
+        same.update(seen_by_deleter(rb, ra))
         deleted = ra.get("deleted") if ra.get("deleted") == rb.get("deleted") else None
         base[rid] = {"stamps": same, "deleted": deleted}
     return base
+
+
+def seen_by_deleter(dead: Record, other: Record) -> dict[str, str]:
+    """The field stamps of ``other`` that the replica which deleted ``dead`` provably knew.
+
+    Those it wrote itself with a smaller stamp than its deletion: a replica's own stamps are
+    ordered by its clock, and its local state only grows. Empty when ``dead`` is alive.
+    """
+    deleted = dead.get("deleted")
+    if deleted is None or is_alive(dead):
+        return {}
+    author = stamp_replica(deleted)
+    return {f: s for f, s in other["stamps"].items() if s < deleted and stamp_replica(s) == author}

@@ -65,8 +65,11 @@ class Remote(Protocol):
 
         ``expected_tag`` None means: only if there is no document yet.
 
-        ``scrub`` holds ids of records erased by this write (GDPR): a remote that keeps
-        backups or absorbed copies must remove those records from them too.
+        ``scrub`` holds ids of erased records (GDPR) that the version being replaced may
+        still hold: those erased by this write, and every erased id when the write absorbs
+        conflict copies (the version replaced may be another laptop's from before an erasure
+        written earlier). A remote that keeps backups (and cloud clients' copies of them) or
+        absorbed copies must remove those records from them too.
 
         Returns:
             The new version tag.

@@ -50,6 +50,22 @@ def copy_pattern(filename: str) -> re.Pattern[str]:
     return re.compile(rf"^{stem}(?:{stackable}+|-{_HOSTNAME})\.json$")
 
 
+def backup_copy_pattern(filename: str) -> re.Pattern[str]:
+    """A regex matching the whole names of the copies cloud clients make of ``filename.bak``.
+
+    The backup travels through the cloud folder too, and two laptops that both wrote while
+    apart both replaced it: the client sets one aside under its own conflict name, made from
+    the backup's name (``NAME.json`` + marker + ``.bak``), e.g. Syncthing's
+    ``digikunta.json.sync-conflict-20261129-120000-ABCDEF7.bak`` or Dropbox's
+    ``digikunta.json (Ville's conflicted copy 2026-11-29).bak``. Such a copy is an older
+    backup, never merged, but it may hold a person erased since: it is scrubbed like the
+    backup itself.
+    """
+    stem = re.escape(filename)
+    stackable = f"(?:{_DROPBOX}|{_NEXTCLOUD}|{_LEGACY}|{_SYNCTHING})"
+    return re.compile(rf"^{stem}(?:{stackable}+|-{_HOSTNAME})\.bak$")
+
+
 def _stem(filename: str) -> str:
     return filename[:-5] if filename.endswith(".json") else filename
 

@@ -127,13 +127,6 @@ def test_a_real_sync_conflict_copy_is_absorbed_with_the_conflict_kept(laptops: L
         assert replica.get("person", "p1") == {"name": "Aino", "town": entry.kept["value"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sync core (issue 14's slice): when the shared document itself goes back to a version"
-    " without a deletion this replica already wrote (Syncthing kept B's newer file, A's became"
-    " the copy), the merge re-stamps the stale fields and the deleted record comes back;"
-    " reproduced with plain files, see the report of issue 13. Remove this mark once fixed.",
-)
 def test_a_deletion_stays_deleted_when_the_stale_copy_is_absorbed(laptops: Laptops) -> None:
     s = laptops
     s.start(p1={"name": "Aino"}, p2={"name": "Eero"})
@@ -176,11 +169,5 @@ def test_an_erasure_holds_and_leaves_no_trace_in_either_devices_folder(laptops: 
                 for secret in (b"Erkki", b"erkki@example.fi", b"123 4567"):
                     if secret in data:
                         leaks.append((device.name, rel, secret.decode()))
-    # the document, Syncthing's copy and the absorbed copies hold no trace on either device
-    assert [leak for leak in leaks if not leak[1].endswith(".bak")] == []
-    if leaks:
-        pytest.xfail(
-            f"known gap (sync core): backups still hold the erased person: {leaks}; the write"
-            " that absorbed the copy replaced B's pre-erasure document and kept it as NAME.bak"
-            " without scrubbing it (its scrub set was empty: the erasure had been written before)"
-        )
+    # the document, its backup, Syncthing's copies of both and the absorbed copies: no trace
+    assert leaks == []

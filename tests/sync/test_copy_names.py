@@ -12,7 +12,12 @@ import pytest
 from sync_testkit import live_shared
 
 from sync import FileRemote, Replica, sync
-from sync.side_copies import NOT_A_COPY_NAME, classify_names, copy_pattern
+from sync.side_copies import (
+    NOT_A_COPY_NAME,
+    backup_copy_pattern,
+    classify_names,
+    copy_pattern,
+)
 
 REAL_COPIES = {
     "Dropbox": "digikunta (Ville's conflicted copy 2026-11-29).json",
@@ -78,6 +83,18 @@ def test_look_alikes_are_not_copies_but_are_reported(name: str) -> None:
 @pytest.mark.parametrize("name", UNRELATED)
 def test_other_files_are_neither(name: str) -> None:
     assert classify_names("digikunta.json", [name]) == ([], [])
+
+
+def test_the_clients_copies_of_the_backup_are_known_by_their_whole_names() -> None:
+    """Scrubbed at an erasure like NAME.bak: the marker sits before the backup's ``.bak``."""
+    pattern = backup_copy_pattern("digikunta.json")
+    for name in REAL_COPIES.values():
+        stem, marker = "digikunta", name.removeprefix("digikunta").removesuffix(".json")
+        assert pattern.match(f"{stem}.json{marker}.bak"), name
+        assert not pattern.match(name)
+    for name in ("digikunta.json.bak", "digikunta.json.lock", "digikunta-old.json.bak"):
+        assert not pattern.match(name)
+    assert not pattern.match("digikunta.json.sync-conflict-20261129-120000-ABCDEF7.bak.tmp")
 
 
 def test_a_stem_with_regex_characters_is_taken_literally() -> None:
