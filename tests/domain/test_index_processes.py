@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import logging
-import pickle
 import subprocess
 import sys
 import threading
@@ -134,11 +133,21 @@ def _batch(kind: str, first: int) -> tuple[str, list[tuple[Any, ...]], list[tupl
     return kind, [(first, f"id{first}")], [(first, "t", "b")]
 
 
+def _frames(*items: Snapshot | tuple[str, list[Any], list[Any]]) -> Iterator[bytes]:
+    """The frames a rows process writes for ``items``, as the parent reads them."""
+    out = io.BytesIO()
+    for item in items:
+        index_process.write_frame(out, item)
+    out.seek(0)
+    while (frame := index_process.read_frame(out)) is not None:
+        yield frame
+
+
 def test_the_parts_claim_the_older_state_when_a_sync_came_between_their_reads() -> None:
     # Two parts whose reads saw the replica before and after a change (seq 5 → 7) and an
     # erasure: the index claims the older state, so its next refresh applies seq 6 and 7 again.
-    older = iter([Snapshot(seq=5, erasures=1, records=2), _batch("person", 1), _batch("x", 2)])
-    newer = iter([_batch("consent", 10), Snapshot(seq=7, erasures=2, records=1)])
+    older = _frames(Snapshot(seq=5, erasures=1, records=2), _batch("person", 1), _batch("x", 2))
+    newer = _frames(Snapshot(seq=7, erasures=2, records=1), _batch("consent", 10))
 
     merged = list(index_process._merged([older, newer]))
 
@@ -149,16 +158,22 @@ def test_the_parts_claim_the_older_state_when_a_sync_came_between_their_reads() 
 
 
 def test_a_part_that_fails_fails_the_merged_rows() -> None:
-    def failing() -> Iterator[Any]:
-        yield Snapshot(seq=1, erasures=0, records=1)
+    def failing() -> Iterator[bytes]:
+        yield from _frames(Snapshot(seq=1, erasures=0, records=1))
         raise index_process.RowsFailed("an index rows process ended with -9: ")
 
     with pytest.raises(index_process.RowsFailed, match="-9"):
-        list(index_process._merged([failing(), iter([Snapshot(1, 0, 0)])]))
+        list(index_process._merged([failing(), _frames(Snapshot(1, 0, 0))]))
+
+
+def test_a_frame_that_is_not_index_rows_fails_the_merged_rows() -> None:
+    garbage = iter([b"\x00not marshal"])
+    with pytest.raises(index_process.RowsFailed, match="unreadable"):
+        list(index_process._merged([garbage]))
 
 
 def test_a_rows_process_reads_the_replica_it_is_given(repo: Repository) -> None:
-    # The command line the parent uses, run by hand: pickled items on standard output.
+    # The command line the parent uses, run by hand: framed items on standard output.
     done = subprocess.run(
         [sys.executable, "-m", index_process.__name__, str(repo.replica.path), "3", "1"],
         capture_output=True,
@@ -167,8 +182,9 @@ def test_a_rows_process_reads_the_replica_it_is_given(repo: Repository) -> None:
     )
     stream = io.BytesIO(done.stdout)
     items = []
-    while stream.tell() < len(done.stdout):
-        items.append(pickle.load(stream))
+    while (frame := index_process.read_frame(stream)) is not None:
+        items.append(index_process.decode_frame(frame, first=not items))
+    assert stream.tell() == len(done.stdout)
     snapshot, batches = items[0], items[1:]
     assert snapshot.records == repo.replica.count("consent") > 3
     assert {kind for kind, _, _ in batches} == {"consent"}
