@@ -168,6 +168,21 @@ def test_restore_keeps_the_edited_record(pair: Pair) -> None:
     assert pair.b.get("person", person_id)["notes"] == "edited in B"
 
 
+@pytest.mark.parametrize("on", ["a", "b"])
+def test_keeping_the_record_leaves_its_cascade_deleted_on_both_laptops(pair: Pair, on: str) -> None:
+    # Documented in docs/records.md: the registration deleted with the person on A reached the
+    # document as a tombstone holding no fields, so keeping the person (on either laptop)
+    # brings back the person only; after the next syncs both laptops agree on that.
+    person_id, registration, entry = _delete_conflict(pair)
+    getattr(pair, on).restore(entry.id)
+    pair.sync(pair.a, pair.b, pair.a)
+    for repo in (pair.a, pair.b):
+        assert repo.conflicts() == []
+        assert repo.get("person", person_id)["notes"] == "edited in B"
+        assert repo.get("registration", registration) is None
+        assert repo.registrations_of_person(person_id) == []
+
+
 def test_confirm_delete_deletes_the_record_and_what_depends_on_it(pair: Pair) -> None:
     person_id, _, entry = _delete_conflict(pair)
     webinar = pair.b.page("webinar")[0].id
