@@ -18,7 +18,7 @@ repeated with a fresh document.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,41 +27,13 @@ from typing import Any
 
 import httpx
 import pytest
+from servers.dav_helpers import WriteInBetween
 
-from sync import RemoteRead, Replica, SyncReport, sync
+from sync import Replica, SyncReport, sync
 from sync.http_remote import HttpRemote
-from sync.remote import SideCopy
 
 ATTEMPTS = 10
 ALWAYS_FULL = timedelta(0)  # ``full_every``: the last full sync is always at least 0 s old
-
-
-class _RacingRemote:
-    """Wraps a remote: right after its first read returns, ``meanwhile()`` runs once."""
-
-    def __init__(self, inner: HttpRemote, meanwhile: Callable[[], object]) -> None:
-        self.inner = inner
-        self.transport = inner.transport
-        self.description = inner.description
-        self._meanwhile: Callable[[], object] | None = meanwhile
-
-    def read(self, known_tag: str | None) -> RemoteRead:
-        result = self.inner.read(known_tag)
-        if self._meanwhile is not None:
-            meanwhile, self._meanwhile = self._meanwhile, None
-            meanwhile()
-        return result
-
-    def write(
-        self, data: bytes | Iterable[bytes], expected_tag: str | None, *, scrub: frozenset[str]
-    ) -> str:
-        return self.inner.write(data, expected_tag, scrub=scrub)
-
-    def side_copies(self) -> list[SideCopy]:
-        return []
-
-    def absorb(self, copies: list[SideCopy], scrub: frozenset[str]) -> None:
-        del copies, scrub
 
 
 @dataclass
@@ -116,7 +88,7 @@ def _reproduce_lost_update(stack: ExitStack, tmp: Path, base_url: str, root: Pat
         s.a.put("person", "p1", {"town": "Vantaa"})  # A's edit: the one that gets lost
         s.b.put("person", "p1", {"phone": "040 333"})
         a_reports: list[SyncReport] = []
-        racing = _RacingRemote(s.rb, lambda s=s, out=a_reports: out.append(sync(s.a, s.ra)))
+        racing = WriteInBetween(s.rb, lambda s=s, out=a_reports: out.append(sync(s.a, s.ra)))
         report_b = sync(s.b, racing)  # B reads; A reads and writes; B writes (stale If-Match)
 
         assert a_reports[0].wrote
