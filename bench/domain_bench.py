@@ -99,10 +99,11 @@ def _floors(index_path: Path, deep: int, word: str, repeat: int) -> dict[str, fl
 
 
 def _built_rows(index_path: Path) -> list[tuple[Any, ...]]:
-    """Every row a build writes: the ``items`` columns and the full-text columns, in order."""
+    """Every row a build writes: the ``items`` columns and the full-text columns, in order
+    (NULL text for the kinds without text rows: the floor writes every ``items`` row)."""
     conn = sqlite3.connect(index_path)
     rows = conn.execute(
-        "SELECT items.*, fts.title, fts.body, fts.kind FROM items JOIN fts"
+        "SELECT items.*, fts.title, fts.body, fts.kind FROM items LEFT JOIN fts"
         " ON fts.rowid = items.rowid ORDER BY items.rowid"
     ).fetchall()
     conn.close()

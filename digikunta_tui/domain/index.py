@@ -513,7 +513,8 @@ class SearchIndex:
                     next_rowid += old is None
                     item, text = index_rows(rowid, kind, rid, fields, newest, name_of)
                     conn.execute(INSERT_ITEM, item)
-                    conn.execute(INSERT_TEXT, text)
+                    if text is not None:
+                        conn.execute(INSERT_TEXT, text)
                     if old is None or old[1] != item[3]:
                         parents.append(rid)
                 elif old is not None:
@@ -558,10 +559,11 @@ class SearchIndex:
             if fields is None:  # gone meanwhile: the next refresh removes the row
                 continue
             conn.execute("DELETE FROM items WHERE rowid = ?", (rowid,))
-            conn.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
             item, text = index_rows(rowid, kind, rid, fields, seq, name_of)
             conn.execute(INSERT_ITEM, item)
-            conn.execute(INSERT_TEXT, text)
+            if text is not None:
+                conn.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+                conn.execute(INSERT_TEXT, text)
 
     # ------------------------------------------------------------------ erasure
     def scrub(self, erasures: int, *, wait: float = 2.0) -> bool:

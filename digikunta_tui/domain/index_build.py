@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 """progress(done, total): called from the thread doing the work; total may be 0 (unknown)."""
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump when the tables or what goes in them change: old index files are then rebuilt."""
 
 # No FTS5 prefix indexes: at 50 000 people they made the file 20 MB larger and the build 1.5 s
@@ -273,7 +273,8 @@ def _load(
             statements[kind] = kind_inserts(kind, snapshot.seq)
         insert_item, insert_text = statements[kind]
         conn.executemany(insert_item, items)
-        conn.executemany(insert_text, texts)
+        if texts:
+            conn.executemany(insert_text, texts)
         written += len(items)
         report_progress(progress, cancel, written, total)
     return Snapshot(snapshot.seq, snapshot.erasures, written)

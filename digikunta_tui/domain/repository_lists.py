@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from digikunta_tui.domain.index import Hit, Row, SearchIndex
+from digikunta_tui.domain.index_rows import TEXT_KINDS
 from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.replica_reads import fields_by_id
 from digikunta_tui.domain.search import match_expression, query_terms
@@ -72,7 +73,7 @@ class ListReads:
     def count(self, kind: str, query: str = "", filters: dict[str, str] | None = None) -> int:
         """How many live ``kind`` records match ``query`` and ``filters``."""
         where = self._where(kind, filters)
-        return self._index.count(kind, match=match_expression(query), where=where)
+        return self._index.count(kind, match=_text_match(kind, query), where=where)
 
     def page(
         self,
@@ -87,10 +88,14 @@ class ListReads:
 
         ``query`` filters as you type (prefixes, case and diacritics ignored, every word must
         match); a query without letters or digits filters nothing.
+
+        Raises:
+            ValueError: a query for registrations or consent events, which have no text of
+                their own to match (list them by person or webinar with ``filters``).
         """
         return self._index.rows(
             kind,
-            match=match_expression(query),
+            match=_text_match(kind, query),
             where=self._where(kind, filters),
             order="starts_at DESC, id" if kind == "webinar" else "sort_key, id",
             offset=offset,
@@ -102,9 +107,9 @@ class ListReads:
         """Best matches across kinds, best first (title matches weigh most); [] for no words.
 
         A record whose whole title is what was typed comes first (bm25 alone prefers a short
-        record that merely starts with it). ``kinds=None`` searches ``SEARCH_KINDS``:
-        registrations and consent events (whose title is a person's name) are reached through
-        their person unless asked for explicitly.
+        record that merely starts with it). ``kinds=None`` searches ``SEARCH_KINDS``.
+        Registrations and consent events (whose title is a person's name) have no text rows
+        (``index_rows.TEXT_KINDS``): they are reached through their person, never found here.
         """
         match = match_expression(query)
         if match is None:
@@ -176,3 +181,11 @@ class ListReads:
     def recent_changes(self, limit: int = 10) -> list[Row]:
         """The most recently changed live records, newest first."""
         return self._index.recent(limit, fields_of=self._fields_of)
+
+
+def _text_match(kind: str, query: str) -> str | None:
+    """The FTS5 expression of ``query`` for a list of ``kind`` (None: no words typed)."""
+    match = match_expression(query)
+    if match is not None and kind not in TEXT_KINDS:
+        raise ValueError(f"{kind} records have no text to match: filter them by person or webinar")
+    return match

@@ -28,6 +28,7 @@ from odd_records import (
 )
 
 from digikunta_tui.cli import main
+from digikunta_tui.domain.index_rows import TEXT_KINDS
 from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.repository import Repository
 from digikunta_tui.i18n import set_language
@@ -59,7 +60,8 @@ def _repository_answers(data: Path) -> None:
         for kind in KINDS:
             rows = repo.page(kind, limit=50)
             assert repo.count(kind) == len(rows)
-            repo.page(kind, query="maija kuopio")
+            if kind in TEXT_KINDS:
+                repo.page(kind, query="maija kuopio")
             for row in rows:
                 assert repo.get(kind, row.id) is not None
         repo.page("webinar", filters={"upcoming": "1"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 from digikunta_tui.domain import index as index_module
+from digikunta_tui.domain.index_rows import TEXT_KINDS
 from digikunta_tui.domain.repository import Repository
 from digikunta_tui.i18n import set_language
 from sync import FileRemote, sync
@@ -89,9 +91,29 @@ def test_choice_values_are_found_by_either_languages_word(
         assert [row.id for row in repo.page("organization", query=word)] == [world["org"]]
     for word in ("käynnissä", "kaynnissa", "running"):
         assert [hit.id for hit in repo.search(word, kinds=["story"])] == [world["story"]]
-    assert repo.count("consent", query="uutiskirje annettu") == 1
-    assert repo.count("consent", query="newsletter granted") == 1
     assert repo.count("organization", query="funder") == 0
+
+
+def test_registrations_and_consents_have_no_text_rows(world: dict[str, Any]) -> None:
+    # Their title is their person's name; they are listed through the person, never typed for.
+    repo: Repository = world["repo"]
+    set_language("fi")
+    conn = sqlite3.connect(repo.index_path)
+    try:
+        texts = dict(conn.execute("SELECT kind, COUNT(*) FROM fts GROUP BY kind").fetchall())
+        items = dict(conn.execute("SELECT kind, COUNT(*) FROM items GROUP BY kind").fetchall())
+    finally:
+        conn.close()
+    assert items["consent"] == 1 and "consent" not in texts
+    assert texts == {kind: n for kind, n in items.items() if kind in TEXT_KINDS}
+    assert [row.subtitle for row in repo.page("consent")] == ["Uutiskirje: Annettu"]
+    for kind in ("consent", "registration"):
+        with pytest.raises(ValueError, match="no text to match"):
+            repo.page(kind, query="uutiskirje")
+        with pytest.raises(ValueError, match="no text to match"):
+            repo.count(kind, query="annettu")
+        assert repo.count(kind, query="  ") == repo.count(kind)  # no words: no text filter
+    assert repo.search("uutiskirje", kinds=["consent"]) == []
 
 
 def test_a_sync_after_switching_the_language_rebuilds_nothing(
