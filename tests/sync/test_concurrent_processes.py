@@ -1,4 +1,7 @@
-"""Several processes (and threads) syncing one shared file at the same time (§4, §5)."""
+"""Several processes (and threads) syncing one shared file at the same time.
+
+See docs/sync-model.md#convergence and docs/sync-model.md#edits-made-while-a-sync-runs.
+"""
 
 from __future__ import annotations
 

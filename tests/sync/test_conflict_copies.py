@@ -1,4 +1,7 @@
-"""Conflict copies that cloud clients leave beside the shared file (DESIGN §4)."""
+"""Conflict copies that cloud clients leave beside the shared file.
+
+See docs/sync-model.md#conflict-copies.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Three replicas sharing one file converge, and no write is silently dropped (§2, §5).
+"""Three replicas sharing one file converge, and no write is silently dropped.
 
 A hypothesis state machine puts, deletes, erases, resolves conflicts and syncs in random order
 (sometimes with a write that fails before or after it reached the file); at the end every
@@ -8,6 +8,8 @@ and every value ever written must be accounted for.
 Two laptops may also make records of different kinds under one id (``x0``): the organisation
 keeps it and the person moves to ``x0:person``, which can also be written directly. Every value
 names the kind it was written to, so a field that crossed kinds shows.
+
+See docs/sync-model.md#convergence and docs/sync-model.md#no-lost-edit.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""kill -9 at any point loses no committed edit and leaves the shared document valid (§5)."""
+"""kill -9 at any point loses no committed edit and leaves the shared document valid.
+
+See docs/sync-model.md#crash-safety.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The sync engine's contract (issue "Sync library core", DESIGN §2–§5) over a real shared file."""
+"""The sync engine's contract (issue "Sync library core") over a real shared file.
+
+See docs/sync-model.md#the-engine and docs/sync-model.md#invariants.
+"""
 
 from __future__ import annotations
 

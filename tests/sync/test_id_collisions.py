@@ -1,4 +1,6 @@
-"""An id names one record of one kind (DESIGN §1), even when two laptops picked the same id.
+"""An id names one record of one kind, even when two laptops picked the same id.
+
+See docs/sync-model.md#ids-and-kinds.
 
 ``organization kuopio`` made on one laptop and ``person kuopio`` on another once never
 converged: every sync rewrote the file and the person's fields merged into the organisation.

@@ -1,4 +1,6 @@
-"""Properties of the merge when records of different kinds claim one id (DESIGN §1, §2).
+"""Properties of the merge when records of different kinds claim one id.
+
+See docs/sync-model.md#ids-and-kinds.
 
 Every value written is tagged with its record's kind, so a field that crossed kinds shows.
 """

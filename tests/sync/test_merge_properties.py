@@ -1,4 +1,7 @@
-"""Algebraic properties of the merge (DESIGN §2) and the document round trip (§3)."""
+"""Algebraic properties of the merge and the document round trip.
+
+See docs/sync-model.md#merge-and-conflicts and docs/sync-model.md#the-shared-document.
+"""
 
 from __future__ import annotations
 

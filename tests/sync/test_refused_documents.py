@@ -1,4 +1,7 @@
-"""Documents the engine must refuse, leaving the shared file and the replica untouched (§3)."""
+"""Documents the engine must refuse, leaving the shared file and the replica untouched.
+
+See docs/sync-model.md#the-shared-document.
+"""
 
 from __future__ import annotations
 

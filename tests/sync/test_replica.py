@@ -1,4 +1,4 @@
-"""The replica's API contract (issue "Sync library core", DESIGN §1 and §5)."""
+"""The replica's API contract (issue "Sync library core"; docs/sync-model.md#the-replica)."""
 
 from __future__ import annotations
 

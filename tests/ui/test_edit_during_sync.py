@@ -1,4 +1,7 @@
-"""An edit saved while the background sync runs is merged, never overwritten (DESIGN §5)."""
+"""An edit saved while the background sync runs is merged, never overwritten.
+
+See docs/sync-model.md#edits-made-while-a-sync-runs.
+"""
 
 from __future__ import annotations
 
