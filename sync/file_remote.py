@@ -350,13 +350,21 @@ class FileRemote:
             self._scrub_absorbed(scrub, absorbed)
 
     def _scrub_absorbed(self, scrub: frozenset[str], absorbed: Path) -> None:
+        """Scrub erased records from the absorbed copies; one that cannot be parsed (damaged
+        since it was merged, or put there by hand) is removed, as an unreadable NAME.bak is,
+        rather than left holding the erased people's data."""
         from .document import scrub_document  # the parser (pydantic) only when erasing
 
         for path in sorted(absorbed.glob("*.json")):
             try:
                 data = path.read_bytes()
+            except OSError:
+                continue
+            try:
                 cleaned = scrub_document(data, scrub, str(path))
-            except (OSError, DocumentError):
+            except DocumentError:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
                 continue
             if cleaned != data:
                 tmp = path.with_name(f".{path.name}.tmp")

@@ -240,3 +240,25 @@ def test_an_already_absorbed_copy_is_scrubbed_at_a_later_erasure(
     _assert_no_trace(shared.parent, ("Erkki",))
     absorbed = json.loads((remote.absorbed_dir / COPY_NAMES[2]).read_text(encoding="utf-8"))
     assert {r["id"] for r in absorbed["records"]} == {"x"}
+
+
+def test_an_absorbed_copy_that_cannot_be_scrubbed_is_removed_at_an_erasure(
+    make_replica, remote: FileRemote, shared: Path, tmp_path: Path
+) -> None:
+    # A copy in the absorbed folder that the scrubber cannot parse (damaged since, or put there
+    # by hand) would keep the erased person's data: like an unreadable NAME.bak, it goes. The
+    # readable copies beside it are scrubbed and kept.
+    a = make_replica("a")
+    a.put("person", "p1", {"name": "Erkki Esimerkki"})
+    sync(a, remote)
+    copy = _make_copy(tmp_path, shared, lambda c: c.put("person", "x", {"n": 1}))
+    (shared.parent / COPY_NAMES[2]).write_bytes(copy)
+    sync(a, remote)
+    damaged = remote.absorbed_dir / "digikunta_conflict-20261128-090000.json"
+    damaged.write_bytes(copy[: len(copy) // 2])  # torn: no longer a document
+    assert b"Erkki" in damaged.read_bytes()
+    a.erase("person", "p1")
+    sync(a, remote)
+    assert not damaged.exists()
+    _assert_no_trace(shared.parent, ("Erkki",))
+    assert (remote.absorbed_dir / COPY_NAMES[2]).exists()
