@@ -225,15 +225,23 @@ def test_an_erased_person_stays_erased_when_a_stale_copy_is_absorbed(
     assert b.get("person", "p1") is None
 
 
-def test_an_already_absorbed_copy_is_scrubbed_at_a_later_erasure(
+def _erkki_and_an_absorbed_copy(
     make_replica, remote: FileRemote, shared: Path, tmp_path: Path
-) -> None:
+) -> tuple[Replica, bytes]:
+    """Laptop ``a`` shares Erkki; a conflict copy (with Erkki and one more record) is absorbed."""
     a = make_replica("a")
     a.put("person", "p1", {"name": "Erkki Esimerkki"})
     sync(a, remote)
     copy = _make_copy(tmp_path, shared, lambda c: c.put("person", "x", {"n": 1}))
     (shared.parent / COPY_NAMES[2]).write_bytes(copy)
     sync(a, remote)
+    return a, copy
+
+
+def test_an_already_absorbed_copy_is_scrubbed_at_a_later_erasure(
+    make_replica, remote: FileRemote, shared: Path, tmp_path: Path
+) -> None:
+    a, _ = _erkki_and_an_absorbed_copy(make_replica, remote, shared, tmp_path)
     assert "Erkki" in (remote.absorbed_dir / COPY_NAMES[2]).read_text(encoding="utf-8")
     a.erase("person", "p1")
     sync(a, remote)
@@ -248,12 +256,7 @@ def test_an_absorbed_copy_that_cannot_be_scrubbed_is_removed_at_an_erasure(
     # A copy in the absorbed folder that the scrubber cannot parse (damaged since, or put there
     # by hand) would keep the erased person's data: like an unreadable NAME.bak, it goes. The
     # readable copies beside it are scrubbed and kept.
-    a = make_replica("a")
-    a.put("person", "p1", {"name": "Erkki Esimerkki"})
-    sync(a, remote)
-    copy = _make_copy(tmp_path, shared, lambda c: c.put("person", "x", {"n": 1}))
-    (shared.parent / COPY_NAMES[2]).write_bytes(copy)
-    sync(a, remote)
+    a, copy = _erkki_and_an_absorbed_copy(make_replica, remote, shared, tmp_path)
     damaged = remote.absorbed_dir / "digikunta_conflict-20261128-090000.json"
     damaged.write_bytes(copy[: len(copy) // 2])  # torn: no longer a document
     assert b"Erkki" in damaged.read_bytes()
