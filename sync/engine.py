@@ -439,7 +439,9 @@ def _merge_and_write(
     if doc is not None and dataset is not None and doc.dataset != dataset:
         raise DocumentError(
             f"{source}: belongs to another data set ({doc.dataset}); this replica syncs with "
-            f"{dataset}. Point it at the right shared file, or use a new replica."
+            f"{dataset}. Point it at the right shared file, or use a new replica.",
+            code="document.other_dataset",
+            source=source,
         )
     copies = _parse_copies(side, doc.dataset if doc else dataset, report)
     clock = replica.clock(replica.conn)

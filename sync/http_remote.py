@@ -259,7 +259,9 @@ class HttpRemote:
         if kind is not None:
             raise DocumentError(
                 f"{self.description} returned {kind}, not a Digikunta document"
-                " (check the URL: it must point at the shared .json file)"
+                " (check the URL: it must point at the shared .json file)",
+                code="document.not_a_document_url",
+                source=self.description,
             )
         data = response.body
         # Without an ETag the server cannot check If-Match; write() refuses such tags.
@@ -467,7 +469,11 @@ class HttpRemote:
                 )
         raise RemoteOffline(
             f"{self.description} could not be reached: {reason}"
-            f" (tried {tried} time{'s' if tried != 1 else ''})"
+            f" (tried {tried} time{'s' if tried != 1 else ''})",
+            code="offline.unreachable",
+            source=self.description,
+            reason=reason,
+            tries=tried,
         ) from cause
 
     def _attempt(
@@ -540,7 +546,10 @@ class HttpRemote:
             raise RemoteOffline(
                 f"{self.description} could not be reached in time: the request did not finish"
                 f" within its deadline of {deadline} (request_deadline_seconds; the server is"
-                " too slow or sends its answer a trickle at a time)"
+                " too slow or sends its answer a trickle at a time)",
+                code="offline.deadline",
+                source=self.description,
+                deadline=deadline,
             ) from None
 
     def _refuse_untrusted_certificate(self, exc: Exception) -> None:
@@ -581,7 +590,12 @@ class HttpRemote:
                 else "it needs credentials: name a token or password environment variable"
                 " in the configuration"
             )
-            raise AuthError(f"{self.description} refused access (HTTP {status}): {hint}")
+            raise AuthError(
+                f"{self.description} refused access (HTTP {status}): {hint}",
+                code="auth.refused" if self._has_auth else "auth.needs_credentials",
+                source=self.description,
+                status=status,
+            )
         if 300 <= status < 400 and status != 304:  # 304 without If-None-Match: nonsense
             location = response.headers.get("location", "")
             try:
@@ -592,7 +606,12 @@ class HttpRemote:
                 f"{self.description} redirects (HTTP {status}) to {target}; put the final URL"
                 " in the configuration"
             )
-        raise SyncError(f"{self.description} answered HTTP {status} {response.reason}".rstrip())
+        raise SyncError(
+            f"{self.description} answered HTTP {status} {response.reason}".rstrip(),
+            code="sync.http_status",
+            source=self.description,
+            status=status,
+        )
 
 
 def _chunks(data: bytes, flight: Flight) -> Iterator[bytes]:
