@@ -3,8 +3,10 @@
 :mod:`sync` is a standalone English library: its errors carry a stable ``code`` and the
 ``params`` their message is made of (see :mod:`sync.errors`). Here, at the app's and the CLI's
 boundary, a code the catalogue knows (``sync_error.CODE`` in ``sync_errors.json``) is said in
-the current language; anything else keeps the library's English message. Either way the text
-is shown literally (it holds paths and URLs from the configuration and the server).
+the current language; anything else keeps the library's English message. In English the
+library's own message is shown (it says the most; the English catalogue holds the same texts
+so that both languages have every key). Either way the text is shown literally (it holds
+paths and URLs from the configuration and the server).
 
 Only the standard library and :mod:`digikunta_tui.i18n` are imported: the CLI's ``digikunta
 sync`` reports its errors through this without loading the domain.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import string
 
-from .i18n import t, template
+from .i18n import FALLBACK_LANGUAGE, get_language, t, template
 
 
 def _placeholders(text: str) -> set[str]:
@@ -36,7 +38,8 @@ def sync_error_text(error: BaseException) -> str:
     """
     code = getattr(error, "code", None)
     params = getattr(error, "params", None)
-    if isinstance(code, str) and code and isinstance(params, dict):
+    translate = get_language() != FALLBACK_LANGUAGE
+    if translate and isinstance(code, str) and code and isinstance(params, dict):
         key = f"sync_error.{code}"
         text = template(key)
         if text is not None and _placeholders(text) <= params.keys():
