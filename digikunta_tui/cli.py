@@ -105,13 +105,16 @@ def localize_parser(parser: argparse.ArgumentParser, path: str = "") -> None:
     command (``cli.gdpr.export.…`` one level deeper). A text missing from the catalogue keeps
     the module's own (English) words; a test checks that none is missing.
     """
-    from .i18n import has_text, t
+    from .i18n import get_language, has_text, t
+
+    def has_text_here(key: str) -> bool:  # the current language's files only
+        return has_text(key, get_language())
 
     key = _help_key(path, "description")
-    if has_text(key):  # wrapped here: the raw formatter keeps the epilog's examples as written
+    if has_text_here(key):  # wrapped here: the raw formatter keeps the epilog's examples as written
         parser.description = textwrap.fill(t(key), width=_HELP_WIDTH)
     key = _help_key(path, "epilog")
-    if has_text(key):
+    if has_text_here(key):
         parser.epilog = t(key)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -119,18 +122,18 @@ def localize_parser(parser: argparse.ArgumentParser, path: str = "") -> None:
             for name, child in action.choices.items():
                 child_path = f"{path}.{name}" if path else name
                 key = f"cli.{child_path}.help"
-                if name in helps and has_text(key):
+                if name in helps and has_text_here(key):
                     helps[name].help = t(key)
                 localize_parser(child, child_path)
             key = _help_key(path, "commands")
-            if has_text(key):
+            if has_text_here(key):
                 action.help = t(key)
             continue
         if isinstance(action, argparse._HelpAction):
             action.help = t("cli.argparse.help")
             continue
         key = _help_key(path, f"opt.{action.dest}")
-        if has_text(key):
+        if has_text_here(key):
             action.help = t(key)
 
 
