@@ -299,13 +299,19 @@ class HttpRemote:
                 f"{self.description}: the merged document would be {size},"
                 f" more than the maximum document size of {_megabytes(self._max_bytes)}, so it"
                 " was not written (the other laptops would refuse to read it); nothing was"
-                f" lost, local changes stay pending; {_RAISE_LIMIT}"
+                f" lost, local changes stay pending; {_RAISE_LIMIT}",
+                code="sync.write_too_large",
+                source=self.description,
+                size=size,
+                limit=_megabytes(self._max_bytes),
             )
         if expected_tag is not None and expected_tag.startswith(HASH_TAG_PREFIX):
             raise SyncError(
                 f"{self.description}: the server sends no ETag, so it does not support"
                 " conditional writes; Digikunta will not overwrite the document there without"
-                " them (others' changes could be lost)"
+                " them (others' changes could be lost)",
+                code="sync.no_etag",
+                source=self.description,
             )
         self._check_conditional_writes()
         if expected_tag is not None and expected_tag.startswith(WEAK_PREFIX):
@@ -321,14 +327,17 @@ class HttpRemote:
             return response.headers.get("etag") or self._tag_after_write(data)
         if status == 412:
             raise RemoteChanged(
-                f"{self.description} was changed by someone else since it was read (HTTP 412)"
+                f"{self.description} was changed by someone else since it was read (HTTP 412)",
+                source=self.description,
             )
         if status == 409:
             if expected_tag is None and b"ConditionalRequestConflict" not in response.body:
                 # WebDAV answers 409 to a PUT whose parent folder does not exist.
                 raise SyncError(
                     f"{self.description} could not be created (HTTP 409 Conflict): the folder"
-                    " it should be in probably does not exist on the server"
+                    " it should be in probably does not exist on the server",
+                    code="sync.no_folder_on_server",
+                    source=self.description,
                 )
             raise RemoteChanged(
                 f"{self.description} was being changed by someone else (HTTP 409 Conflict)"
@@ -561,7 +570,10 @@ class HttpRemote:
             raise SyncError(
                 f"{self.description}: the server's TLS certificate could not be verified"
                 f" ({cause.verify_message}); if the server uses a private certificate"
-                " authority, set ca_bundle to that authority's certificate (PEM)"
+                " authority, set ca_bundle to that authority's certificate (PEM)",
+                code="sync.certificate",
+                source=self.description,
+                detail=cause.verify_message,
             ) from None
 
     def _refuse_if_cancelled(self) -> None:
@@ -604,7 +616,11 @@ class HttpRemote:
                 target = "an invalid address"
             raise SyncError(
                 f"{self.description} redirects (HTTP {status}) to {target}; put the final URL"
-                " in the configuration"
+                " in the configuration",
+                code="sync.redirect",
+                source=self.description,
+                status=status,
+                target=target,
             )
         raise SyncError(
             f"{self.description} answered HTTP {status} {response.reason}".rstrip(),
