@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 
-class SyncError(Exception):
-    """Base class: a sync could not complete. Nothing local or remote was lost."""
+class _Coded(Exception):
+    """An error with a stable code and the values of its message (see the module's docstring)."""
 
     default_code: ClassVar[str] = "sync"
     """The code of an error of this class raised without a more precise one."""
@@ -30,6 +30,19 @@ class SyncError(Exception):
         """Stable name of the case, e.g. ``"document.not_json"``: translations key on it."""
         self.params: dict[str, object] = params
         """The message's values by name (paths, URLs, numbers), for a translated message."""
+
+
+class SyncError(_Coded):
+    """Base class: a sync could not complete. Nothing local or remote was lost."""
+
+
+class SettingRefused(_Coded, ValueError):
+    """A remote cannot be made from these settings (an unsafe URL, an unreadable CA bundle …).
+
+    A configuration mistake, found before anything is read or sent; a ``ValueError``.
+    """
+
+    default_code = "setting"
 
 
 class DocumentError(SyncError):

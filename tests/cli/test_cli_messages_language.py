@@ -190,3 +190,15 @@ def test_sync_errors_are_said_in_finnish_and_in_english(
     assert run("fi", "sync", "--remote", other).err == (
         f"digikunta: virhe: {other}: ei ole Digikuntan jaettu asiakirja\n"
     )
+
+
+def test_refused_sync_settings_are_said_in_finnish(run: Callable[..., Run]) -> None:
+    plain = run("fi", "sync", "--remote", "http://example.fi/digikunta.json")
+    assert plain.code == 1 and len(plain.err.splitlines()) == 1
+    assert plain.err.startswith("digikunta: virhe: salaamatonta http://-yhteyttä osoitteeseen ")
+    assert "example.fi" in plain.err and "refusing" not in plain.err
+    english = run("en", "sync", "--remote", "http://example.fi/digikunta.json")
+    assert "refusing plain http://" in english.err and "salaamatonta" not in english.err
+    none = run("fi", "sync")
+    assert none.code == 1
+    assert none.err.startswith("digikunta: virhe: jaettua tiedostoa tai osoitetta ei ole asetettu")
