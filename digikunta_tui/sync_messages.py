@@ -26,12 +26,13 @@ def _placeholders(text: str) -> set[str]:
         return {"\0"}
 
 
-def sync_error_text(error: BaseException) -> str:
+def sync_error_text(error: BaseException | str) -> str:
     """What went wrong, in the current language when its code is known, else in English.
 
     Args:
-        error: an error from :mod:`sync` (any exception is accepted: one without a known
-            ``code`` and every ``param`` its translation needs gives its own message).
+        error: an error from :mod:`sync`, or one of its notices (:class:`sync.errors.Notice`:
+            a warning, why a copy was left alone). Anything else is accepted: one without a
+            known ``code`` and every ``param`` its translation needs gives its own message.
 
     Returns:
         One line (or a few) for people; show it with markup off.

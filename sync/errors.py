@@ -86,3 +86,24 @@ class SyncCancelled(SyncError):
     """
 
     default_code = "cancelled"
+
+
+class Notice(str):
+    """A message that is not an error (a sync's warning, why a copy was left alone).
+
+    It is its English text (a ``str``, compared and joined as one) with a ``code`` and the
+    ``params`` of the text, as the errors have, for an application that speaks another language.
+    """
+
+    code: str
+    params: dict[str, object]
+
+    def __new__(cls, message: str, *, code: str, **params: object) -> Notice:
+        """Args: message: the English text; code: its stable name; **params: its values."""
+        notice = super().__new__(cls, message)
+        notice.code = code
+        notice.params = params
+        return notice
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:  # pickling
+        return (str(self),), {"code": self.code, **self.params}

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import DocumentError, RemoteChanged, RemoteOffline
+from .errors import DocumentError, Notice, RemoteChanged, RemoteOffline
 from .remote import RemoteRead, SideCopy
 from .side_copies import LeftAlone, backup_copy_pattern, classify_names, printable_name
 from .temp_files import remove_stale_temp_files
@@ -340,7 +340,10 @@ class FileRemote:
             except FileNotFoundError:
                 continue  # moved away since the listing (another laptop absorbed it)
             except OSError as exc:
-                reason = f"cannot be read: {exc.strerror or exc}: left alone"
+                detail = exc.strerror or str(exc)
+                reason = Notice(
+                    f"cannot be read: {detail}: left alone", code="notice.unreadable", detail=detail
+                )
                 found.append(LeftAlone(name=name, data=b"", token=path, reason=reason))
         found.extend(
             LeftAlone(name=printable_name(name), data=b"", token=folder / name)

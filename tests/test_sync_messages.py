@@ -58,3 +58,16 @@ def test_what_the_catalogue_cannot_say_keeps_the_library_s_english() -> None:
     short = DocumentError("d.json: not valid JSON", code="document.not_json", source="d.json")
     assert sync_error_text(short) == "d.json: not valid JSON"  # line and column missing
     assert sync_error_text(ValueError("not ours")) == "not ours"
+
+
+def test_a_notice_is_its_english_text_with_a_code_and_survives_pickling() -> None:
+    from sync.errors import Notice
+
+    notice = Notice("3 of 4 records were readable", code="notice.salvaged", source="s", records=3)
+    assert notice == "3 of 4 records were readable" and "; ".join([notice, "x"]).endswith("; x")
+    again = pickle.loads(pickle.dumps(notice))
+    assert (again, again.code, again.params) == (notice, "notice.salvaged", notice.params)
+    assert sync_error_text(again) == (
+        "jaettu asiakirja s oli katkennut (keskeytynyt lähetys?); se kirjoitettiin uudelleen "
+        "tämän koneen kopiosta: sen tietueista 3 oli luettavissa"
+    )

@@ -37,6 +37,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from ..i18n import t
     from ..remotes import make_remote
     from ..sync_alone import sync_replica
+    from ..sync_messages import sync_error_text
 
     settings = ctx.config.sync
     synced = sync_replica(
@@ -64,8 +65,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     print(counts + (t("cli.msg.sync_unchanged") if report.fast_path else ""))
     for name in report.absorbed:
         print(t("cli.msg.absorbed", name=name))
-    for name, reason in report.ignored_copies:  # the library's reason, in English
-        print(t("cli.msg.left_alone", name=name, reason=reason))
+    for name, reason in report.ignored_copies:
+        print(t("cli.msg.left_alone", name=name, reason=sync_error_text(reason)))
     for warning in report.warnings:
-        print(t("cli.warning", message=warning), file=sys.stderr)
+        print(t("cli.warning", message=sync_error_text(warning)), file=sys.stderr)
     return 0

@@ -544,8 +544,11 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         else:
             self.data_changed()
         report = message.report
+        from digikunta_tui.sync_messages import sync_error_text
+
         for warning in report.warnings:  # e.g. a torn shared document that was rewritten
-            self.notify(warning, title=t("notify.sync_warning"), severity="warning", markup=False)
+            text = sync_error_text(warning)
+            self.notify(text, title=t("notify.sync_warning"), severity="warning", markup=False)
         if quiet and report.unchanged and not report.conflicts:
             return  # an automatic sync that found nothing new: no need to interrupt
         if report.unchanged:

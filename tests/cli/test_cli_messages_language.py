@@ -85,6 +85,28 @@ def test_every_command_speaks_the_language_asked_for(
         again = run(lang, "sync", "--remote", shared)
         say(again, "(ei muutoksia)", "(nothing changed)")
 
+        # conflict copies beside it that are not merged: said why, in the language
+        theirs = folder / "muu" / "muu.json"
+        theirs.parent.mkdir()
+        assert run(lang, "--data-dir", folder / "muu", "sync", "--remote", theirs).code == 0
+        other_set = folder / "jaettu (Villen conflicted copy 2017-11-07).json"
+        other_set.write_bytes(theirs.read_bytes())
+        garbled = folder / "jaettu (Villen conflicted copy 2017-11-08).json"
+        garbled.write_bytes(b'{"format": "digikunta-sync",, "x": 1}\n')
+        copies = run(lang, "sync", "--remote", shared)
+        assert copies.code == 0, copies.err
+        say(
+            copies,
+            f"  jätetty ennalleen: {other_set.name}: kuuluu toiseen tietoaineistoon\n",
+            f"  left alone: {other_set.name}: belongs to another data set\n",
+        )
+        say(
+            copies,
+            f"  jätetty ennalleen: {garbled.name}: {garbled.name}: ei kelvollista JSONia",
+            f"  left alone: {garbled.name}: {garbled.name}: not valid JSON",
+        )
+        assert other_set.exists() and garbled.exists()  # left where they were
+
         # export and import: counts that read right (1 and 2+)
         exported = run(lang, "export", "organisaatiot", "-o", folder / "orgs.csv")
         say(exported, "vietiin 8 organisaatiota", "exported 8 organizations")
