@@ -105,14 +105,16 @@ def localize_parser(parser: argparse.ArgumentParser, path: str = "") -> None:
     command (``cli.gdpr.export.…`` one level deeper). A text missing from the catalogue keeps
     the module's own (English) words; a test checks that none is missing.
     """
-    from .i18n import catalogue_keys, t
+    from .i18n import get_language, has_text, t
 
-    known = catalogue_keys("en")
+    def has_text_here(key: str) -> bool:  # the current language's files only
+        return has_text(key, get_language())
+
     key = _help_key(path, "description")
-    if key in known:  # wrapped here: the raw formatter keeps the epilog's examples as written
+    if has_text_here(key):  # wrapped here: the raw formatter keeps the epilog's examples as written
         parser.description = textwrap.fill(t(key), width=_HELP_WIDTH)
     key = _help_key(path, "epilog")
-    if key in known:
+    if has_text_here(key):
         parser.epilog = t(key)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -120,18 +122,18 @@ def localize_parser(parser: argparse.ArgumentParser, path: str = "") -> None:
             for name, child in action.choices.items():
                 child_path = f"{path}.{name}" if path else name
                 key = f"cli.{child_path}.help"
-                if name in helps and key in known:
+                if name in helps and has_text_here(key):
                     helps[name].help = t(key)
                 localize_parser(child, child_path)
             key = _help_key(path, "commands")
-            if key in known:
+            if has_text_here(key):
                 action.help = t(key)
             continue
         if isinstance(action, argparse._HelpAction):
             action.help = t("cli.argparse.help")
             continue
         key = _help_key(path, f"opt.{action.dest}")
-        if key in known:
+        if has_text_here(key):
             action.help = t(key)
 
 
@@ -258,6 +260,7 @@ def _run(args: argparse.Namespace, progress: ProgressLine) -> int:
     from .config import ConfigError
     from .errors import UserError
     from .i18n import get_language, t
+    from .sync_messages import sync_error_text
 
     ctx = None
     try:
@@ -268,10 +271,12 @@ def _run(args: argparse.Namespace, progress: ProgressLine) -> int:
             ctx.config.ui.language = get_language()
         return int(args.func(args, ctx) or 0)
     except RemoteOffline as exc:
-        return _fail(progress, t("cli.offline", error=str(exc)), EXIT_OFFLINE)
+        return _fail(progress, t("cli.offline", error=sync_error_text(exc)), EXIT_OFFLINE)
     except AuthError as exc:
-        return _fail(progress, str(exc), EXIT_AUTH)
-    except (SyncError, ConfigError, UserError) as exc:
+        return _fail(progress, sync_error_text(exc), EXIT_AUTH)
+    except SyncError as exc:  # said in the user's language when its code is known
+        return _fail(progress, sync_error_text(exc))
+    except (ConfigError, UserError) as exc:
         return _fail(progress, str(exc))
     except Exception as exc:  # the last line of defence: one line, never a traceback
         # The domain's errors, when a command loaded it (``digikunta sync`` may not).

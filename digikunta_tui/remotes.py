@@ -28,9 +28,9 @@ def make_remote(
     """
     target = target or settings.remote
     if not target:
-        raise ConfigError(
-            "no shared file or URL configured: set [sync] remote in the config or pass --remote"
-        )
+        from .i18n import t
+
+        raise ConfigError(t("cli.msg.no_remote"))
     if not is_url(target):
         return FileRemote(Path(target).expanduser())
     from sync.credentials import auth_from_env
@@ -54,5 +54,7 @@ def make_remote(
             verify=settings.ca_bundle or True,
             allow_insecure_http=settings.allow_insecure_http,
         )
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+    except ValueError as exc:  # the library's refusal of a setting, in the user's language
+        from .sync_messages import sync_error_text
+
+        raise ConfigError(sync_error_text(exc)) from None

@@ -81,11 +81,17 @@ def auth_from_env(
             raise ValueError("give either a token variable or a user name and password, not both")
         token = _secret(environ, token_env).strip()
         if not token:
-            raise AuthError(f"environment variable {token_env} is empty")
+            raise AuthError(
+                f"environment variable {token_env} is empty",
+                code="auth.env_empty",
+                variable=token_env,
+            )
         if not token.isascii() or not token.isprintable() or " " in token:
             raise AuthError(
                 f"environment variable {token_env} holds characters that cannot be sent"
-                " in an HTTP header (a bearer token is printable ASCII without spaces)"
+                " in an HTTP header (a bearer token is printable ASCII without spaces)",
+                code="auth.env_unsendable",
+                variable=token_env,
             )
         return BearerAuth(token)
     if username is not None:
@@ -93,10 +99,16 @@ def auth_from_env(
             raise ValueError("basic auth needs the name of the password's environment variable")
         password = _secret(environ, password_env)
         if not password:
-            raise AuthError(f"environment variable {password_env} is empty")
+            raise AuthError(
+                f"environment variable {password_env} is empty",
+                code="auth.env_empty",
+                variable=password_env,
+            )
         if not password.isprintable():
             raise AuthError(
-                f"environment variable {password_env} holds control characters (a line break?)"
+                f"environment variable {password_env} holds control characters (a line break?)",
+                code="auth.env_unsendable",
+                variable=password_env,
             )
         return httpx.BasicAuth(username, password)
     if password_env is not None:
@@ -109,4 +121,6 @@ def _secret(environ: Mapping[str, str], name: str) -> str:
     try:
         return environ[name]
     except KeyError:
-        raise AuthError(f"environment variable {name} is not set") from None
+        raise AuthError(
+            f"environment variable {name} is not set", code="auth.env_unset", variable=name
+        ) from None

@@ -320,12 +320,20 @@ def _first_error(exc: ValidationError) -> str:
 
 def _check_format(obj: Any, source: str) -> None:
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
-        raise DocumentError(f"{source}: not a Digikunta shared document (no format {FORMAT!r})")
+        raise DocumentError(
+            f"{source}: not a Digikunta shared document (no format {FORMAT!r})",
+            code="document.not_digikunta",
+            source=source,
+        )
     version = obj.get("format_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
         raise DocumentError(
             f"{source}: written by a newer Digikunta (format version {version}; this version "
-            f"reads {FORMAT_VERSION}): update Digikunta before syncing"
+            f"reads {FORMAT_VERSION}): update Digikunta before syncing",
+            code="document.newer_format",
+            source=source,
+            version=version,
+            supported=FORMAT_VERSION,
         )
 
 
@@ -379,19 +387,29 @@ def _loads(data: bytes, source: str) -> Any:
     try:
         return strict_loads(data)
     except UnicodeDecodeError:
-        raise DocumentError(f"{source}: not UTF-8 text") from None
+        raise DocumentError(
+            f"{source}: not UTF-8 text", code="document.not_utf8", source=source
+        ) from None
     except json.JSONDecodeError as exc:
         if exc.pos >= len(data.rstrip()) - 1 or not data.rstrip().endswith(b"}"):
             raise TruncatedDocument(
-                f"{source}: the document is truncated (incomplete JSON)"
+                f"{source}: the document is truncated (incomplete JSON)",
+                code="document.truncated",
+                source=source,
             ) from None
         raise DocumentError(
-            f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            code="document.not_json",
+            source=source,
+            line=exc.lineno,
+            column=exc.colno,
         ) from None
     except _NotStrict as exc:
         raise DocumentError(f"{source}: not strict JSON: {exc}") from None
     except RecursionError:
-        raise DocumentError(f"{source}: lists or objects nested too deeply") from None
+        raise DocumentError(
+            f"{source}: lists or objects nested too deeply", code="document.too_deep", source=source
+        ) from None
     except ValueError as exc:  # an integer of thousands of digits
         raise DocumentError(f"{source}: not valid JSON: {exc}") from None
 

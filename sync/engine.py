@@ -24,6 +24,7 @@ from .conflicts import ConflictEntry, merge_conflicts, utc_now_iso
 from .errors import (
     AuthError,
     DocumentError,
+    Notice,
     RemoteChanged,
     RemoteOffline,
     SyncCancelled,
@@ -349,12 +350,13 @@ def _parse_copies(
         try:
             doc = parse_document(copy.data, copy.name)
         except DocumentError as exc:
-            report.ignored_copies.append((copy.name, str(exc)))
+            report.ignored_copies.append((copy.name, Notice(str(exc), code=exc.code, **exc.params)))
             continue
         if dataset is None:
             dataset = doc.dataset
         if doc.dataset != dataset:
-            report.ignored_copies.append((copy.name, "belongs to another data set"))
+            reason = Notice("belongs to another data set", code="notice.other_dataset")
+            report.ignored_copies.append((copy.name, reason))
             continue
         usable.append((copy, doc))
     return usable
@@ -439,7 +441,9 @@ def _merge_and_write(
     if doc is not None and dataset is not None and doc.dataset != dataset:
         raise DocumentError(
             f"{source}: belongs to another data set ({doc.dataset}); this replica syncs with "
-            f"{dataset}. Point it at the right shared file, or use a new replica."
+            f"{dataset}. Point it at the right shared file, or use a new replica.",
+            code="document.other_dataset",
+            source=source,
         )
     copies = _parse_copies(side, doc.dataset if doc else dataset, report)
     clock = replica.clock(replica.conn)
@@ -476,8 +480,13 @@ def _merge_and_write(
         report.wrote = True
         if salvaged is not None:
             report.warnings.append(
-                f"the shared document {source} was truncated (an interrupted upload?); "
-                f"rewrote it from this laptop's copy: {salvaged} of its records were readable"
+                Notice(
+                    f"the shared document {source} was truncated (an interrupted upload?); "
+                    f"rewrote it from this laptop's copy: {salvaged} of its records were readable",
+                    code="notice.salvaged",
+                    source=source,
+                    records=salvaged,
+                )
             )
         remote.absorb([c for c, _ in copies], scrub)
         report.absorbed = [c.name for c, _ in copies]

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import DocumentError, RemoteChanged, RemoteOffline
+from .errors import DocumentError, Notice, RemoteChanged, RemoteOffline
 from .remote import RemoteRead, SideCopy
 from .side_copies import LeftAlone, backup_copy_pattern, classify_names, printable_name
 from .temp_files import remove_stale_temp_files
@@ -45,9 +45,29 @@ def resolve_link(path: Path) -> Path:
 
 def _not_writable(folder: Path, exc: OSError) -> RemoteOffline:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = "read-only file system" if exc.errno == errno.EROFS else "permission denied"
-        return RemoteOffline(f"{folder}: cannot write in the shared folder ({why})")
-    return RemoteOffline(f"{folder}: cannot write the shared file: {exc.strerror or exc}")
+        read_only = exc.errno == errno.EROFS
+        why = "read-only file system" if read_only else "permission denied"
+        return RemoteOffline(
+            f"{folder}: cannot write in the shared folder ({why})",
+            code="offline.read_only" if read_only else "offline.permission_denied",
+            folder=str(folder),
+        )
+    detail = exc.strerror or str(exc)
+    return RemoteOffline(
+        f"{folder}: cannot write the shared file: {detail}",
+        code="offline.not_writable",
+        folder=str(folder),
+        detail=detail,
+    )
+
+
+def _unreadable(where: str, exc: OSError) -> RemoteOffline:
+    return RemoteOffline(
+        f"{where}: cannot read the shared file: {exc}",
+        code="offline.unreadable",
+        source=where,
+        detail=exc.strerror or str(exc),
+    )
 
 
 class FileRemote:
@@ -109,7 +129,11 @@ class FileRemote:
         folder = target.parent
         if not folder.is_dir():
             link = "" if target == self.path else f" (the link {self.path} points there)"
-            raise RemoteOffline(f"{folder}: the shared folder is not available{link}")
+            raise RemoteOffline(
+                f"{folder}: the shared folder is not available{link}",
+                code="offline.folder_missing",
+                folder=str(folder),
+            )
         return folder
 
     def read(self, known_tag: str | None) -> RemoteRead:
@@ -122,7 +146,7 @@ class FileRemote:
         except FileNotFoundError:
             return RemoteRead(False, None, None)
         except OSError as exc:
-            raise RemoteOffline(f"{where}: cannot read the shared file: {exc}") from None
+            raise _unreadable(where, exc) from None
         if known_tag is not None and known_tag.split(":")[0] == _signature(st):
             return RemoteRead(True, None, known_tag)
         try:
@@ -132,7 +156,7 @@ class FileRemote:
         except FileNotFoundError:
             return RemoteRead(False, None, None)
         except OSError as exc:
-            raise RemoteOffline(f"{where}: cannot read the shared file: {exc}") from None
+            raise _unreadable(where, exc) from None
         tag = f"{_signature(st)}:{_sha(data)}"
         if known_tag is not None and known_tag.split(":")[-1] == tag.split(":")[-1]:
             return RemoteRead(True, None, tag)  # touched, same content
@@ -157,7 +181,11 @@ class FileRemote:
         except Timeout:
             raise RemoteOffline(
                 f"{self._where(target)}: another writer has held the lock {lock_path.name} "
-                f"for {self.lock_timeout:g} s; try again"
+                f"for {self.lock_timeout:g} s; try again",
+                code="offline.locked",
+                source=self._where(target),
+                lock=lock_path.name,
+                seconds=f"{self.lock_timeout:g}",
             ) from None
         except OSError as exc:  # the lock or the file: permissions, read-only, disk full
             raise _not_writable(folder, exc) from None
@@ -181,9 +209,13 @@ class FileRemote:
             current_sha = None
         if current_sha is None:
             if expected_tag is not None:
-                raise RemoteChanged(f"{where}: the shared file disappeared")
+                raise RemoteChanged(f"{where}: the shared file disappeared", source=where)
         elif expected_tag is None or expected_tag.split(":")[-1] != current_sha:
-            raise RemoteChanged(f"{where}: the shared file changed while syncing")
+            raise RemoteChanged(
+                f"{where}: the shared file changed while syncing",
+                code="remote_changed",
+                source=where,
+            )
         if current_sha is not None:
             self._backup(folder, scrub, target)
         if scrub:
@@ -308,7 +340,10 @@ class FileRemote:
             except FileNotFoundError:
                 continue  # moved away since the listing (another laptop absorbed it)
             except OSError as exc:
-                reason = f"cannot be read: {exc.strerror or exc}: left alone"
+                detail = exc.strerror or str(exc)
+                reason = Notice(
+                    f"cannot be read: {detail}: left alone", code="notice.unreadable", detail=detail
+                )
                 found.append(LeftAlone(name=name, data=b"", token=path, reason=reason))
         found.extend(
             LeftAlone(name=printable_name(name), data=b"", token=folder / name)

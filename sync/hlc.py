@@ -127,7 +127,9 @@ class HybridClock:
         else:
             raise ClockRangeError(
                 f"the clock has reached the end of its range ({RANGE_END}): a stamp that far "
-                "in the future was synced in, and no later edit can be stamped"
+                "in the future was synced in, and no later edit can be stamped",
+                code="replica.clock_range",
+                end=RANGE_END,
             )
         return format_stamp(self._millis, self._counter, self.replica_id)
 

@@ -259,7 +259,9 @@ class HttpRemote:
         if kind is not None:
             raise DocumentError(
                 f"{self.description} returned {kind}, not a Digikunta document"
-                " (check the URL: it must point at the shared .json file)"
+                " (check the URL: it must point at the shared .json file)",
+                code="document.not_a_document_url",
+                source=self.description,
             )
         data = response.body
         # Without an ETag the server cannot check If-Match; write() refuses such tags.
@@ -297,13 +299,19 @@ class HttpRemote:
                 f"{self.description}: the merged document would be {size},"
                 f" more than the maximum document size of {_megabytes(self._max_bytes)}, so it"
                 " was not written (the other laptops would refuse to read it); nothing was"
-                f" lost, local changes stay pending; {_RAISE_LIMIT}"
+                f" lost, local changes stay pending; {_RAISE_LIMIT}",
+                code="sync.write_too_large",
+                source=self.description,
+                size=size,
+                limit=_megabytes(self._max_bytes),
             )
         if expected_tag is not None and expected_tag.startswith(HASH_TAG_PREFIX):
             raise SyncError(
                 f"{self.description}: the server sends no ETag, so it does not support"
                 " conditional writes; Digikunta will not overwrite the document there without"
-                " them (others' changes could be lost)"
+                " them (others' changes could be lost)",
+                code="sync.no_etag",
+                source=self.description,
             )
         self._check_conditional_writes()
         if expected_tag is not None and expected_tag.startswith(WEAK_PREFIX):
@@ -319,14 +327,17 @@ class HttpRemote:
             return response.headers.get("etag") or self._tag_after_write(data)
         if status == 412:
             raise RemoteChanged(
-                f"{self.description} was changed by someone else since it was read (HTTP 412)"
+                f"{self.description} was changed by someone else since it was read (HTTP 412)",
+                source=self.description,
             )
         if status == 409:
             if expected_tag is None and b"ConditionalRequestConflict" not in response.body:
                 # WebDAV answers 409 to a PUT whose parent folder does not exist.
                 raise SyncError(
                     f"{self.description} could not be created (HTTP 409 Conflict): the folder"
-                    " it should be in probably does not exist on the server"
+                    " it should be in probably does not exist on the server",
+                    code="sync.no_folder_on_server",
+                    source=self.description,
                 )
             raise RemoteChanged(
                 f"{self.description} was being changed by someone else (HTTP 409 Conflict)"
@@ -467,7 +478,11 @@ class HttpRemote:
                 )
         raise RemoteOffline(
             f"{self.description} could not be reached: {reason}"
-            f" (tried {tried} time{'s' if tried != 1 else ''})"
+            f" (tried {tried} time{'s' if tried != 1 else ''})",
+            code="offline.unreachable",
+            source=self.description,
+            reason=reason,
+            tries=tried,
         ) from cause
 
     def _attempt(
@@ -540,7 +555,10 @@ class HttpRemote:
             raise RemoteOffline(
                 f"{self.description} could not be reached in time: the request did not finish"
                 f" within its deadline of {deadline} (request_deadline_seconds; the server is"
-                " too slow or sends its answer a trickle at a time)"
+                " too slow or sends its answer a trickle at a time)",
+                code="offline.deadline",
+                source=self.description,
+                deadline=deadline,
             ) from None
 
     def _refuse_untrusted_certificate(self, exc: Exception) -> None:
@@ -552,7 +570,10 @@ class HttpRemote:
             raise SyncError(
                 f"{self.description}: the server's TLS certificate could not be verified"
                 f" ({cause.verify_message}); if the server uses a private certificate"
-                " authority, set ca_bundle to that authority's certificate (PEM)"
+                " authority, set ca_bundle to that authority's certificate (PEM)",
+                code="sync.certificate",
+                source=self.description,
+                detail=cause.verify_message,
             ) from None
 
     def _refuse_if_cancelled(self) -> None:
@@ -581,7 +602,12 @@ class HttpRemote:
                 else "it needs credentials: name a token or password environment variable"
                 " in the configuration"
             )
-            raise AuthError(f"{self.description} refused access (HTTP {status}): {hint}")
+            raise AuthError(
+                f"{self.description} refused access (HTTP {status}): {hint}",
+                code="auth.refused" if self._has_auth else "auth.needs_credentials",
+                source=self.description,
+                status=status,
+            )
         if 300 <= status < 400 and status != 304:  # 304 without If-None-Match: nonsense
             location = response.headers.get("location", "")
             try:
@@ -590,9 +616,18 @@ class HttpRemote:
                 target = "an invalid address"
             raise SyncError(
                 f"{self.description} redirects (HTTP {status}) to {target}; put the final URL"
-                " in the configuration"
+                " in the configuration",
+                code="sync.redirect",
+                source=self.description,
+                status=status,
+                target=target,
             )
-        raise SyncError(f"{self.description} answered HTTP {status} {response.reason}".rstrip())
+        raise SyncError(
+            f"{self.description} answered HTTP {status} {response.reason}".rstrip(),
+            code="sync.http_status",
+            source=self.description,
+            status=status,
+        )
 
 
 def _chunks(data: bytes, flight: Flight) -> Iterator[bytes]:

@@ -13,6 +13,8 @@ import ssl
 
 import httpx
 
+from sync.errors import SettingRefused
+
 __all__ = ["describe_url", "install_log_filters", "parse_url", "ssl_verify"]
 
 
@@ -35,26 +37,33 @@ def _is_loopback(host: str) -> bool:
 
 
 def parse_url(url: str, allow_insecure_http: bool) -> httpx.URL:
-    """Check the URL is safe to use; ValueError (never echoing secrets) if not."""
+    """Check the URL is safe to use; SettingRefused (a ValueError, never echoing secrets) if not."""
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL:
-        raise ValueError("the shared document's address is not a valid URL") from None
+        raise SettingRefused(
+            "the shared document's address is not a valid URL", code="setting.invalid_url"
+        ) from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(
+        raise SettingRefused(
             "the shared document's address must be an https:// URL"
-            f" (got a {parsed.scheme or 'relative'}: address)"
+            f" (got a {parsed.scheme or 'relative'}: address)",
+            code="setting.not_https",
         )
     safe = describe_url(parsed)
     if parsed.userinfo:
-        raise ValueError(
+        raise SettingRefused(
             f"the URL {safe} contains a user name or password; remove it from the URL and"
-            " give the secret in an environment variable (for example DIGIKUNTA_TOKEN)"
+            " give the secret in an environment variable (for example DIGIKUNTA_TOKEN)",
+            code="setting.credentials_in_url",
+            url=safe,
         )
     if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
-        raise ValueError(
+        raise SettingRefused(
             f"refusing plain http:// for {safe}: the data and credentials would travel"
-            " unencrypted; use https:// (or allow insecure http explicitly in the configuration)"
+            " unencrypted; use https:// (or allow insecure http explicitly in the configuration)",
+            code="setting.plain_http",
+            url=safe,
         )
     return parsed
 
@@ -62,16 +71,21 @@ def parse_url(url: str, allow_insecure_http: bool) -> httpx.URL:
 def ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
     """True, or a context trusting the CA bundle at ``verify``; turning checks off is refused."""
     if verify is False:
-        raise ValueError(
+        raise SettingRefused(
             "TLS certificate verification cannot be turned off; give the path of a CA bundle"
-            " that trusts the server's certificate instead"
+            " that trusts the server's certificate instead",
+            code="setting.verify_off",
         )
     if verify is True:
         return True
     try:
         return ssl.create_default_context(cafile=verify)
     except (OSError, ssl.SSLError) as exc:
-        raise ValueError(f"the CA bundle {verify} could not be loaded: {exc}") from exc
+        raise SettingRefused(
+            f"the CA bundle {verify} could not be loaded: {exc}",
+            code="setting.ca_bundle",
+            path=str(verify),
+        ) from exc
 
 
 class _HideQueries(logging.Filter):

@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .errors import Notice
 from .remote import SideCopy
 
-NOT_A_COPY_NAME = "not a conflict copy's name: left alone"
+NOT_A_COPY_NAME = Notice("not a conflict copy's name: left alone", code="notice.not_a_copy_name")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DATE = r"\d{4}-\d{2}-\d{2}"

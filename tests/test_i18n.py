@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import string
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from digikunta_tui.i18n import (
     LOCALES_DIR,
     available_languages,
     catalogue_keys,
+    counted,
     detect_language,
     get_language,
     set_language,
@@ -188,3 +190,70 @@ def test_importing_i18n_does_not_import_pydantic() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output.strip() == "False"
+
+
+_T_CALL = re.compile(r"""(?:\b_?t\(|\bt_in\([^,()]+,)\s*(["'])([a-z][\w.\-]*)\1""")
+"""A translation call with a literal key: ``t("key"``, ``_t("key"``, ``t_in(lang, "key"``."""
+
+
+def test_every_literal_key_the_code_translates_exists_in_both_languages() -> None:
+    package = LOCALES_DIR.parent
+    used: dict[str, str] = {}
+    for path in sorted(package.rglob("*.py")):
+        for match in _T_CALL.finditer(path.read_text(encoding="utf-8")):
+            used.setdefault(match.group(2), str(path.relative_to(package)))
+    assert len(used) > 300  # the scan finds the app's keys (it is not looking at nothing)
+    for lang in ("fi", "en"):
+        known = catalogue_keys(lang)
+        missing = sorted(f"{key} ({where})" for key, where in used.items() if key not in known)
+        assert missing == [], lang
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_keys_of_a_prefix_with_its_own_files_live_only_in_those_files(lang: str) -> None:
+    strays = [
+        f"{path.name}: {key}"
+        for path in sorted((LOCALES_DIR / lang).glob("*.json"))
+        for key in _load(path)
+        if (files := i18n.PREFIX_FILES.get(key.split(".", 1)[0])) and path.name not in files
+    ]
+    assert strays == []
+
+
+def test_a_cli_text_reads_only_the_cli_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+    original = i18n._read_catalogue_file
+
+    def recording(path: Path) -> dict[str, str]:
+        read.append(f"{path.parent.name}/{path.name}")
+        return original(path)
+
+    monkeypatch.setattr(i18n, "_read_catalogue_file", recording)
+    set_language("fi")
+    assert t("cli.error", message="x") == "digikunta: virhe: x"
+    assert t("cli.msg.syncing") == "synkronoidaan"  # cli_messages.json
+    assert sorted(read) == ["fi/cli.json", "fi/cli_messages.json"]
+    assert t("validation.required") == "Pakollinen kenttä"  # anything else: every file
+    assert len(read) == 2 + len(list((LOCALES_DIR / "fi").glob("*.json")))
+
+
+def test_counts_read_right_in_finnish_and_in_english() -> None:
+    set_language("fi")
+    assert counted("webinar", 1) == "1 webinaari"
+    assert counted("webinar", 2) == "2 webinaaria"
+    assert counted("webinar", 0) == "0 webinaaria"
+    assert counted("person", 12_345) == "12 345 henkilöä"
+    assert counted("story", 1) == "1 kokeilutarina"
+    set_language("en")
+    assert counted("webinar", 1) == "1 webinar"
+    assert counted("person", 2) == "2 people"
+    assert counted("story", 0) == "0 stories"
+
+
+def test_every_record_kind_has_both_counted_forms_in_both_languages() -> None:
+    from digikunta_tui.domain.validation import KIND_FIELDS
+
+    for lang in ("fi", "en"):
+        keys = catalogue_keys(lang)
+        for kind in KIND_FIELDS:
+            assert {f"count.{kind}.one", f"count.{kind}.other"} <= keys, (lang, kind)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import CommandError
+from ..i18n import grouped, t
 from .context import CommandContext
 from .progress import ProgressLine
 
@@ -26,9 +27,9 @@ def people_arg(text: str) -> int:
     try:
         number = int(text.replace("_", "").replace(" ", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(t("cli.msg.not_whole_number", text=repr(text))) from None
     if not 0 <= number <= MAX_DEMO_PEOPLE:
-        raise argparse.ArgumentTypeError(f"give a number from 0 to {MAX_DEMO_PEOPLE}")
+        raise argparse.ArgumentTypeError(t("cli.msg.number_range", max=grouped(MAX_DEMO_PEOPLE)))
     return number
 
 
@@ -164,7 +165,7 @@ def create_demo(
     data, shared = demo_paths(base)
     if not keep and data.parent.exists():
         if not (data.parent / ".digikunta-demo").exists():
-            raise CommandError(f"{data.parent} exists and is not a Digikunta demo; not touching it")
+            raise CommandError(t("cli.msg.demo_not_ours", path=str(data.parent)))
         shutil.rmtree(data.parent)
     if keep and demo_exists(base):
         return data, shared
@@ -192,10 +193,10 @@ def _fill_demo(data: Path, shared: Path, people: int, line: ProgressLine) -> Non
                 repo,
                 people,
                 existing=organizations_by_name(repo),
-                progress=line.reporter("demo: adding people"),
+                progress=line.reporter(t("cli.msg.demo_adding")),
             )
-            repo.refresh(progress=line.reporter("demo: indexing"))
-        repo.sync(FileRemote(shared), progress=line.sync_reporter("demo: syncing"))
+            repo.refresh(progress=line.reporter(t("cli.msg.demo_indexing")))
+        repo.sync(FileRemote(shared), progress=line.sync_reporter(t("cli.msg.demo_syncing")))
         repo.refresh()
     finally:
         line.clear()
@@ -205,17 +206,13 @@ def _fill_demo(data: Path, shared: Path, people: int, line: ProgressLine) -> Non
 def run_demo(args: argparse.Namespace, ctx: CommandContext) -> int:
     """``digikunta demo``."""
     if args.keep and args.people and demo_exists(ctx.data_dir):
-        print(
-            "digikunta: warning: --people is ignored with --keep: reusing last time's demo "
-            "(leave out --keep for a new one)",
-            file=sys.stderr,
-        )
+        print(t("cli.warning", message=t("cli.msg.demo_keep_people")), file=sys.stderr)
     data, shared = create_demo(
         ctx.data_dir, keep=args.keep, people=args.people, progress=ctx.progress
     )
     if args.no_app:
-        print(f"demo replica: {data}")
-        print(f"demo shared file: {shared}")
+        print(t("cli.msg.demo_replica", path=data))
+        print(t("cli.msg.demo_shared", path=shared))
         return 0
     import copy
 

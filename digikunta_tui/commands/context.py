@@ -62,11 +62,12 @@ class CommandContext:
         """Open (once) the repository in the data folder."""
         if self._repo is None:
             from ..domain.repository import Repository
+            from ..i18n import t
 
             self._repo = Repository.open(
                 self.data_dir,
                 replica_name=self.replica_name,
-                progress=self.progress.reporter("indexing"),
+                progress=self.progress.reporter(t("cli.msg.indexing")),
             )
             self.progress.clear()
         return self._repo

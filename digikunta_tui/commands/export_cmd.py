@@ -37,7 +37,9 @@ def delimiter_arg(text: str) -> str:
     """argparse type of ``--delimiter``: one character (``\\t`` and ``tab`` mean tab)."""
     text = {"\\t": "\t", "tab": "\t"}.get(text, text)
     if len(text) != 1 or text in '"\r\n':
-        raise argparse.ArgumentTypeError("give one character, e.g. ';' or ','")
+        from ..i18n import t
+
+        raise argparse.ArgumentTypeError(t("cli.msg.one_character"))
     return text
 
 
@@ -81,12 +83,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Export and write the records."""
     from ..domain.transfer import export_csv, export_json, export_records
+    from ..i18n import counted, t
 
     kind = resolve_kind(args.kind)
     line = ctx.progress
-    reading = line.reporter("exporting: reading", min_total=MIN_ROWS)
+    reading = line.reporter(t("cli.msg.exporting_reading"), min_total=MIN_ROWS)
     records = export_records(ctx.repository(), kind, progress=reading)
-    writing = line.reporter("exporting: writing", min_total=MIN_ROWS)
+    writing = line.reporter(t("cli.msg.exporting_writing"), min_total=MIN_ROWS)
     if args.format == "json":
         text = export_json(kind, records, progress=writing)
     elif args.format == "spreadsheet":
@@ -100,17 +103,5 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     line.clear()
     write_output(text, args.output)
     if args.output:
-        from ..i18n import t
-
         print(t("cli.exported", what=counted(kind, len(records)), path=args.output))
     return 0
-
-
-def counted(kind: str, count: int) -> str:
-    """``12 people`` in English, ``henkilöt: 12`` in Finnish (no inflection to get wrong)."""
-    from ..i18n import get_language, t
-    from .lookup import plural
-
-    if get_language() == "en":
-        return plural(kind, count)
-    return t("cli.counted", kinds=t(f"cli.kinds.{kind}"), count=count)

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from ..errors import CommandError
+from ..i18n import t
 from .context import CommandContext
 from .export_cmd import write_output
 from .lookup import resolve_record
@@ -61,7 +62,7 @@ def run_export(args: argparse.Namespace, ctx: CommandContext) -> int:
     data = repo.gdpr_export(pid)
     write_output(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", args.output)
     if args.output:
-        print(f"wrote everything held about {pid} to {args.output}")
+        print(t("cli.msg.gdpr_exported", id=pid, path=args.output))
     return 0
 
 
@@ -77,18 +78,26 @@ def _confirm(name: str, pid: str, yes: bool) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        raise CommandError("refusing to erase without --yes when not run interactively")
+        raise CommandError(t("cli.msg.gdpr_needs_yes"))
     try:
-        answer = input(f"Erase {name} ({pid[:8]}) and everything about them for good? [y/N] ")
+        answer = input(t("cli.msg.gdpr_confirm", name=name, id=pid[:8]))
     except EOFError:
         answer = ""
     if answer.strip().lower() not in ("y", "yes", "k", "kyllä", "kylla"):
-        raise CommandError("not erased")
+        raise CommandError(t("cli.msg.gdpr_not_erased"))
+
+
+def _removed_label(key: str) -> str:
+    label = t(f"cli.msg.gdpr_removed.{key}")
+    return key.replace("_", " ") if label.startswith("cli.") else label
 
 
 def _removed_text(removed: dict[str, Any]) -> str:
-    parts = [f"{key.replace('_', ' ')}: {value}" for key, value in removed.items()]
-    return ", ".join(parts) if parts else "nothing else"
+    parts = [
+        t("cli.msg.gdpr_removed_item", label=_removed_label(key), count=value)
+        for key, value in removed.items()
+    ]
+    return ", ".join(parts) if parts else t("cli.msg.gdpr_removed_nothing")
 
 
 def run_erase(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -99,21 +108,14 @@ def run_erase(args: argparse.Namespace, ctx: CommandContext) -> int:
     pid, person = resolve_record(repo, "person", args.person)
     name = person_name(person) or pid
     _confirm(name, pid, args.yes)
-    ctx.progress.show("erasing: scrubbing this laptop's files", 0, 0)  # seconds when large
+    ctx.progress.show(t("cli.msg.gdpr_erasing"), 0, 0)  # seconds when large
     removed = repo.gdpr_erase(pid)
     ctx.progress.clear()
-    print(f"erased {name} ({pid[:8]}): {_removed_text(removed)}")
+    print(t("cli.msg.gdpr_erased", name=name, id=pid[:8], removed=_removed_text(removed)))
     shared = _shared_name(ctx)
     if shared:
-        print(
-            "The erasure reaches the shared document at your next sync; "
-            f"its backup {shared}.bak is scrubbed at that write."
-        )
+        print(t("cli.msg.gdpr_next_sync_backup", name=shared))
     else:
-        print("The erasure reaches the shared document at your next sync.")
-    print(
-        "This laptop's files hold nothing of them now; every other laptop scrubs its own at its "
-        "next sync. Other backups, the cloud's version history and files you exported are "
-        "yours to clean: see docs/gdpr.md."
-    )
+        print(t("cli.msg.gdpr_next_sync"))
+    print(t("cli.msg.gdpr_elsewhere"))
     return 0

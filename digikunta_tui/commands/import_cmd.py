@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import CommandError
 from .context import CommandContext
-from .export_cmd import counted, delimiter_arg
+from .export_cmd import delimiter_arg
 from .lookup import resolve_kind
 from .progress import MIN_ROWS
 
@@ -56,7 +56,7 @@ def _read(path: Path) -> bytes:
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Check every row; write all of them in one transaction, or none."""
     from ..domain.transfer import apply_import, plan_import, problems_text, read_rows
-    from ..i18n import detect_language, set_language, t
+    from ..i18n import counted, detect_language, set_language, t
 
     set_language(detect_language(ctx.config.ui.language))
     kind = resolve_kind(args.kind)
@@ -64,9 +64,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     rows = read_rows(_read(path), str(path), kind, args.delimiter)
     repo = ctx.repository()
     line = ctx.progress
-    plan = plan_import(
-        repo, kind, rows, progress=line.reporter("importing: checking", min_total=MIN_ROWS)
-    )
+    checking = line.reporter(t("cli.msg.importing_checking"), min_total=MIN_ROWS)
+    plan = plan_import(repo, kind, rows, progress=checking)
     line.clear()
     if len(plan.problems) == 1:  # one problem: one line
         raise CommandError(t("cli.import_one_problem", path=str(path), problem=plan.problems[0]))
@@ -85,8 +84,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     apply_import(
         repo,
         plan,
-        progress=line.reporter("importing: writing", min_total=MIN_ROWS),
-        index_progress=line.reporter("importing: indexing"),
+        progress=line.reporter(t("cli.msg.importing_writing"), min_total=MIN_ROWS),
+        index_progress=line.reporter(t("cli.msg.importing_indexing")),
     )
     line.clear()
     print(t("cli.imported", summary=summary))

@@ -33,6 +33,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "orgs",
         "organisaatio",
         "organisaatiot",
+        "järjestö",
+        "järjestöt",
         "jäsen",
         "jäsenet",
     ),
@@ -41,8 +43,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "webinar": ("webinaari", "webinaarit"),
     "registration": ("ilmoittautuminen", "ilmoittautumiset"),
     "newsletter": ("uutiskirje", "uutiskirjeet"),
-    "story": ("kokeilu", "kokeilut", "tarina", "tarinat"),
-    "indicator": ("mittari", "mittarit"),
+    "story": ("kokeilu", "kokeilut", "tarina", "tarinat", "kokeilutarina", "kokeilutarinat"),
+    "indicator": ("mittari", "mittarit", "indikaattori", "indikaattorit"),
 }
 
 
@@ -68,14 +70,11 @@ def resolve_kind(text: str) -> str:
     """
     kind = kind_names().get(fold(text.strip()))
     if kind is None:
-        known = ", ".join(f"{k} ({PLURALS[k]})" for k in PLURALS)
-        raise CommandError(f"unknown record kind {text!r}; choose one of: {known}")
+        from ..i18n import t
+
+        known = ", ".join(f"{k} ({t(f'cli.kinds.{k}')})" for k in PLURALS)
+        raise CommandError(t("cli.msg.unknown_kind", text=repr(text), known=known))
     return kind
-
-
-def plural(kind: str, count: int) -> str:
-    """``1 person``, ``3 people``."""
-    return f"{count} {kind if count == 1 else PLURALS.get(kind, kind + 's')}"
 
 
 def resolve_record(repo: Repository, kind: str, text: str) -> tuple[str, dict[str, Any]]:
@@ -88,9 +87,12 @@ def resolve_record(repo: Repository, kind: str, text: str) -> tuple[str, dict[st
     Raises:
         CommandError: nothing matches, or several records do (they are listed).
     """
+    from ..i18n import counted, t
+
+    kinds = t(f"cli.kinds.{kind}")
     text = text.strip()
     if not text:
-        raise CommandError(f"name a {kind}: its id, the start of its id or its name")
+        raise CommandError(t("cli.msg.name_a_record", kinds=kinds))
     fields = repo.get(kind, text)
     if fields is not None:
         return text, fields
@@ -100,9 +102,12 @@ def resolve_record(repo: Repository, kind: str, text: str) -> tuple[str, dict[st
             return ids[0], repo.require(kind, ids[0])
         if len(ids) > 1:
             raise CommandError(
-                f"id prefix {text!r} matches {plural(kind, len(ids))}: "
-                + ", ".join(i[:12] for i in ids[:10])
-                + "; give more characters"
+                t(
+                    "cli.msg.prefix_matches",
+                    text=repr(text),
+                    what=counted(kind, len(ids)),
+                    ids=", ".join(i[:12] for i in ids[:10]),
+                )
             )
     hits = repo.search(text, kinds=[kind], limit=20)
     wanted = fold(text)
@@ -112,10 +117,15 @@ def resolve_record(repo: Repository, kind: str, text: str) -> tuple[str, dict[st
     if len(chosen) == 1:
         return chosen[0].id, repo.require(kind, chosen[0].id)
     if not chosen:
-        raise CommandError(f"no {kind} matches {text!r} (give its id, id prefix or name)")
+        raise CommandError(t("cli.msg.no_match", kinds=kinds, text=repr(text)))
     shown = "; ".join(f"{h.title} ({h.id[:8]})" for h in chosen[:10])
-    more = f" and {len(chosen) - 10} more" if len(chosen) > 10 else ""
+    more = t("cli.and_more", count=len(chosen) - 10) if len(chosen) > 10 else ""
     raise CommandError(
-        f"{text!r} matches {plural(kind, len(chosen))}: {shown}{more}; "
-        "give the id (or its first 8 characters) instead"
+        t(
+            "cli.msg.many_match",
+            text=repr(text),
+            what=counted(kind, len(chosen)),
+            shown=shown,
+            more=more,
+        )
     )

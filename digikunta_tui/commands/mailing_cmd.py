@@ -51,19 +51,22 @@ def conflict_warning(people: list[dict]) -> str | None:
     """One line naming the people left out because their newsletter consent is in conflict."""
     if not people:
         return None
+    from ..i18n import counted, t
     from ..ui.text import literal
 
     names = [
         literal(f"{p.get('given_name') or ''} {p.get('family_name') or ''}".strip() or p["id"])
         for p in people[:MAX_NAMED]
     ]
-    more = f" and {len(people) - MAX_NAMED} more" if len(people) > MAX_NAMED else ""
-    return (
-        f"digikunta: warning: {len(people)} "
-        f"{'person was' if len(people) == 1 else 'people were'} left out because their "
-        f"newsletter consent is in conflict: {', '.join(names)}{more} "
-        "(record their consent again to settle it)"
+    more = t("cli.and_more", count=len(people) - MAX_NAMED) if len(people) > MAX_NAMED else ""
+    form = "one" if len(people) == 1 else "other"
+    text = t(
+        f"cli.msg.mailing_left_out.{form}",
+        who=counted("person", len(people)),
+        names=", ".join(names),
+        more=more,
     )
+    return t("cli.warning", message=text)
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -74,5 +77,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     if warning:
         print(warning, file=sys.stderr)
     if args.output:
-        print(f"{len(entries)} addresses written to {args.output}")
+        from ..i18n import counted, t
+
+        print(t("cli.msg.mailing_written", what=counted("address", len(entries)), path=args.output))
     return 0

@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TextIO
 
+from ..i18n import grouped as count_text
+
 INTERVAL = 0.1
 """Seconds between two redraws of the same phase (at most 10 per second)."""
 
@@ -33,11 +35,6 @@ Report = Callable[[int, int], None]
 def quiet_from_env(environ: Mapping[str, str]) -> bool:
     """True when ``DIGIKUNTA_QUIET`` asks for no progress line."""
     return environ.get(QUIET_ENV, "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def count_text(number: int) -> str:
-    """``45 000``: digits grouped by three with spaces, as Finnish writes them."""
-    return f"{number:,}".replace(",", " ")
 
 
 def progress_text(label: str, done: int, total: int) -> str:
@@ -115,10 +112,15 @@ class ProgressLine:
         return report
 
     def sync_reporter(self, label: str = "syncing") -> Callable[[str, int, int], None]:
-        """A callback for ``sync.sync(progress=...)``: ``syncing: merging 45 % (…)``."""
+        """A callback for ``sync.sync(progress=...)``: ``syncing: merging 45 % (…)``.
+
+        The engine's phases (``reading``, ``merging`` …) are said in the current language.
+        """
+        from ..i18n import has_text, t
 
         def report(phase: str, done: int, total: int) -> None:
-            self.show(f"{label}: {phase}", done, total)
+            key = f"cli.msg.phase.{phase}"
+            self.show(f"{label}: {t(key) if has_text(key) else phase}", done, total)
 
         return report
 

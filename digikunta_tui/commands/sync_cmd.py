@@ -34,8 +34,10 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     sync that finds nothing changed loads neither, nor pydantic: it costs about as much as
     starting Python.
     """
+    from ..i18n import t
     from ..remotes import make_remote
     from ..sync_alone import sync_replica
+    from ..sync_messages import sync_error_text
 
     settings = ctx.config.sync
     synced = sync_replica(
@@ -44,23 +46,27 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         make_remote(settings, args.remote),
         full_every_syncs=settings.full_sync_every,
         full_every=timedelta(minutes=settings.full_sync_minutes),
-        progress=ctx.progress.sync_reporter(),
+        progress=ctx.progress.sync_reporter(t("cli.msg.syncing")),
     )
     if synced.index_behind:
-        ctx.repository().refresh(progress=ctx.progress.reporter("indexing"))
+        ctx.repository().refresh(progress=ctx.progress.reporter(t("cli.msg.indexing")))
     ctx.progress.clear()
     report = synced.report
-    print(f"synced via {report.transport}: {report.target}")
-    print(
-        f"  pulled {report.pulled}, pushed {report.pushed}, "
-        f"new conflicts {len(report.conflicts)}, open conflicts {synced.open_conflicts}, "
-        f"pending {synced.pending}, {report.duration * 1000:.0f} ms"
-        + (" (nothing changed)" if report.fast_path else "")
+    print(t("cli.msg.synced", transport=report.transport, target=report.target))
+    counts = t(
+        "cli.msg.sync_counts",
+        pulled=report.pulled,
+        pushed=report.pushed,
+        new=len(report.conflicts),
+        open=synced.open_conflicts,
+        pending=synced.pending,
+        ms=f"{report.duration * 1000:.0f}",
     )
+    print(counts + (t("cli.msg.sync_unchanged") if report.fast_path else ""))
     for name in report.absorbed:
-        print(f"  absorbed conflict copy: {name}")
+        print(t("cli.msg.absorbed", name=name))
     for name, reason in report.ignored_copies:
-        print(f"  left alone: {name}: {reason}")
+        print(t("cli.msg.left_alone", name=name, reason=sync_error_text(reason)))
     for warning in report.warnings:
-        print(f"digikunta: warning: {warning}", file=sys.stderr)
+        print(t("cli.warning", message=sync_error_text(warning)), file=sys.stderr)
     return 0

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from digikunta_tui.domain.models import MODELS
 from digikunta_tui.domain.validation import KIND_FIELDS, RECORD_ERROR
 from digikunta_tui.errors import UserError
+from digikunta_tui.i18n import counted, t
 from sync.records import Record, is_alive, is_record_id
 
 if TYPE_CHECKING:
@@ -278,10 +279,8 @@ def decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise TransferError(
-            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8 (in Excel: CSV UTF-8)"
-        ) from None
+        byte, offset = f"{data[exc.start]:02x}", exc.start
+        raise TransferError(t("transfer.not_utf8", name=name, byte=byte, offset=offset)) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -312,9 +311,9 @@ def read_csv(text: str, name: str, kind: str, delimiter: str | None = None) -> l
     try:
         table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise TransferError(f"{name}: malformed CSV: {exc}") from None
+        raise TransferError(t("transfer.malformed_csv", name=name, error=exc)) from None
     if not table or not any(cell.strip() for cell in table[0]):
-        raise TransferError(f"{name}: empty file: expected a header row of field names")
+        raise TransferError(t("transfer.empty", name=name))
     header = _check_header([cell.strip() for cell in table[0]], name, kind)
     rows: list[SourceRow] = []
     for index, cells in enumerate(table[1:], start=2):
@@ -322,8 +321,14 @@ def read_csv(text: str, name: str, kind: str, delimiter: str | None = None) -> l
             continue
         if len(cells) > len(header):
             raise TransferError(
-                f"{name}: row {index} has {len(cells)} cells but the header has {len(header)}"
-                f" (is the delimiter {delimiter!r} right?)"
+                t(
+                    "transfer.too_many_cells",
+                    name=name,
+                    row=index,
+                    cells=len(cells),
+                    header=len(header),
+                    delimiter=repr(delimiter),
+                )
             )
         cells = cells + [""] * (len(header) - len(cells))
         rows.append(SourceRow(index, dict(zip(header, cells, strict=True)), True))
@@ -342,14 +347,14 @@ def _check_header(header: Sequence[str], name: str, kind: str) -> list[str]:
     for column, field_name in zip(header, fields, strict=True):
         if field_name is None:
             shown = column or "(empty)"
+            known = ", ".join(KIND_FIELDS[kind])
             raise TransferError(
-                f"{name}: column {shown!r} is not a {kind} field "
-                f"(known: id, {', '.join(KIND_FIELDS[kind])})"
+                t("transfer.unknown_column", name=name, column=repr(shown), kind=kind, known=known)
             )
     names = [f for f in fields if f is not None]
     dupes = sorted({c for c, f in zip(header, fields, strict=True) if names.count(f or "") > 1})
     if dupes:
-        raise TransferError(f"{name}: column {dupes[0]!r} appears twice in the header")
+        raise TransferError(t("transfer.column_twice", name=name, column=repr(dupes[0])))
     return names
 
 
@@ -364,11 +369,11 @@ def read_json(text: str, name: str) -> list[SourceRow]:
     except ValueError as exc:
         raise TransferError(f"{name}: {exc}") from None
     if not isinstance(data, list):
-        raise TransferError(f"{name}: expected a JSON list of records")
+        raise TransferError(t("transfer.expected_list", name=name))
     rows: list[SourceRow] = []
     for index, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            raise TransferError(f"{name}: item {index} is not a JSON object")
+            raise TransferError(t("transfer.item_not_object", name=name, index=index))
         rows.append(SourceRow(index, dict(item), False))
     return rows
 
@@ -397,7 +402,10 @@ class ImportPlan:
 
     def problem(self, row: int, name: str, message: str) -> None:
         """Remember one failure of one row."""
-        where = f"row {row}" if name == RECORD_ERROR else f"row {row}: {name}"
+        if name == RECORD_ERROR:
+            where = t("transfer.row", row=row)
+        else:
+            where = t("transfer.row_field", row=row, field=name)
         self.problems.append(f"{where}: {message}")
 
 
@@ -415,7 +423,7 @@ def _row_fields(
         if name == "id":
             continue
         if name not in KIND_FIELDS[kind]:
-            plan.problem(row.number, name, f"not a {kind} field")
+            plan.problem(row.number, name, t("transfer.not_a_field", kind=kind))
             ok = False
             continue
         try:
@@ -434,7 +442,7 @@ def _row_id(row: SourceRow, plan: ImportPlan) -> str | None:
     rid = raw.strip() if isinstance(raw, str) else raw
     # what the shared document accepts (a letter or digit first), within the domain's 64
     if not isinstance(rid, str) or len(rid) > 64 or not is_record_id(rid):
-        plan.problem(row.number, "id", "not a valid record id")
+        plan.problem(row.number, "id", t("transfer.bad_id"))
         return None
     return rid
 
@@ -469,14 +477,14 @@ def plan_import(
         if rid is None or fields is None:
             continue
         if rid and rid in seen_ids:
-            plan.problem(row.number, "id", f"the same id as row {seen_ids[rid]}")
+            plan.problem(row.number, "id", t("transfer.same_id", row=seen_ids[rid]))
             continue
         existing = stored.get(rid) if rid else None
         if existing is not None and existing.get("erased"):
-            plan.problem(row.number, "id", "that record was erased (GDPR); it cannot come back")
+            plan.problem(row.number, "id", t("transfer.erased"))
             continue
         if existing is not None and existing["kind"] != kind:
-            plan.problem(row.number, "id", f"that id belongs to a {existing['kind']}")
+            plan.problem(row.number, "id", t("transfer.other_kind", kind=existing["kind"]))
             continue
         rid = rid or new_id()
         seen_ids[rid] = row.number
@@ -566,8 +574,8 @@ class _FileDuplicates:
         if self.seen.setdefault(key, rid) == rid:
             return None
         if self.kind == "person":
-            return "email", f"{key[0]} is also used by an earlier row"
-        return "person", "registered to the same webinar by an earlier row"
+            return "email", t("transfer.email_taken", email=key[0])
+        return "person", t("transfer.registered_twice")
 
 
 def apply_import(
@@ -584,7 +592,7 @@ def apply_import(
     takes them in.
     """
     if plan.problems:
-        raise UserError("refusing to write an import that has problems")
+        raise UserError(t("transfer.refused"))
     count = repo.replica.put_many(_counted(plan.items, progress)) if plan.items else 0
     repo.refresh(progress=index_progress)
     return count
@@ -594,5 +602,6 @@ def problems_text(problems: Sequence[str]) -> list[str]:
     """The problem lines to show (at most 50, then how many more)."""
     shown = list(problems[:_MAX_REPORTED])
     if len(problems) > _MAX_REPORTED:
-        shown.append(f"… and {len(problems) - _MAX_REPORTED} more problems")
+        more = counted("more_problem", len(problems) - _MAX_REPORTED)
+        shown.append(t("transfer.more_problems", more=more))
     return shown

@@ -147,6 +147,8 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         self._clock = clock or (lambda: datetime.now(UTC))
         self._failure = ""
         self._failure_message = ""
+        self._failure_error: BaseException | None = None
+        """The last sync's error from the library: said again in the language of the moment."""
         self._syncing = False
         self._quiet_sync = False
         self._quitting = False
@@ -251,7 +253,7 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
             self.repo,  # type: ignore[arg-type]  # pending(), conflicts(), last_sync
             syncing=self._syncing,
             failure=self._failure,
-            message=self._failure_message,
+            message=self._failure_text(),
             finishing=self._quitting,
             has_remote=self.remote is not None,
         )
@@ -489,7 +491,11 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         """
         # (Not imported with the app: the first paint does not wait for the sync package. The
         # repository has loaded it by now, so this import cannot fail here.)
+        from digikunta_tui.sync_messages import sync_error_text
         from sync import AuthError, DocumentError, RemoteOffline, SyncCancelled, SyncError
+
+        def failed(kind: str, exc: SyncError) -> SyncFailed:
+            return SyncFailed(kind, sync_error_text(exc), exc)
 
         try:
             if self.remote is None:
@@ -497,14 +503,16 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
             with full_collections_held():
                 report = self.repo.sync(self.remote, cancel=cancel, progress=self._sync_progress())
         except SyncCancelled as exc:
-            self.post_message(SyncFailed("cancelled", str(exc)))
+            self.post_message(failed("cancelled", exc))
         except RemoteOffline as exc:
-            self.post_message(SyncFailed("offline", str(exc)))
+            self.post_message(failed("offline", exc))
         except AuthError as exc:
-            self.post_message(SyncFailed("auth", str(exc)))
+            self.post_message(failed("auth", exc))
         except DocumentError as exc:
-            self.post_message(SyncFailed("document", str(exc)))
-        except (SyncError, OSError) as exc:
+            self.post_message(failed("document", exc))
+        except SyncError as exc:
+            self.post_message(failed("error", exc))
+        except OSError as exc:
             self.post_message(SyncFailed("error", str(exc)))
         except BaseException as exc:  # anything else (in a thread nobody else would see it)
             self.post_message(SyncFailed("error", error_text(exc)))
@@ -525,6 +533,7 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
     def on_sync_finished(self, message: SyncFinished) -> None:
         """Refresh the index in the worker (the views follow when it is done) and report."""
         self._syncing, self._failure, self._failure_message = False, "", ""
+        self._failure_error = None
         quiet, self._quiet_sync = self._quiet_sync, False
         self.work_ended("sync")
         self.update_status()
@@ -535,8 +544,11 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         else:
             self.data_changed()
         report = message.report
+        from digikunta_tui.sync_messages import sync_error_text
+
         for warning in report.warnings:  # e.g. a torn shared document that was rewritten
-            self.notify(warning, title=t("notify.sync_warning"), severity="warning", markup=False)
+            text = sync_error_text(warning)
+            self.notify(text, title=t("notify.sync_warning"), severity="warning", markup=False)
         if quiet and report.unchanged and not report.conflicts:
             return  # an automatic sync that found nothing new: no need to interrupt
         if report.unchanged:
@@ -555,6 +567,7 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
             self.update_status()
             return
         self._failure, self._failure_message = message.kind, message.message
+        self._failure_error = message.error
         self.update_status()
         if self._quitting or self._without_screens():
             return
@@ -566,6 +579,14 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
             markup=False,
             timeout=8,
         )
+
+    def _failure_text(self) -> str:
+        """Why the last sync failed, in the current language when the library's code is known."""
+        if self._failure_error is None:
+            return self._failure_message
+        from digikunta_tui.sync_messages import sync_error_text
+
+        return sync_error_text(self._failure_error)
 
     def _without_screens(self) -> bool:
         """True once the app has no screen any more (a sync that ends while it closes)."""

@@ -24,16 +24,18 @@ class SyncFinished(Message):
 class SyncFailed(Message):
     """A sync failed; local changes stay pending."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, error: BaseException | None = None) -> None:
         """Args: kind: ``offline``, ``auth``, ``document``, ``error`` or ``cancelled``;
-        message: the reason.
+        message: the reason; error: the sync library's error, if it was one.
         """
         super().__init__()
         self.kind = kind
         """Why it failed: ``offline``, ``auth``, ``document``, ``error`` (anything unexpected,
         named in ``message``) or ``cancelled`` (the app is quitting; nothing was committed)."""
         self.message = message
-        """The library's explanation (may contain paths: show with markup off)."""
+        """The explanation (may contain paths: show with markup off)."""
+        self.error = error
+        """The sync library's error (its code says it again in another language), or None."""
 
 
 class WorkProgressed(Message):

@@ -185,3 +185,19 @@ def test_contradicting_credential_settings_are_a_config_error(
     line = one_line_error(result)
     assert result.code == 1
     assert "either a token variable or a user name" in line and "unexpected" not in line
+
+
+def test_authentication_errors_are_said_in_finnish(cli: Cli, dav_login: tuple[str, Path]) -> None:
+    base_url, root = dav_login
+    _config_basic_auth(cli, base_url)
+    wrong = "wrong-" + PASSWORD
+    refused = run(cli, "--lang", "fi", "sync", env={PASSWORD_ENV: wrong})
+    assert refused.code == 4 and "Traceback" not in refused.err
+    assert refused.err == (
+        f"digikunta: virhe: {base_url + DOC} eväsi pääsyn (HTTP 401): tarkista käyttäjätunnus "
+        "ja ympäristömuuttujassa oleva salaisuus\n"
+    )
+    unset = run(cli, "--lang", "fi", "sync")
+    assert unset.code == 4
+    assert unset.err == f"digikunta: virhe: ympäristömuuttujaa {PASSWORD_ENV} ei ole asetettu\n"
+    assert wrong not in refused.err + unset.err and not (root / DOC).exists()

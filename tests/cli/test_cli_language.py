@@ -88,10 +88,10 @@ def test_command_messages_follow_the_language(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "jarjestot.csv"
     result = run(cli, "--lang", "fi", "export", "organisaatiot", "-o", target)
     assert result.code == 0, result.err
-    assert result.text == f"tiedostoon {target} vietiin organisaatiot: 8\n"
+    assert result.text == f"tiedostoon {target} vietiin 8 organisaatiota\n"
     result = run(cli, "--lang", "fi", "import", target, "--kind", "org", "--dry-run")
     assert result.text == (
-        "kokeiluajo: tuotaisiin organisaatiot: 8: uusia 0, päivitettyjä 0, ennallaan 8 "
+        "kokeiluajo: tuotaisiin 8 organisaatiota: uusia 0, päivitettyjä 0, ennallaan 8 "
         "(mitään ei kirjoitettu)\n"
     )
 

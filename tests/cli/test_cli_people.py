@@ -78,7 +78,7 @@ def test_gdpr_erase_removes_the_person_and_says_when_it_syncs(cli: Cli) -> None:
     consents = json.loads(cli("export", "consents", "--format", "json").out)
     assert not [c for c in consents if c["person"] == maija["id"]]
     line = one_line_error(cli("gdpr", "export", maija["id"]))
-    assert "no person matches" in line
+    assert "matches none of the people" in line
 
 
 def test_gdpr_erase_with_an_http_remote_promises_no_backup_scrub(cli: Cli) -> None:

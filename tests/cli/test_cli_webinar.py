@@ -79,7 +79,7 @@ def test_newsletter_has_the_webinar_and_its_stories(cli: Cli, tmp_path: Path) ->
 def test_unknown_and_ambiguous_webinars_fail_in_one_line(cli: Cli) -> None:
     before = records_of(cli.data_dir)
     line = one_line_error(cli("ics", "Ei tällaista webinaaria"))
-    assert "no webinar matches 'Ei tällaista webinaaria'" in line
+    assert "'Ei tällaista webinaaria' matches none of the webinars" in line
     line = one_line_error(cli("newsletter", "Digikokeileva kunta"))
     assert "matches 2 webinars" in line
     assert "Digikokeileva kunta -webinaari 1 (" in line and "-webinaari 2 (" in line

@@ -62,6 +62,9 @@ class SyncScreen(ViewScreen):
         remote = app.remote
         status = app.sync_status
         last = history[0] if history else None
+        said = last.message if last else ""
+        if last and last.outcome != "ok" and status.message:
+            said = status.message  # the same failure, in the language of the moment
         lines = [
             (
                 t("sync.transport"),
@@ -75,9 +78,7 @@ class SyncScreen(ViewScreen):
             ),
             (
                 t("sync.last_result"),
-                self._outcome(last.outcome) + (f" – {last.message}" if last.message else "")
-                if last
-                else None,
+                self._outcome(last.outcome) + (f" – {said}" if said else "") if last else None,
             ),
             (t("sync.pending"), format_number(repo.pending(), lang=lang)),
         ]
