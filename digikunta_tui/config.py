@@ -11,7 +11,6 @@ UI choices the app remembers (theme) are written to a separate ``ui-state.toml``
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -129,6 +128,8 @@ def load_config(
         raise ConfigError(
             _t("cli.config_unreadable", path=str(path), error=exc.strerror or str(exc))
         ) from None
+    import tomllib  # here: without a config file, a command need not load the parser
+
     try:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -195,6 +196,8 @@ def ui_state_path(cfg: Config, environ: Mapping[str, str] = os.environ) -> Path:
 
 def load_ui_state(path: Path) -> dict[str, str]:
     """Remembered UI choices; an unreadable file is ignored (it only holds preferences)."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
