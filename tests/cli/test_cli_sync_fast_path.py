@@ -63,6 +63,28 @@ def test_a_sync_that_finds_nothing_changed_loads_nothing_heavy(cli: Cli, tmp_pat
     assert again["unneeded"] == []
 
 
+def test_with_a_config_file_a_sync_that_finds_nothing_changed_loads_nothing_heavy(
+    cli: Cli, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared" / "digikunta.json"
+    shared.parent.mkdir()
+    cli.config.write_text(
+        f'[replica]\nname = "Ville, läppäri"\n[sync]\nremote = "{shared}"\ntimeout = 30\n'
+        '[ui]\nlanguage = "fi"\n',
+        "utf-8",
+    )
+    assert _run(cli, "sync")["code"] == 0
+    again = _run(cli, "sync")
+    assert again["code"] == 0
+    assert "(nothing changed)" in str(again["out"])  # (the sync report is not translated yet)
+    assert again["heavy"] == []
+    # the file is read, and so its parser is loaded
+    assert {str(m).split(".")[0] for m in again["unneeded"]} == {"tomllib"}
+    cli.config.write_text('[sync]\nremote = "x.json"\ntimeout = 0\n', "utf-8")
+    refused = _run(cli, "sync")  # a wrong value: the rules (pydantic) word the message
+    assert refused["code"] == 1 and "pydantic" in refused["heavy"]
+
+
 def test_a_sync_that_pulls_updates_the_index(cli: Cli, make_cli, tmp_path: Path) -> None:
     shared = tmp_path / "shared" / "digikunta.json"
     shared.parent.mkdir()
