@@ -10,33 +10,29 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from importlib import import_module
+from types import ModuleType
 
-from .commands import (
-    app_cmd,
-    export_cmd,
-    gdpr_cmd,
-    ics_cmd,
-    import_cmd,
-    mailing_cmd,
-    newsletter_cmd,
-    sync_cmd,
-)
 from .commands.progress import ProgressLine
 
-# Commands register themselves in this order (``digikunta --help`` lists them so).
-COMMANDS = [
-    app_cmd,
-    sync_cmd,
-    export_cmd,
-    import_cmd,
-    ics_cmd,
-    newsletter_cmd,
-    mailing_cmd,
-    gdpr_cmd,
-]
+COMMANDS: dict[str, str] = {
+    "demo": "app_cmd",
+    "sync": "sync_cmd",
+    "export": "export_cmd",
+    "import": "import_cmd",
+    "ics": "ics_cmd",
+    "newsletter": "newsletter_cmd",
+    "mailing-list": "mailing_cmd",
+    "gdpr": "gdpr_cmd",
+}
+"""Each command → the module of ``digikunta_tui.commands`` that registers it, in the order
+``digikunta --help`` lists them. A module is imported only when its command may run or help
+lists it, so that ``digikunta sync`` does not load the other commands."""
+
+_TOP_FLAGS = ("-q", "--quiet")
+_TOP_VALUE_OPTIONS = ("--config", "--lang", "--data-dir", "--remote")
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -93,6 +89,44 @@ def argparse_in_language() -> Iterator[None]:
 _HELP_WIDTH = 78
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, measuring the terminal as ``shutil`` does without importing it.
+
+    argparse makes a help formatter at every ``add_argument`` and the formatter asks
+    ``shutil`` for the width: importing ``shutil`` (and with it ``bz2``, ``lzma``) took about
+    2 ms of every command, a tenth of starting Python, though only help needs the width.
+    """
+
+    wrap_description = False
+    """Wrap the description to 78 columns when help is printed (the raw formatter keeps the
+    epilog's examples as written); wrapping there spares ``textwrap`` to the commands."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)
+
+    def format_help(self) -> str:
+        if self.wrap_description and self.description:
+            import textwrap
+
+            self.description = textwrap.fill(self.description, width=_HELP_WIDTH)
+            self.wrap_description = False
+        return super().format_help()
+
+
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``: ``$COLUMNS``, else stdout's terminal, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def _help_key(path: str, name: str) -> str:
     return f"cli.{path}.{name}" if path else f"cli.{name}"
 
@@ -111,8 +145,10 @@ def localize_parser(parser: argparse.ArgumentParser, path: str = "") -> None:
         return has_text(key, get_language())
 
     key = _help_key(path, "description")
-    if has_text_here(key):  # wrapped here: the raw formatter keeps the epilog's examples as written
-        parser.description = textwrap.fill(t(key), width=_HELP_WIDTH)
+    if has_text_here(key):
+        parser.description = t(key)
+        if isinstance(parser, _Parser):
+            parser.wrap_description = True
     key = _help_key(path, "epilog")
     if has_text_here(key):
         parser.epilog = t(key)
@@ -146,7 +182,7 @@ def choose_language(argv: Sequence[str], environ: os._Environ[str] | dict[str, s
     from .config import ConfigError, load_config
     from .i18n import SUPPORTED_LANGUAGES, detect_language
 
-    early = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    early = _Parser(add_help=False, allow_abbrev=False)
     early.add_argument("--lang")
     early.add_argument("--config")
     try:
@@ -166,9 +202,40 @@ def choose_language(argv: Sequence[str], environ: os._Environ[str] | dict[str, s
     return detect_language(configured, environ)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand, its help in the current language."""
-    parser = argparse.ArgumentParser(
+def command_module(command: str) -> ModuleType:
+    """The module (in ``digikunta_tui.commands``) that registers and runs ``command``."""
+    return import_module(f"{__package__}.commands.{COMMANDS[command]}")
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs, when nothing before it needs the other commands' parsers.
+
+    None when there is no command, when the top-level options before it are anything but
+    ``--quiet`` and the exact ``--config``/``--lang``/``--data-dir``/``--remote`` with a value
+    (help, abbreviations, a missing value…): then every command is registered, as argparse's
+    help and errors need them.
+    """
+    args = iter(argv)
+    for arg in args:
+        if arg in COMMANDS:
+            return arg
+        name, equals, _value = arg.partition("=")
+        if arg in _TOP_FLAGS:
+            continue
+        if name not in _TOP_VALUE_OPTIONS:
+            return None
+        if not equals and next(args, "-").startswith("-"):
+            return None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser, its help in the current language.
+
+    Args:
+        command: register only this command (see :func:`named_command`); None: every one.
+    """
+    parser = _Parser(  # its subcommands' parsers are of the same class
         prog="digikunta",
         description="Members, webinars and experiment stories of the Digikokeileva kunta "
         "network, offline, with sync through a shared JSON file or an HTTP URL.",
@@ -216,8 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
         "line is drawn only when stderr is a terminal",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMANDS:
-        module.register(sub)
+    for name in COMMANDS if command is None else (command,):
+        command_module(name).register(sub)
     localize_parser(parser)
     return parser
 
@@ -237,10 +304,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     progress = ProgressLine(sys.stderr, enabled=False)
     try:
-        set_language(choose_language(argv, os.environ))
-        with argparse_in_language():
-            args = build_parser().parse_args(argv)
+        with argparse_in_language():  # also while choosing: gettext would search for catalogues
+            set_language(choose_language(argv, os.environ))
+            args = build_parser(named_command(argv)).parse_args(argv)
         if args.command is None:
+            from .commands import app_cmd
+
             args.func = app_cmd.run_default
         progress = ProgressLine.for_stderr(quiet=args.quiet)
         return _run(args, progress)

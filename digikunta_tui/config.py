@@ -11,7 +11,6 @@ UI choices the app remembers (theme) are written to a separate ``ui-state.toml``
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -26,7 +25,29 @@ class ConfigError(Exception):
 
 
 # Plain dataclasses, so that starting without a config file does not import pydantic; a file's
-# content is validated by the pydantic models of ``config_schema`` (their rules and messages).
+# content is validated by the pydantic models of ``config_schema`` (their rules and messages),
+# unless every value in it is plainly right (:func:`_plain_config`): a command that finds
+# nothing to do (``digikunta sync``) then does not load pydantic either.
+
+LANGUAGES = ("auto", "fi", "en")
+"""The values of ``[ui] language`` (the ``Literal`` of :class:`UiSettings`; a test keeps both
+equal)."""
+
+LIMITS: dict[str, dict[str, int | float]] = {
+    "replica.name": {"max_length": 200},
+    "sync.s3_region": {"max_length": 64},
+    "sync.timeout": {"gt": 0, "le": 300},
+    "sync.retries": {"ge": 0, "le": 10},
+    "sync.request_deadline_seconds": {"ge": 1, "le": 86_400},
+    "sync.max_document_mb": {"ge": 1, "le": 4096},
+    "sync.full_sync_every": {"ge": 1},
+    "sync.full_sync_minutes": {"gt": 0},
+    "sync.auto_sync_minutes": {"ge": 0},
+    "export.folder": {"max_length": 4096},
+}
+"""Bounds of settings, as pydantic ``Field`` arguments (``config_schema`` passes them on)."""
+
+
 @dataclass
 class ReplicaSettings:
     """``[replica]``: this laptop's copy."""
@@ -129,10 +150,22 @@ def load_config(
         raise ConfigError(
             _t("cli.config_unreadable", path=str(path), error=exc.strerror or str(exc))
         ) from None
+    import tomllib  # here: without a config file, a command need not load the parser
+
     try:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(_t("cli.config_not_toml", path=str(path), error=str(exc))) from None
+    plain = _plain_config(data, path)
+    return plain if plain is not None else _checked_config(data, path)
+
+
+def _checked_config(data: dict[str, Any], path: Path) -> Config:
+    """The settings of a file's content, checked by ``config_schema``'s rules.
+
+    Raises:
+        ConfigError: a setting is wrong (the message names the file and the key).
+    """
     from pydantic import ValidationError
 
     from .config_schema import ConfigFile
@@ -153,6 +186,69 @@ def load_config(
         keys=dict(checked.keys),
         source=path,
     )
+
+
+_SECTIONS: dict[str, type[ReplicaSettings | SyncSettings | UiSettings | ExportSettings]] = {
+    "replica": ReplicaSettings,
+    "sync": SyncSettings,
+    "ui": UiSettings,
+    "export": ExportSettings,
+}
+
+
+def _plain_config(data: Mapping[str, Any], path: Path) -> Config | None:
+    """The settings of a file in which every value is plainly right, else None.
+
+    Plainly right: a known section and key, the setting's own TOML type (an integer for a
+    decimal setting too) and within :data:`LIMITS`. Such a file reads the same as through
+    ``config_schema`` (a test checks this on generated files); any other file goes there, to
+    be refused with the rule's message or read with pydantic's conversions.
+    """
+    sections: dict[str, Any] = {}
+    for name, given in data.items():
+        if name == "keys":
+            if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
+                return None
+            continue
+        settings = _SECTIONS.get(name)
+        if settings is None or not isinstance(given, dict):
+            return None
+        defaults = settings()
+        values: dict[str, Any] = {}
+        for key, value in given.items():
+            if key not in settings.__dataclass_fields__:
+                return None
+            plain = _plain_value(f"{name}.{key}", getattr(defaults, key), value)
+            if plain is None:
+                return None
+            values[key] = plain
+        sections[name] = settings(**values)
+    return Config(**sections, keys=dict(data.get("keys", {})), source=path)
+
+
+def _plain_value(where: str, default: object, value: object) -> object | None:
+    """``value`` as the setting ``where`` holds it when it is plainly right, else None."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return value if isinstance(default, bool) and isinstance(value, bool) else None
+    if isinstance(default, float) and isinstance(value, int):
+        value = float(value)
+    if type(value) is not type(default):
+        return None
+    if where == "ui.language" and value not in LANGUAGES:
+        return None
+    limits = LIMITS.get(where, {})
+    size = len(value) if isinstance(value, str) else value
+    if not isinstance(size, int | float):
+        return None
+    if "max_length" in limits and not size <= limits["max_length"]:
+        return None
+    if "gt" in limits and not size > limits["gt"]:
+        return None
+    if "ge" in limits and not size >= limits["ge"]:
+        return None
+    if "le" in limits and not size <= limits["le"]:
+        return None
+    return value
 
 
 def data_dir(cfg: Config, environ: Mapping[str, str] = os.environ) -> Path:
@@ -195,6 +291,8 @@ def ui_state_path(cfg: Config, environ: Mapping[str, str] = os.environ) -> Path:
 
 def load_ui_state(path: Path) -> dict[str, str]:
     """Remembered UI choices; an unreadable file is ignored (it only holds preferences)."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):

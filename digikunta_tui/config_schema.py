@@ -11,14 +11,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .config import ExportSettings, ReplicaSettings, SyncSettings, UiSettings
+from .config import LIMITS, ExportSettings, ReplicaSettings, SyncSettings, UiSettings
 
 
 class ReplicaSection(BaseModel):
     """``[replica]``."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(default=ReplicaSettings.name, max_length=200)
+    name: str = Field(default=ReplicaSettings.name, **LIMITS["replica.name"])
     data_dir: str = ReplicaSettings.data_dir
 
 
@@ -30,18 +30,26 @@ class SyncSection(BaseModel):
     token_env: str = SyncSettings.token_env
     username: str = SyncSettings.username
     password_env: str = SyncSettings.password_env
-    s3_region: str = Field(default=SyncSettings.s3_region, max_length=64)
+    s3_region: str = Field(default=SyncSettings.s3_region, **LIMITS["sync.s3_region"])
     ca_bundle: str = SyncSettings.ca_bundle
     allow_insecure_http: bool = SyncSettings.allow_insecure_http
-    timeout: float = Field(default=SyncSettings.timeout, gt=0, le=300)
-    retries: int = Field(default=SyncSettings.retries, ge=0, le=10)
+    timeout: float = Field(default=SyncSettings.timeout, **LIMITS["sync.timeout"])
+    retries: int = Field(default=SyncSettings.retries, **LIMITS["sync.retries"])
     request_deadline_seconds: float = Field(
-        default=SyncSettings.request_deadline_seconds, ge=1, le=86_400
+        default=SyncSettings.request_deadline_seconds, **LIMITS["sync.request_deadline_seconds"]
     )
-    max_document_mb: int = Field(default=SyncSettings.max_document_mb, ge=1, le=4096)
-    full_sync_every: int = Field(default=SyncSettings.full_sync_every, ge=1)
-    full_sync_minutes: float = Field(default=SyncSettings.full_sync_minutes, gt=0)
-    auto_sync_minutes: float = Field(default=SyncSettings.auto_sync_minutes, ge=0)
+    max_document_mb: int = Field(
+        default=SyncSettings.max_document_mb, **LIMITS["sync.max_document_mb"]
+    )
+    full_sync_every: int = Field(
+        default=SyncSettings.full_sync_every, **LIMITS["sync.full_sync_every"]
+    )
+    full_sync_minutes: float = Field(
+        default=SyncSettings.full_sync_minutes, **LIMITS["sync.full_sync_minutes"]
+    )
+    auto_sync_minutes: float = Field(
+        default=SyncSettings.auto_sync_minutes, **LIMITS["sync.auto_sync_minutes"]
+    )
 
 
 class UiSection(BaseModel):
@@ -56,7 +64,7 @@ class ExportSection(BaseModel):
     """``[export]``."""
 
     model_config = ConfigDict(extra="forbid")
-    folder: str = Field(default=ExportSettings.folder, max_length=4096)
+    folder: str = Field(default=ExportSettings.folder, **LIMITS["export.folder"])
 
 
 class ConfigFile(BaseModel):

@@ -97,6 +97,8 @@ stop for seconds. ``needs_work`` stays True meanwhile, which is what asks for th
 _BUSY_TIMEOUT_MS = 5000  # sqlite3.connect's default, restored after a scrub
 _READ_CACHE_KIB = 16 * 1024
 _COLUMNS = "id, kind, title, subtitle, sort_key"
+_MANY = 500
+"""Values asked in one query by :meth:`SearchIndex.ids_many`."""
 
 FieldsOf = Callable[[Iterable[tuple[str, str]]], dict[str, dict[str, Any]]]
 """(kind, id) pairs → id → fields of those that are live (reads the replica)."""
@@ -726,3 +728,23 @@ class SearchIndex:
             raise ValueError(f"not an index column: {column}")
         sql = f"SELECT id FROM items WHERE {column} = ? AND kind = ? ORDER BY sort_key, id"
         return [rid for (rid,) in self._read(sql, (value, kind))]
+
+    def ids_many(self, kind: str, column: str, values: Iterable[str]) -> dict[str, list[str]]:
+        """:meth:`ids` of many values, a few hundred to a query: value → ids (``[]`` if none).
+
+        Raises:
+            IndexNotReady: the index is being built.
+        """
+        if column not in FILTERS:
+            raise ValueError(f"not an index column: {column}")
+        wanted = list(dict.fromkeys(values))
+        found: dict[str, list[str]] = {value: [] for value in wanted}
+        for first in range(0, len(wanted), _MANY):
+            chunk = wanted[first : first + _MANY]
+            sql = (
+                f"SELECT {column}, id FROM items WHERE kind = ? AND {column} IN"
+                f" ({','.join('?' * len(chunk))}) ORDER BY sort_key, id"
+            )
+            for value, rid in self._read(sql, (kind, *chunk)):
+                found[value].append(rid)
+        return found

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from sync import Replica
@@ -53,10 +54,22 @@ def fields_by_id(replica: Replica, wanted: Iterable[tuple[str, str]]) -> dict[st
 def ids_where(replica: Replica, kind: str, field: str, value: str) -> list[str]:
     """Ids of live ``kind`` records whose ``field`` is the text ``value`` (a scan: for while
     the index is being built). ``email`` compares in lower case, as the index stores it."""
+    return ids_where_many(replica, kind, field, {value}).get(value, [])
+
+
+def ids_where_many(
+    replica: Replica, kind: str, field: str, values: AbstractSet[str]
+) -> dict[str, list[str]]:
+    """:func:`ids_where` of many values in one scan: each value found → its ids."""
     rows = replica.conn.execute(
         "SELECT id, json_extract(fields, ?) FROM records WHERE kind = ? AND alive = 1",
         (f'$."{field}"', kind),
     )
-    if field == "email":
-        return [rid for rid, found in rows if isinstance(found, str) and found.lower() == value]
-    return [rid for rid, found in rows if found == value]
+    lower = field == "email"
+    found: dict[str, list[str]] = {}
+    for rid, stored in rows:
+        if lower:
+            stored = stored.lower() if isinstance(stored, str) else None
+        if isinstance(stored, str) and stored in values:
+            found.setdefault(stored, []).append(rid)
+    return found

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from digikunta_tui.domain import gdpr
 from digikunta_tui.domain.index import Hit, IndexNotReady, Progress, Row, SearchIndex
 from digikunta_tui.domain.kinds import KINDS, REFERENCES
-from digikunta_tui.domain.replica_reads import ids_where
+from digikunta_tui.domain.record_facts import RecordFacts
+from digikunta_tui.domain.replica_reads import ids_where, ids_where_many
 from digikunta_tui.domain.repository_consents import Consents
 from digikunta_tui.domain.repository_lists import ListReads
 from digikunta_tui.domain.repository_loading import Loading
@@ -248,6 +249,7 @@ class Repository(ListReads, Loading, SyncSide, Outputs, Consents):
         record_id: str | None = None,
         *,
         stored: Mapping[str, Any] | None = None,
+        facts: RecordFacts | None = None,
     ) -> dict[str, Any]:
         """Validate a whole record against field rules and rules across records.
 
@@ -259,6 +261,8 @@ class Repository(ListReads, Loading, SyncSide, Outputs, Consents):
                 stored is kept as it is even when it does not validate (odd data that arrived by
                 sync stays data: an edit of another field, an unlink or an erasure must not be
                 blocked by it, nor rewrite it); every changed field is validated as usual.
+            facts: where the rules across records read the stored records (default: afresh;
+                an import checking many rows passes a :class:`KnownFacts` for all of them).
 
         Returns:
             The normalised fields (kept fields as stored).
@@ -287,8 +291,9 @@ class Repository(ListReads, Loading, SyncSide, Outputs, Consents):
             if refused:
                 raise ValidationFailed(refused)
             normalised = self._validate_fields(kind, fields, kept, context)
-        errors = self._reference_errors(kind, normalised)
-        errors.update(self._uniqueness_errors(kind, normalised, record_id))
+        facts = facts if facts is not None else RecordFacts(self)
+        errors = self._reference_errors(kind, normalised, facts)
+        errors.update(self._uniqueness_errors(kind, normalised, record_id, facts))
         if kind == "consent":
             errors.update(self._follows_errors(normalised, record_id))
         errors = {n: m for n, m in errors.items() if n not in kept}
@@ -324,28 +329,31 @@ class Repository(ListReads, Loading, SyncSide, Outputs, Consents):
             raise ValidationFailed(errors)
         return normalised
 
-    def _reference_errors(self, kind: str, fields: Mapping[str, Any]) -> dict[str, str]:
+    @staticmethod
+    def _reference_errors(
+        kind: str, fields: Mapping[str, Any], facts: RecordFacts
+    ) -> dict[str, str]:
         errors: dict[str, str] = {}
         for name, target in REFERENCES.get(kind, {}).items():
-            if any(self.replica.get(target, rid) is None for rid in ids_in(fields.get(name))):
+            if not all(facts.live(target, rid) for rid in ids_in(fields.get(name))):
                 errors[name] = t(
                     "repository.reference_missing", kind=t(f"repository.kind.{target}")
                 )
         return errors
 
+    @staticmethod
     def _uniqueness_errors(
-        self, kind: str, fields: Mapping[str, Any], record_id: str | None
+        kind: str, fields: Mapping[str, Any], record_id: str | None, facts: RecordFacts
     ) -> dict[str, str]:
-        self._reindex()
         email = read_text(fields.get("email")) if kind == "person" else None
         if isinstance(email, str):
-            others = self._ids_where("person", "email", email.lower())
+            others = facts.ids_where("person", "email", email.lower())
             if any(rid != record_id for rid in others):
                 return {"email": t("repository.email_taken")}
         webinar, person = read_id(fields.get("webinar")), read_id(fields.get("person"))
         if kind == "registration" and isinstance(webinar, str) and isinstance(person, str):
-            same = set(self._ids_where("registration", "webinar", webinar))
-            same &= set(self._ids_where("registration", "person", person))
+            same = set(facts.ids_where("registration", "webinar", webinar))
+            same &= set(facts.ids_where("registration", "person", person))
             if same - {record_id}:
                 return {"person": t("repository.already_registered")}
         return {}
@@ -359,6 +367,20 @@ class Repository(ListReads, Loading, SyncSide, Outputs, Consents):
         with suppress(IndexNotReady):
             return self._index.ids(kind, column, value)
         return ids_where(self.replica, kind, column, value)
+
+    ids_where = _ids_where  # for the rules' :class:`RecordFacts`
+
+    def ids_where_many(self, kind: str, column: str, values: Iterable[str]) -> dict[str, list[str]]:
+        """:meth:`_ids_where` of many values at once: value → ids (``[]`` when none)."""
+        values = set(values)
+        with suppress(IndexNotReady):
+            return self._index.ids_many(kind, column, values)
+        found = ids_where_many(self.replica, kind, column, values)
+        return {value: found.get(value, []) for value in values}
+
+    def bring_index_up_to_date(self) -> None:
+        """Take this session's own writes into the index (see :meth:`_reindex`)."""
+        self._reindex()
 
     # ------------------------------------------------------------------ CRUD
     def create(self, kind: str, fields: dict[str, Any]) -> str:

@@ -30,7 +30,7 @@ from digikunta_tui.domain.models import MODELS
 from digikunta_tui.domain.validation import KIND_FIELDS, RECORD_ERROR
 from digikunta_tui.errors import UserError
 from digikunta_tui.i18n import counted, t
-from sync.records import Record, is_alive, is_record_id
+from sync.records import Record, is_alive, is_record_id, new_id
 
 if TYPE_CHECKING:
     from digikunta_tui.domain.repository import Progress, Repository
@@ -456,53 +456,65 @@ def plan_import(
 ) -> ImportPlan:
     """Validate every row against the kind's rules and the repository; write nothing.
 
+    Rows are checked in file order, a batch of them at a time: the stored records their ids
+    name and the e-mail addresses they give are read together first (see :class:`KnownFacts`).
     ``progress(done, total)`` is told as rows are checked.
     """
-    from digikunta_tui.domain.repository import ValidationFailed
-    from digikunta_tui.domain.transfer_sheet import SheetReader
-    from sync import new_id
-
-    plan = ImportPlan(kind)
-    replica = repo.replica
-    reader = SheetReader(repo)
-    checker = _FileDuplicates(kind)
-    seen_ids: dict[str, int] = {}
-    consents: dict[str, tuple[int, dict[str, Any]]] = {}
-    stored: dict[str, Record] = {}
+    check = _ImportCheck(repo, kind)
     for n, row in enumerate(_counted(rows, progress)):
-        if n % _BATCH == 0:  # the stored records of the next rows' ids, in one query
-            stored = _stored_records(replica, rows[n : n + _BATCH])
+        if n % _BATCH == 0:
+            check.look_ahead(rows[n : n + _BATCH])
+        check.row(row)
+    _check_follows_in_file(check.consents, check.plan)
+    return check.plan
+
+
+_BATCH = 500
+"""Rows whose stored records (and e-mail owners) are read together (:func:`plan_import`)."""
+
+
+class _ImportCheck:
+    """The checks of one import, row by row: cells → fields, the row's id, the repository's
+    rules (:meth:`Repository.validate`), the rules across the file's rows, and the count."""
+
+    def __init__(self, repo: Repository, kind: str) -> None:
+        from digikunta_tui.domain.record_facts import KnownFacts
+        from digikunta_tui.domain.transfer_sheet import SheetReader
+
+        self.repo = repo
+        self.kind = kind
+        self.plan = ImportPlan(kind)
+        self.facts = KnownFacts(repo)
+        self.reader = SheetReader(repo, facts=self.facts)
+        self.duplicates = _FileDuplicates(kind)
+        self.known = frozenset(KIND_FIELDS[kind])
+        self.seen_ids: dict[str, int] = {}
+        self.consents: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.stored: dict[str, Record] = {}
+
+    def look_ahead(self, rows: Sequence[SourceRow]) -> None:
+        """Read what the next rows will ask about, in one query or a few."""
+        self.stored = _stored_records(self.repo.replica, rows)
+        if self.kind == "person":
+            self.facts.look_up("person", "email", _emails(rows))
+
+    def row(self, row: SourceRow) -> None:
+        """Check one row: either its record joins the plan or its problems do."""
+        plan = self.plan
         rid = _row_id(row, plan)
-        fields = _row_fields(kind, row, plan, reader)
+        fields = _row_fields(self.kind, row, plan, self.reader)
         if rid is None or fields is None:
-            continue
-        if rid and rid in seen_ids:
-            plan.problem(row.number, "id", t("transfer.same_id", row=seen_ids[rid]))
-            continue
-        existing = stored.get(rid) if rid else None
-        if existing is not None and existing.get("erased"):
-            plan.problem(row.number, "id", t("transfer.erased"))
-            continue
-        if existing is not None and existing["kind"] != kind:
-            plan.problem(row.number, "id", t("transfer.other_kind", kind=existing["kind"]))
-            continue
+            return
+        existing = self._existing(row, rid)
+        if existing is False:
+            return
         rid = rid or new_id()
-        seen_ids[rid] = row.number
+        self.seen_ids[rid] = row.number
         alive = existing["fields"] if existing is not None and is_alive(existing) else None
-        old = {k: v for k, v in (alive or {}).items() if k in KIND_FIELDS[kind]}
-        merged = {k: v for k, v in {**old, **fields}.items() if v is not None}
-        try:
-            new_fields = repo.validate(kind, merged, rid if alive is not None else None)
-        except ValidationFailed as exc:
-            for name, message in exc.errors.items():
-                plan.problem(row.number, name, message)
-            continue
-        if kind == "webinar" and alive is None and not new_fields.get("ical_uid"):
-            new_fields["ical_uid"] = f"{rid}@digikunta"
-        duplicate = checker.duplicate(rid, new_fields)
-        if duplicate is not None:
-            plan.problem(row.number, *duplicate)
-            continue
+        old = {k: v for k, v in (alive or {}).items() if k in self.known}
+        new_fields = self._validated(row, rid, alive is not None, old, fields)
+        if new_fields is None:
+            return
         put = {**new_fields, **{k: None for k in old if k not in new_fields}}
         if alive is None:
             plan.new += 1
@@ -510,15 +522,62 @@ def plan_import(
             plan.unchanged += 1
         else:
             plan.updated += 1
-        plan.items.append((kind, rid, put))
-        if kind == "consent":
-            consents[rid] = (row.number, new_fields)
-    _check_follows_in_file(consents, plan)
-    return plan
+        plan.items.append((self.kind, rid, put))
+        if self.kind == "consent":
+            self.consents[rid] = (row.number, new_fields)
+
+    def _existing(self, row: SourceRow, rid: str) -> Record | Literal[False] | None:
+        """The stored record the row's id names (None: a new one), or False after a problem."""
+        if rid and rid in self.seen_ids:
+            self.plan.problem(row.number, "id", t("transfer.same_id", row=self.seen_ids[rid]))
+            return False
+        existing = self.stored.get(rid) if rid else None
+        if existing is not None and existing.get("erased"):
+            self.plan.problem(row.number, "id", t("transfer.erased"))
+            return False
+        if existing is not None and existing["kind"] != self.kind:
+            self.plan.problem(row.number, "id", t("transfer.other_kind", kind=existing["kind"]))
+            return False
+        return existing
+
+    def _validated(
+        self,
+        row: SourceRow,
+        rid: str,
+        exists: bool,
+        old: Mapping[str, Any],
+        fields: Mapping[str, Any],
+    ) -> dict[str, Any] | None:
+        """The row's record as it would be stored, or None after recording its problems."""
+        from digikunta_tui.domain.repository import ValidationFailed
+
+        merged = {k: v for k, v in {**old, **fields}.items() if v is not None}
+        try:
+            new_fields = self.repo.validate(
+                self.kind, merged, rid if exists else None, facts=self.facts
+            )
+        except ValidationFailed as exc:
+            for name, message in exc.errors.items():
+                self.plan.problem(row.number, name, message)
+            return None
+        if self.kind == "webinar" and not exists and not new_fields.get("ical_uid"):
+            new_fields["ical_uid"] = f"{rid}@digikunta"
+        duplicate = self.duplicates.duplicate(rid, new_fields)
+        if duplicate is not None:
+            self.plan.problem(row.number, *duplicate)
+            return None
+        return new_fields
 
 
-_BATCH = 500
-"""Rows whose stored records are read together (:func:`plan_import`)."""
+def _emails(rows: Sequence[SourceRow]) -> set[str]:
+    """The e-mail addresses the rows give, as the index keeps them (most are already so;
+    others are asked one by one)."""
+    found = set()
+    for row in rows:
+        raw = row.values.get("email")
+        if isinstance(raw, str) and raw.strip():
+            found.add(unneutralise(raw).strip().lower())
+    return found
 
 
 def _stored_records(replica: Replica, rows: Sequence[SourceRow]) -> dict[str, Record]:

@@ -18,6 +18,7 @@ import io
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from digikunta_tui.domain.finnish import fold
@@ -28,6 +29,7 @@ from digikunta_tui.i18n import SUPPORTED_LANGUAGES, t_in
 from sync.records import is_record_id
 
 if TYPE_CHECKING:
+    from digikunta_tui.domain.record_facts import RecordFacts
     from digikunta_tui.domain.repository import Progress
 
 DELIMITER = ";"
@@ -42,8 +44,10 @@ def _unwrap(annotation: Any) -> Any:
     return unwrap(annotation)
 
 
+@cache
 def field_enum(kind: str, name: str) -> type[StrEnum] | None:
-    """The choice type of a field (also of a list of choices), or None."""
+    """The choice type of a field (also of a list of choices), or None (cached: the models
+    do not change, and an import asks for every cell)."""
     annotation = _unwrap(MODELS[kind].model_fields[name].annotation)
     if typing.get_origin(annotation) is list:
         annotation = _unwrap(typing.get_args(annotation)[0])
@@ -52,6 +56,7 @@ def field_enum(kind: str, name: str) -> type[StrEnum] | None:
     return None
 
 
+@cache
 def _is_bool(kind: str, name: str) -> bool:
     return _unwrap(MODELS[kind].model_fields[name].annotation) is bool
 
@@ -177,9 +182,15 @@ class SheetReader:
     Ids and stored values pass as they are, so the machine CSV and JSON read the same way.
     """
 
-    def __init__(self, repo: Any) -> None:
+    def __init__(self, repo: Any, *, facts: RecordFacts | None = None) -> None:
+        """Args: facts: which records are live (default: read afresh at each cell)."""
+        from digikunta_tui.domain.record_facts import RecordFacts
+
         self.lookups = _Lookups(repo)
         self.repo = repo
+        self.facts = facts if facts is not None else RecordFacts(repo)
+        self._choices: dict[type[StrEnum], dict[str, str]] = {}
+        self._bools: dict[str, bool] | None = None
 
     def value(self, kind: str, name: str, value: Any) -> Any:
         """The stored value of a cell's value.
@@ -204,7 +215,7 @@ class SheetReader:
         return value
 
     def _reference(self, target: str, value: Any) -> Any:
-        if not isinstance(value, str) or self.repo.get(target, value) is not None:
+        if not isinstance(value, str) or self.facts.live(target, value):
             return value  # an id (or odd data: the rules say what is wrong with it)
         found = self.lookups.titles(target).by_name.get(fold(value.strip()), [])
         if len(found) == 1:
@@ -218,28 +229,39 @@ class SheetReader:
             raise ValueError(t("exports.ambiguous_name", name=value, kind=kind, count=len(found)))
         raise ValueError(t("exports.unknown_name", name=value, kind=kind))
 
-    @staticmethod
-    def _choice(enum: type[StrEnum], value: Any) -> Any:
+    def _choice(self, enum: type[StrEnum], value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        wanted = fold(value.strip())
-        for member in enum:
-            if wanted == fold(member.value):
-                return member.value
-            for lang in SUPPORTED_LANGUAGES:
-                if wanted == fold(t_in(lang, choice_key(member))):
-                    return member.value
-        return value  # not a choice: the rules refuse it with their message
+        words = self._choices.get(enum)
+        if words is None:
+            words = self._choices[enum] = _choice_words(enum)
+        # not a choice: the rules refuse it with their message
+        return words.get(fold(value.strip()), value)
 
-    @staticmethod
-    def _bool(value: str) -> Any:
-        wanted = fold(value.strip())
+    def _bool(self, value: str) -> Any:
+        if self._bools is None:
+            self._bools = _bool_words()
+        return self._bools.get(fold(value.strip()), value)
+
+
+def _choice_words(enum: type[StrEnum]) -> dict[str, str]:
+    """Folded value or label (in any language) → the choice's value; the first choice that
+    has a word keeps it."""
+    words: dict[str, str] = {}
+    for member in enum:
+        words.setdefault(fold(member.value), member.value)
         for lang in SUPPORTED_LANGUAGES:
-            if wanted == fold(t_in(lang, "exports.yes")):
-                return True
-            if wanted == fold(t_in(lang, "exports.no")):
-                return False
-        return value
+            words.setdefault(fold(t_in(lang, choice_key(member))), member.value)
+    return words
+
+
+def _bool_words() -> dict[str, bool]:
+    """Folded yes/no (in any language) → True/False; the languages in their order."""
+    words: dict[str, bool] = {}
+    for lang in SUPPORTED_LANGUAGES:
+        words.setdefault(fold(t_in(lang, "exports.yes")), True)
+        words.setdefault(fold(t_in(lang, "exports.no")), False)
+    return words
 
 
 def header_fields(header: Sequence[str], kind: str) -> list[str | None]:

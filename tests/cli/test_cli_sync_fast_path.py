@@ -12,15 +12,18 @@ from cli_helpers import Cli
 
 HEAVY = ("pydantic", "httpx", "textual", "digikunta_tui.domain", "filelock")
 
-# The CLI in a process of its own that says, after it ran, which heavy modules it loaded.
+# What a no-op sync has no use for, beside the heavy ones: the other commands' modules, the
+# TOML parser when there is no config file, shutil (argparse's terminal width), textwrap,
+# locale (gettext searching for catalogues argparse does not use here).
+UNNEEDED = ("digikunta_tui.commands.", "tomllib", "shutil", "textwrap", "locale")
+
+# The CLI in a process of its own that says, after it ran, which modules it loaded.
 RUN = """
 import json, sys
 from digikunta_tui.cli import main
 code = main(sys.argv[1:])
-heavy = sorted({m.split(".")[0] if not m.startswith("digikunta_tui.domain") else
-                "digikunta_tui.domain" for m in sys.modules if m.startswith(HEAVY)})
-print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
-""".replace("HEAVY", repr(HEAVY))
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
 
 
 def _run(cli: Cli, *args: str) -> dict[str, object]:
@@ -32,7 +35,20 @@ def _run(cli: Cli, *args: str) -> dict[str, object]:
         check=False,
         text=True,
     )
-    return {**json.loads(proc.stderr.strip().splitlines()[-1]), "out": proc.stdout}
+    ran = json.loads(proc.stderr.strip().splitlines()[-1])
+    modules: list[str] = ran["modules"]
+    heavy = {
+        "digikunta_tui.domain" if m.startswith("digikunta_tui.domain") else m.split(".")[0]
+        for m in modules
+        if m.startswith(HEAVY)
+    }
+    unneeded = {m for m in modules if m.startswith(UNNEEDED)} - {
+        "digikunta_tui.commands.sync_cmd",
+        "digikunta_tui.commands.context",
+        "digikunta_tui.commands.progress",
+    }
+    return {"code": ran["code"], "heavy": sorted(heavy), "unneeded": sorted(unneeded),
+            "out": proc.stdout}  # fmt: skip
 
 
 def test_a_sync_that_finds_nothing_changed_loads_nothing_heavy(cli: Cli, tmp_path: Path) -> None:
@@ -44,6 +60,29 @@ def test_a_sync_that_finds_nothing_changed_loads_nothing_heavy(cli: Cli, tmp_pat
     assert again["code"] == 0
     assert "(nothing changed)" in str(again["out"])
     assert again["heavy"] == []
+    assert again["unneeded"] == []
+
+
+def test_with_a_config_file_a_sync_that_finds_nothing_changed_loads_nothing_heavy(
+    cli: Cli, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared" / "digikunta.json"
+    shared.parent.mkdir()
+    cli.config.write_text(
+        f'[replica]\nname = "Ville, läppäri"\n[sync]\nremote = "{shared}"\ntimeout = 30\n'
+        '[ui]\nlanguage = "fi"\n',
+        "utf-8",
+    )
+    assert _run(cli, "sync")["code"] == 0
+    again = _run(cli, "sync")
+    assert again["code"] == 0
+    assert "(nothing changed)" in str(again["out"])  # (the sync report is not translated yet)
+    assert again["heavy"] == []
+    # the file is read, and so its parser is loaded
+    assert {str(m).split(".")[0] for m in again["unneeded"]} == {"tomllib"}
+    cli.config.write_text('[sync]\nremote = "x.json"\ntimeout = 0\n', "utf-8")
+    refused = _run(cli, "sync")  # a wrong value: the rules (pydantic) word the message
+    assert refused["code"] == 1 and "pydantic" in refused["heavy"]
 
 
 def test_a_sync_that_pulls_updates_the_index(cli: Cli, make_cli, tmp_path: Path) -> None:
