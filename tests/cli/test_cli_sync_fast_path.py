@@ -76,7 +76,7 @@ def test_with_a_config_file_a_sync_that_finds_nothing_changed_loads_nothing_heav
     assert _run(cli, "sync")["code"] == 0
     again = _run(cli, "sync")
     assert again["code"] == 0
-    assert "(nothing changed)" in str(again["out"])  # (the sync report is not translated yet)
+    assert "(ei muutoksia)" in str(again["out"])  # in the config's language
     assert again["heavy"] == []
     # the file is read, and so its parser is loaded
     assert {str(m).split(".")[0] for m in again["unneeded"]} == {"tomllib"}
