@@ -12,7 +12,7 @@ import json
 import math
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, NotRequired
 
@@ -118,6 +118,29 @@ class TruncatedDocument(DocumentError):
     """
 
 
+class LineSpans(Sequence["memoryview"]):
+    """Record lines as byte ranges of the document read: two integers a line, and a
+    ``memoryview`` only for a line that is asked for (a list of views cost 190 bytes a line)."""
+
+    __slots__ = ("data", "ends", "starts")
+
+    def __init__(self, data: memoryview, starts: array, ends: array) -> None:
+        self.data = data
+        self.starts = starts
+        self.ends = ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index: int) -> memoryview:  # type: ignore[override]
+        return self.data[self.starts[index] : self.ends[index]]
+
+    def add(self, start: int, end: int) -> None:
+        """Append the line ``data[start:end]``."""
+        self.starts.append(start)
+        self.ends.append(end)
+
+
 @dataclass
 class ParsedDocument:
     """A read document. Record lines are parsed (and validated) only when asked for.
@@ -125,14 +148,15 @@ class ParsedDocument:
     Attributes:
         source: the path or URL, for messages.
         header: the validated header (conflicts included).
-        lines: each record as one JSON line (bytes, no indentation or trailing comma).
+        lines: each record as one JSON line (bytes, no indentation or trailing comma); a
+            :class:`LineSpans` of the data read when the document is in our layout.
         hashes: :func:`sync.records.line_hash` of each line.
     """
 
     source: str
     header: Header
-    lines: list[Line]
-    hashes: list[int]
+    lines: Sequence[Line]
+    hashes: list[int] | array
     _parsed: dict[int, Record] = field(default_factory=dict, repr=False)
     layout: Layout | None = field(default=None, repr=False)
     """The last sync's layout the record lines were compared with (None: not compared)."""
@@ -146,15 +170,18 @@ class ParsedDocument:
     def open_chunk(self, c: int, hashes: array) -> None:
         """Read the matched chunk ``c`` line by line (``hashes``: its lines' hashes)."""
         assert self.layout is not None and self.data is not None
+        lines = self.lines
+        assert isinstance(lines, LineSpans)
         start = self.matched.pop(c)
         stop = start + self.layout.nbytes[c]
         raw = self.data.obj
         assert isinstance(raw, bytes)
         pos = start
+        find = raw.find
         for h in hashes:  # the bytes are the chunk's: one line per hash, no SEP in a line
-            end = raw.find(SEP, pos, stop)
+            end = find(SEP, pos, stop)
             end = stop if end == -1 else end
-            self.lines.append(self.data[pos:end])
+            lines.add(pos, end)
             self.hashes.append(h)
             pos = end + len(SEP)
 
@@ -465,7 +492,7 @@ def parse_document(data: bytes, source: str, layout: Layout | None = None) -> Pa
     if scan is None:
         return ParsedDocument(source, header, [], [])
     view = memoryview(data)
-    doc = ParsedDocument(source, header, [view[s:e] for s, e in scan.spans], scan.hashes)
+    doc = ParsedDocument(source, header, LineSpans(view, scan.starts, scan.ends), scan.hashes)
     doc.layout, doc.matched, doc.data = layout, scan.matched, view
     return doc
 
