@@ -211,7 +211,12 @@ class ParsedDocument:
         """
         rec = self._parsed.get(index)  # filled only when the whole document was parsed
         if rec is None:
-            rec, as_is = _validate(bytes(self.lines[index]), self.source, index)
+            lines = self.lines
+            if isinstance(lines, LineSpans):  # one copy of the line, no view in between
+                line = lines.data.obj[lines.starts[index] : lines.ends[index]]  # type: ignore[index]
+            else:
+                line = bytes(lines[index])
+            rec, as_is = _validate(line, self.source, index)
             if not as_is:
                 self.altered.add(index)
         return rec
@@ -245,12 +250,6 @@ _DIGITS = bytes.maketrans(b"123456789E", b"000000000e")
 _LONG_NUMBER = b"0" * 300
 
 
-def _may_hold_controls(line: bytes) -> bool:
-    if b"\\" not in line and b"\x7f" not in line and b"\xc2" not in line:
-        return False
-    return _MAY_HOLD_CONTROLS.search(line) is not None
-
-
 def _may_hold_nonfinite(line: bytes) -> bool:
     if b"NaN" in line or b"Infinity" in line:
         return True
@@ -277,23 +276,29 @@ def _validate(line: bytes, source: str, index: int) -> tuple[Record, bool]:
     except ValidationError as exc:
         where = _record_name(index, _id_of(line))
         raise DocumentError(f"{source}: {where} is invalid: {_first_error(exc)}") from None
-    if set(rec["fields"]) != set(rec["stamps"]):
+    stamps, deleted = rec["stamps"], rec["deleted"]
+    if rec["fields"].keys() != stamps.keys():
         where = _record_name(index, rec["id"])
         raise DocumentError(f"{source}: {where} has fields without stamps")
-    if rec.get("erased") and (rec["fields"] or rec["deleted"] is None):
-        where = _record_name(index, rec["id"])
-        raise DocumentError(f"{source}: {where} is erased but still holds data")
-    if not rec.get("erased"):
-        rec.pop("erased", None)
-    newest = max(rec["stamps"].values(), default="")
-    if rec["deleted"] is not None and rec["deleted"] > newest:
-        newest = rec["deleted"]
+    if "erased" in rec:
+        if rec["erased"] and (rec["fields"] or deleted is None):
+            where = _record_name(index, rec["id"])
+            raise DocumentError(f"{source}: {where} is erased but still holds data")
+        if not rec["erased"]:
+            del rec["erased"]
+    newest = max(stamps.values()) if stamps else ""
+    if deleted is not None and deleted > newest:
+        newest = deleted
     if newest > MAX_STAMP:  # fixed width: text order is time order
         raise DocumentError(
             f"{source}: {_record_name(index, rec['id'])} has a clock stamp too far in the "
             f"future: {newest} (the clock's range ends {RANGE_END})"
         )
-    plain = not _may_hold_controls(line)
+    # One pass over the raw line each (memchr, count): most lines hold no backslash, DEL
+    # or C1 lead byte at all, and then nothing needs cleaning.
+    plain = (
+        b"\\" not in line and b"\x7f" not in line and b"\xc2" not in line
+    ) or _MAY_HOLD_CONTROLS.search(line) is None
     # Stored as it stands only when SQLite's json_extract reads the same fields and stamps
     # as pydantic did: no escaped key (\\u) and no second "fields" or "stamps" member.
     as_is = (
@@ -305,6 +310,8 @@ def _validate(line: bytes, source: str, index: int) -> tuple[Record, bool]:
     if (
         plain and line.count(b"[") + line.count(b"{") <= MAX_DEPTH and not _may_hold_nonfinite(line)
     ):  # one pass over the raw line: nothing to clean, no value to look into
+        if deleted is None:  # what normalize() returns for a live record: itself
+            return rec, as_is  # type: ignore[return-value]
         out = normalize(rec)  # type: ignore[arg-type]
         return out, as_is and out is rec
     where = _record_name(index, rec["id"])
