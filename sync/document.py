@@ -536,11 +536,7 @@ def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterato
                 yield b"  " + name + b": []" + end
                 continue
             yield b"  " + name + b": [\n"
-            # Joined in blocks: few large writes, and never a second copy of the whole.
-            for start in range(0, len(items), 1000):
-                block = items[start : start + 1000]
-                more = b",\n" if start + 1000 < len(items) else b"\n"
-                yield b"    " + b",\n    ".join(block) + more
+            yield from _joined(items)
             yield b"  ]" + end
         else:
             value = json.dumps(
@@ -548,6 +544,30 @@ def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterato
             ).encode()
             yield b"  " + name + b": " + value + end
     yield b"}\n"
+
+
+_BIG = 1 << 16
+"""A piece this long (a byte range of the document read) is written as it is, not copied."""
+
+
+def _joined(items: list[Line]) -> Iterator[Line]:
+    """``items`` indented one a line, joined by :data:`SEP`: small ones joined in blocks (few
+    large writes, never a second copy of the whole), long ones passed on as they are."""
+    parts: list[Line] = [b"    "]
+    for n, item in enumerate(items):
+        if n:
+            parts.append(SEP)
+        if len(item) >= _BIG:
+            yield b"".join(parts)
+            parts = []
+            yield item
+        else:
+            parts.append(item)
+            if len(parts) >= 2000:
+                yield b"".join(parts)
+                parts = []
+    parts.append(b"\n")
+    yield b"".join(parts)
 
 
 def serialize_document(header: dict[str, Any], record_lines: list[Line]) -> bytes:

@@ -56,7 +56,8 @@ class FileRemote:
 
     The version tag is ``"<inode>.<size>.<mtime_ns>:<sha256 prefix>"``. A read whose file
     signature (inode, size, mtime) still matches the known tag is answered without reading the
-    file; a write is accepted only if the file's *content* hash is still the one read.
+    file; a write is accepted only if the file still holds the bytes read (or, for a tag that
+    did not come from this object's last read, the content hash the tag names).
 
     **Symlinks.** ``path`` may be a symlink (or a chain of them, relative or absolute) into a
     cloud folder. Every operation resolves it afresh (it can be re-pointed) and works on the
@@ -383,10 +384,9 @@ class FileRemote:
 
 def _same_bytes(fh: BinaryIO, seen: bytes, block: int = 1 << 20) -> bool:
     """True when the open file holds exactly ``seen`` (read and compared a block at a time)."""
-    view = memoryview(seen)
     pos = 0
     while chunk := fh.read(block):
-        if view[pos : pos + len(chunk)] != chunk:
+        if seen[pos : pos + len(chunk)] != chunk:  # bytes against bytes: memcmp
             return False
         pos += len(chunk)
     return pos == len(seen)
