@@ -64,8 +64,10 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
         )
         if plan.staged and _erases_held(conn, plan):
             replica.note_erasure(conn)
-        if plan.staged:  # written once, straight from the merged lines
+        if plan.stage:  # written once, straight from the merged lines
             conn.executemany(_STORE_SQL, _stored(plan, edited, seq))
+        if plan.pull is not None:  # a first pull: the document's lines as they stand
+            conn.executemany(_STORE_SQL, plan.pull.rows(edited, seq))
         late = _merge_edited(conn, plan, edited, clock, seq) if edited else []
         conflicts = merge_conflicts(outcome.conflicts, late, erased=replica.erased_ids_in(conn))
         conn.execute("DELETE FROM conflicts")
@@ -99,7 +101,10 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
         for key, value in settings.items():
             replica.set_meta(conn, key, value)
         replica.log_sync(outcome.log, conn)
-    if same_base:
+    if same_base and plan.pull is not None:  # built when the next sync asks for it
+        pull = plan.pull
+        replica.remember_base_lines(generation, pull.hashes, pull.kinds, pull.ids)
+    elif same_base:
         index = plan.base_index  # the base's index, brought up to the committed base
         for old, new, key in plan.rebased:
             if old is not None and old != new and index.get(old) == key:
@@ -180,7 +185,10 @@ def _merge_edited(
     sync brought in. Only both together are a conflict.
     """
     merged: dict[str, tuple[Record, int, dict[str, Any] | None]] = {}
-    for rid, _kind, line, _deleted, _erased, h, local_stamps, local_deleted in plan.stage.values():
+    rows = list(plan.stage.values())
+    if plan.pull is not None:  # a first pull: the records edited here while it ran
+        rows.extend(row for rid in edited if (row := plan.pull.staged(rid)) is not None)
+    for rid, _kind, line, _deleted, _erased, h, local_stamps, local_deleted in rows:
         if rid in edited:
             seen = None  # the local record the merge saw (None: there was none)
             if local_stamps:

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, NotRequired
 
@@ -118,6 +118,29 @@ class TruncatedDocument(DocumentError):
     """
 
 
+class LineSpans(Sequence["memoryview"]):
+    """Record lines as byte ranges of the document read: two integers a line, and a
+    ``memoryview`` only for a line that is asked for (a list of views cost 190 bytes a line)."""
+
+    __slots__ = ("data", "ends", "starts")
+
+    def __init__(self, data: memoryview, starts: array, ends: array) -> None:
+        self.data = data
+        self.starts = starts
+        self.ends = ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index: int) -> memoryview:  # type: ignore[override]
+        return self.data[self.starts[index] : self.ends[index]]
+
+    def add(self, start: int, end: int) -> None:
+        """Append the line ``data[start:end]``."""
+        self.starts.append(start)
+        self.ends.append(end)
+
+
 @dataclass
 class ParsedDocument:
     """A read document. Record lines are parsed (and validated) only when asked for.
@@ -125,14 +148,15 @@ class ParsedDocument:
     Attributes:
         source: the path or URL, for messages.
         header: the validated header (conflicts included).
-        lines: each record as one JSON line (bytes, no indentation or trailing comma).
+        lines: each record as one JSON line (bytes, no indentation or trailing comma); a
+            :class:`LineSpans` of the data read when the document is in our layout.
         hashes: :func:`sync.records.line_hash` of each line.
     """
 
     source: str
     header: Header
-    lines: list[Line]
-    hashes: list[int]
+    lines: Sequence[Line]
+    hashes: list[int] | array
     _parsed: dict[int, Record] = field(default_factory=dict, repr=False)
     layout: Layout | None = field(default=None, repr=False)
     """The last sync's layout the record lines were compared with (None: not compared)."""
@@ -146,15 +170,18 @@ class ParsedDocument:
     def open_chunk(self, c: int, hashes: array) -> None:
         """Read the matched chunk ``c`` line by line (``hashes``: its lines' hashes)."""
         assert self.layout is not None and self.data is not None
+        lines = self.lines
+        assert isinstance(lines, LineSpans)
         start = self.matched.pop(c)
         stop = start + self.layout.nbytes[c]
         raw = self.data.obj
         assert isinstance(raw, bytes)
         pos = start
+        find = raw.find
         for h in hashes:  # the bytes are the chunk's: one line per hash, no SEP in a line
-            end = raw.find(SEP, pos, stop)
+            end = find(SEP, pos, stop)
             end = stop if end == -1 else end
-            self.lines.append(self.data[pos:end])
+            lines.add(pos, end)
             self.hashes.append(h)
             pos = end + len(SEP)
 
@@ -184,7 +211,12 @@ class ParsedDocument:
         """
         rec = self._parsed.get(index)  # filled only when the whole document was parsed
         if rec is None:
-            rec, as_is = _validate(bytes(self.lines[index]), self.source, index)
+            lines = self.lines
+            if isinstance(lines, LineSpans):  # one copy of the line, no view in between
+                line = lines.data.obj[lines.starts[index] : lines.ends[index]]  # type: ignore[index]
+            else:
+                line = bytes(lines[index])
+            rec, as_is = _validate(line, self.source, index)
             if not as_is:
                 self.altered.add(index)
         return rec
@@ -218,12 +250,6 @@ _DIGITS = bytes.maketrans(b"123456789E", b"000000000e")
 _LONG_NUMBER = b"0" * 300
 
 
-def _may_hold_controls(line: bytes) -> bool:
-    if b"\\" not in line and b"\x7f" not in line and b"\xc2" not in line:
-        return False
-    return _MAY_HOLD_CONTROLS.search(line) is not None
-
-
 def _may_hold_nonfinite(line: bytes) -> bool:
     if b"NaN" in line or b"Infinity" in line:
         return True
@@ -250,23 +276,29 @@ def _validate(line: bytes, source: str, index: int) -> tuple[Record, bool]:
     except ValidationError as exc:
         where = _record_name(index, _id_of(line))
         raise DocumentError(f"{source}: {where} is invalid: {_first_error(exc)}") from None
-    if set(rec["fields"]) != set(rec["stamps"]):
+    stamps, deleted = rec["stamps"], rec["deleted"]
+    if rec["fields"].keys() != stamps.keys():
         where = _record_name(index, rec["id"])
         raise DocumentError(f"{source}: {where} has fields without stamps")
-    if rec.get("erased") and (rec["fields"] or rec["deleted"] is None):
-        where = _record_name(index, rec["id"])
-        raise DocumentError(f"{source}: {where} is erased but still holds data")
-    if not rec.get("erased"):
-        rec.pop("erased", None)
-    newest = max(rec["stamps"].values(), default="")
-    if rec["deleted"] is not None and rec["deleted"] > newest:
-        newest = rec["deleted"]
+    if "erased" in rec:
+        if rec["erased"] and (rec["fields"] or deleted is None):
+            where = _record_name(index, rec["id"])
+            raise DocumentError(f"{source}: {where} is erased but still holds data")
+        if not rec["erased"]:
+            del rec["erased"]
+    newest = max(stamps.values()) if stamps else ""
+    if deleted is not None and deleted > newest:
+        newest = deleted
     if newest > MAX_STAMP:  # fixed width: text order is time order
         raise DocumentError(
             f"{source}: {_record_name(index, rec['id'])} has a clock stamp too far in the "
             f"future: {newest} (the clock's range ends {RANGE_END})"
         )
-    plain = not _may_hold_controls(line)
+    # One pass over the raw line each (memchr, count): most lines hold no backslash, DEL
+    # or C1 lead byte at all, and then nothing needs cleaning.
+    plain = (
+        b"\\" not in line and b"\x7f" not in line and b"\xc2" not in line
+    ) or _MAY_HOLD_CONTROLS.search(line) is None
     # Stored as it stands only when SQLite's json_extract reads the same fields and stamps
     # as pydantic did: no escaped key (\\u) and no second "fields" or "stamps" member.
     as_is = (
@@ -278,6 +310,8 @@ def _validate(line: bytes, source: str, index: int) -> tuple[Record, bool]:
     if (
         plain and line.count(b"[") + line.count(b"{") <= MAX_DEPTH and not _may_hold_nonfinite(line)
     ):  # one pass over the raw line: nothing to clean, no value to look into
+        if deleted is None:  # what normalize() returns for a live record: itself
+            return rec, as_is  # type: ignore[return-value]
         out = normalize(rec)  # type: ignore[arg-type]
         return out, as_is and out is rec
     where = _record_name(index, rec["id"])
@@ -483,7 +517,7 @@ def parse_document(data: bytes, source: str, layout: Layout | None = None) -> Pa
     if scan is None:
         return ParsedDocument(source, header, [], [])
     view = memoryview(data)
-    doc = ParsedDocument(source, header, [view[s:e] for s, e in scan.spans], scan.hashes)
+    doc = ParsedDocument(source, header, LineSpans(view, scan.starts, scan.ends), scan.hashes)
     doc.layout, doc.matched, doc.data = layout, scan.matched, view
     return doc
 
@@ -520,11 +554,7 @@ def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterato
                 yield b"  " + name + b": []" + end
                 continue
             yield b"  " + name + b": [\n"
-            # Joined in blocks: few large writes, and never a second copy of the whole.
-            for start in range(0, len(items), 1000):
-                block = items[start : start + 1000]
-                more = b",\n" if start + 1000 < len(items) else b"\n"
-                yield b"    " + b",\n    ".join(block) + more
+            yield from _joined(items)
             yield b"  ]" + end
         else:
             value = json.dumps(
@@ -532,6 +562,30 @@ def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterato
             ).encode()
             yield b"  " + name + b": " + value + end
     yield b"}\n"
+
+
+_BIG = 1 << 16
+"""A piece this long (a byte range of the document read) is written as it is, not copied."""
+
+
+def _joined(items: list[Line]) -> Iterator[Line]:
+    """``items`` indented one a line, joined by :data:`SEP`: small ones joined in blocks (few
+    large writes, never a second copy of the whole), long ones passed on as they are."""
+    parts: list[Line] = [b"    "]
+    for n, item in enumerate(items):
+        if n:
+            parts.append(SEP)
+        if len(item) >= _BIG:
+            yield b"".join(parts)
+            parts = []
+            yield item
+        else:
+            parts.append(item)
+            if len(parts) >= 2000:
+                yield b"".join(parts)
+                parts = []
+    parts.append(b"\n")
+    yield b"".join(parts)
 
 
 def serialize_document(header: dict[str, Any], record_lines: list[Line]) -> bytes:

@@ -154,6 +154,10 @@ def sync(
         report.duration = time.perf_counter() - started
         _log_failure(replica, report, outcome, str(exc))
         raise
+    finally:
+        forget = getattr(remote, "forget_read", None)
+        if forget is not None:  # a file remote keeps what it read for the next write's check
+            forget()
     return report
 
 

@@ -8,6 +8,7 @@ import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import DocumentError, Notice, RemoteChanged, RemoteOffline
 from .remote import RemoteRead, SideCopy
@@ -75,7 +76,8 @@ class FileRemote:
 
     The version tag is ``"<inode>.<size>.<mtime_ns>:<sha256 prefix>"``. A read whose file
     signature (inode, size, mtime) still matches the known tag is answered without reading the
-    file; a write is accepted only if the file's *content* hash is still the one read.
+    file; a write is accepted only if the file still holds the bytes read (or, for a tag that
+    did not come from this object's last read, the content hash the tag names).
 
     **Symlinks.** ``path`` may be a symlink (or a chain of them, relative or absolute) into a
     cloud folder. Every operation resolves it afresh (it can be re-pointed) and works on the
@@ -101,6 +103,7 @@ class FileRemote:
         self.path = Path(path).expanduser().absolute()
         self.lock_timeout = lock_timeout
         self.description = str(self.path)
+        self._read: tuple[str, bytes] | None = None
 
     @property
     def target(self) -> Path:
@@ -160,7 +163,12 @@ class FileRemote:
         tag = f"{_signature(st)}:{_sha(data)}"
         if known_tag is not None and known_tag.split(":")[-1] == tag.split(":")[-1]:
             return RemoteRead(True, None, tag)  # touched, same content
+        self._read = (tag, data)  # the write's version check compares bytes, not a hash
         return RemoteRead(False, data, tag)
+
+    def forget_read(self) -> None:
+        """Drop the bytes of the last read (kept for the version check of the next write)."""
+        self._read = None
 
     def write(
         self, data: bytes | Iterable[bytes], expected_tag: str | None, *, scrub: frozenset[str]
@@ -175,9 +183,13 @@ class FileRemote:
         target = self.target
         folder = self._folder(target)
         lock_path = _beside(target, ".lock")
+        read, self._read = self._read, None
+        seen = read[1] if read is not None and read[0] == expected_tag else None
         try:
             with FileLock(lock_path, timeout=self.lock_timeout):
-                return self._write_locked(folder, data, expected_tag, scrub, target=target)
+                return self._write_locked(
+                    folder, data, expected_tag, scrub, target=target, seen=seen
+                )
         except Timeout:
             raise RemoteOffline(
                 f"{self._where(target)}: another writer has held the lock {lock_path.name} "
@@ -198,25 +210,31 @@ class FileRemote:
         scrub: frozenset[str],
         *,
         target: Path,
+        seen: bytes | None = None,
     ) -> str:
-        """The write, under the lock; ``target`` is the resolved file, ``folder`` its folder."""
+        """The write, under the lock; ``target`` is the resolved file, ``folder`` its folder;
+        ``seen`` the bytes read with ``expected_tag`` (None: compare content hashes)."""
         remove_stale_temp_files(folder, target.name)  # we hold the lock: any left are stale
         where = self._where(target)
-        try:  # hashed in chunks: the document is not held in memory a second time
+        try:  # compared or hashed in blocks: the document is not held in memory a second time
             with open(target, "rb") as fh:
-                current_sha: str | None = hashlib.file_digest(fh, "sha256").hexdigest()[:32]
+                if seen is not None:
+                    same: bool | None = _same_bytes(fh, seen)
+                else:
+                    current = hashlib.file_digest(fh, "sha256").hexdigest()[:32]
+                    same = expected_tag is not None and expected_tag.split(":")[-1] == current
         except FileNotFoundError:
-            current_sha = None
-        if current_sha is None:
+            same = None
+        if same is None:
             if expected_tag is not None:
                 raise RemoteChanged(f"{where}: the shared file disappeared", source=where)
-        elif expected_tag is None or expected_tag.split(":")[-1] != current_sha:
+        elif expected_tag is None or not same:
             raise RemoteChanged(
                 f"{where}: the shared file changed while syncing",
                 code="remote_changed",
                 source=where,
             )
-        if current_sha is not None:
+        if same is not None:
             self._backup(folder, scrub, target)
         if scrub:
             self._scrub_backup_copies(folder, scrub, target)
@@ -405,6 +423,16 @@ class FileRemote:
                 tmp = path.with_name(f".{path.name}.tmp")
                 tmp.write_bytes(cleaned)
                 os.replace(tmp, path)
+
+
+def _same_bytes(fh: BinaryIO, seen: bytes, block: int = 1 << 20) -> bool:
+    """True when the open file holds exactly ``seen`` (read and compared a block at a time)."""
+    pos = 0
+    while chunk := fh.read(block):
+        if seen[pos : pos + len(chunk)] != chunk:  # bytes against bytes: memcmp
+            return False
+        pos += len(chunk)
+    return pos == len(seen)
 
 
 def _token() -> str:

@@ -129,15 +129,17 @@ class Scan:
     """The record lines of a document in our layout, compared with the last sync's layout.
 
     Attributes:
-        spans: (start, end) in the data of each line read one by one.
+        starts: where each line read one by one starts in the data.
+        ends: ... and where it ends.
         hashes: their line hashes.
         matched: chunk of the layout -> where its bytes start in the data, for the chunks
             whose bytes are unchanged (ascending chunk order, ascending positions).
         end: where the records end (the position of ``  ]``).
     """
 
-    spans: list[tuple[int, int]]
-    hashes: list[int]
+    starts: array
+    ends: array
+    hashes: array
     matched: dict[int, int]
     end: int
 
@@ -152,8 +154,9 @@ def scan_records(data: bytes, pos: int, layout: Layout | None) -> Scan | None:
     """
     view = memoryview(data)
     find = data.find
-    spans: list[tuple[int, int]] = []
-    hashes: list[int] = []
+    line_starts: array = array("q")
+    line_ends: array = array("q")
+    hashes: array = array("q")
     matched: dict[int, int] = {}
     starts: dict[int, int] = {}
     ends: dict[int, int] = {}
@@ -219,7 +222,8 @@ def scan_records(data: bytes, pos: int, layout: Layout | None) -> Scan | None:
                     pos = e + 2
                     continue
             expect = ends.get(h, -1)
-        spans.append((pos + 4, stop))
+        line_starts.append(pos + 4)
+        line_ends.append(stop)
         hashes.append(h)
         pos = end + 1
         if stop == end:
@@ -227,9 +231,9 @@ def scan_records(data: bytes, pos: int, layout: Layout | None) -> Scan | None:
     else:
         if data[pos - 3 : pos - 1] == b"},":
             return None  # the last record line must not end with a comma
-    if not (spans or matched):
+    if not (line_starts or matched):
         return None
-    return Scan(spans, hashes, matched, pos)
+    return Scan(line_starts, line_ends, hashes, matched, pos)
 
 
 class ChunkIndex:

@@ -16,12 +16,12 @@ the clash is written, no replica meets it again).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from .document import Line, ParsedDocument, record_line
+from .document import Line, LineSpans, ParsedDocument, record_line
 from .errors import DocumentError
 from .hlc import HybridClock
 from .layout import CHUNK_LINES, SEP, ChunkIndex, Key, Layout
@@ -43,17 +43,69 @@ and deletion of the local record the merge saw, None when there was none)."""
 
 
 @dataclass
+class Pulled:
+    """The document's lines stored as they stand by a replica that held nothing (a first
+    pull): per line its id and kind, no record, tuple or view (see :func:`_pull_into_empty`).
+
+    Attributes:
+        lines: the document's lines; hashes: their line hashes.
+        ids, kinds: of the record on each line.
+        deleted: line -> deletion stamp, for the lines of deleted records.
+        apart: lines staged in :attr:`Plan.stage` instead (not stored as they stand).
+    """
+
+    lines: Sequence[Line]
+    hashes: Sequence[int]
+    ids: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    deleted: dict[int, str] = field(default_factory=dict)
+    apart: set[int] = field(default_factory=set)
+
+    def __len__(self) -> int:
+        return len(self.ids) - len(self.apart)
+
+    def rows(self, edited: set[str], seq: int) -> Iterator[tuple[Any, ...]]:
+        """The lines stored as they stand, but for the records in ``edited``, as parameters
+        of the commit's store statement: (id, kind, line, deleted, erased, line hash, seq)."""
+        apart, deleted, lines, hashes, kinds = (
+            self.apart, self.deleted, self.lines, self.hashes, self.kinds
+        )  # fmt: skip
+        for i, rid in enumerate(self.ids):
+            if i not in apart and rid not in edited:
+                yield rid, kinds[i], lines[i], deleted.get(i), 0, hashes[i], seq
+
+    def staged(self, rid: str) -> Staged | None:
+        """The stage row of ``rid`` when its line is stored as it stands (slow: for the rare
+        record edited while the first pull ran)."""
+        for i, held in enumerate(self.ids):
+            if held == rid and i not in self.apart:
+                line = self.lines[i]
+                return (
+                    rid,
+                    self.kinds[i],
+                    line,
+                    self.deleted.get(i),
+                    0,
+                    self.hashes[i],
+                    None,
+                    None,
+                )
+        return None
+
+
+@dataclass
 class Plan:
     """The outcome of reconciling: what to write and what to commit."""
 
     entries: list[Entry] = field(default_factory=list)
     unchanged: list[tuple[int, str]] = field(default_factory=list)  # (line hash, id): base only
     stage: dict[str, Staged] = field(default_factory=dict)  # the replica changes, by id
+    pull: Pulled | None = None  # a first pull's lines stored as they stand
 
     @property
     def staged(self) -> int:
         """How many records the sync changes in the replica."""
-        return len(self.stage)
+        return len(self.stage) + (len(self.pull) if self.pull is not None else 0)
 
     found: list[dict[str, Any]] = field(default_factory=list)
     changed_remote: bool = False  # some record differs from the remote's
@@ -152,6 +204,13 @@ def _reconcile(
     plan.generation = replica.meta("base_generation", "0") or "0"
     base_index = plan.base_index = replica.base_index()
     dirty_bases = replica.dirty_bases()
+    if (
+        doc is not None
+        and not (held_ids or base_index or dirty_bases or doc.matched)
+        and not replica.holds_records()
+        and _pull_into_empty(plan, doc, clock, now_iso, step)
+    ):
+        return plan, set()
     dirty = {rid for rid, _ in dirty_bases}
     chunks = _chunk_index(doc, base_index, held_ids)
     open_hashes: set[int] | None = None
@@ -237,6 +296,75 @@ def _reconcile(
     plan.entries.sort(key=itemgetter(0))
     _assemble(plan, doc if chunks is not None else None, chunks)
     return plan, set()
+
+
+def _pull_into_empty(
+    plan: Plan, doc: ParsedDocument, clock: HybridClock, now_iso: str, step: Step
+) -> bool:
+    """Reconcile a replica that holds nothing with ``doc``: every record is the document's.
+
+    The merge of a record known on one side only is that record, so each line is validated
+    and then stored as it stands; what is kept per line is its id and kind (the document's
+    line is the replica's record and its base). The lines, in the document's order, are the
+    merged document too: one byte range when they are the data read. Returns False, with
+    nothing planned, when the document's records are not in (kind, id) order (another tool
+    wrote it): the general path sorts them.
+
+    Raises:
+        DocumentError: a line is not a valid record, or an id appears twice.
+    """
+    lines, hashes = doc.lines, doc.hashes
+    n = len(lines)
+    pull = Pulled(lines, hashes)
+    ids, kinds, deleted, apart = pull.ids, pull.kinds, pull.deleted, pull.apart
+    kind_of: dict[str, str] = {}
+    seen: set[str] = set()
+    newest, last = "", ("", "")
+    stage: list[Staged] = []
+    step(0, n)
+    for start in range(0, n, CHUNK):
+        for i in range(start, min(n, start + CHUNK)):
+            rec = doc.record(i)
+            rid, kind = rec["id"], rec["kind"]
+            if rid in seen:
+                raise DocumentError(f"{doc.source}: record id {rid!r} appears twice")
+            seen.add(rid)
+            if (kind, rid) <= last:
+                return False
+            last = (kind, rid)
+            stamp = newest_stamp(rec)
+            if stamp is not None and stamp > newest:
+                newest = stamp
+            ids.append(rid)
+            kinds.append(kind_of.setdefault(kind, kind))
+            gone = rec["deleted"]
+            if gone is not None:
+                deleted[i] = gone
+            erased = rec.get("erased", False)
+            if erased or not doc.as_is(i):
+                apart.add(i)  # staged with its own line, as the general path does
+                line = lines[i] if doc.as_is(i) else record_line(rec)
+                stage.append((rid, kind, line, gone, int(erased), hashes[i], None, None))
+        step(min(n, start + CHUNK), n)
+    del seen
+    clock.observe(newest)
+    plan.erased.update(row[0] for row in stage if row[4])
+    _stage(plan, stage)
+    plan.pull = pull
+    plan.pulled = n
+    layout = Layout("")
+    if isinstance(lines, LineSpans):  # the data read holds the lines joined by SEP
+        data, starts, ends = lines.data, lines.starts, lines.ends
+        for c in range(0, n, CHUNK_LINES):
+            last_line = min(n, c + CHUNK_LINES) - 1
+            layout.add_chunk(data[starts[c] : ends[last_line]], hashes[c : last_line + 1])
+        plan.pieces = [data[starts[0] : ends[n - 1]]] if n else []
+    else:
+        for c in range(0, n, CHUNK_LINES):
+            layout.add_chunk(SEP.join(lines[c : c + CHUNK_LINES]), hashes[c : c + CHUNK_LINES])
+        plan.pieces = list(lines)
+    plan.layout = layout
+    return True
 
 
 def _assemble(plan: Plan, doc: ParsedDocument | None, chunks: ChunkIndex | None) -> None:

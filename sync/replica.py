@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +143,7 @@ class Replica:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._base_cache: tuple[str, dict[int, tuple[str, str]]] | None = None
+        self._base_lines: tuple[str, Sequence[int], list[str], list[str]] | None = None
         self._layout_cache: Layout | None = None
 
     # ----------------------------------------------------------------- opening
@@ -701,16 +702,34 @@ class Replica:
         cached = self._base_cache
         if cached is not None and cached[0] == generation:
             return cached[1]
+        lines = self._base_lines
+        self._base_lines = None
+        if lines is not None and lines[0] == generation:
+            index = dict(zip(lines[1], zip(lines[2], lines[3], strict=True), strict=True))
+            self._base_cache = (generation, index)
+            return index
         rows = self.conn.execute(
             "SELECT base_hash, kind, id FROM records WHERE base_hash IS NOT NULL"
         )
-        index = {h: (k, rid) for h, k, rid in rows}
+        kinds: dict[str, str] = {}  # one string per kind, not one per row (5 MB at 100 000)
+        kind = kinds.setdefault
+        index = {h: (kind(k, k), rid) for h, k, rid in rows}
         self._base_cache = (generation, index)
         return index
 
     def remember_base_index(self, generation: str, index: dict[int, tuple[str, str]]) -> None:
         """Cache the base index a sync just committed (saves reading it back)."""
         self._base_cache = (generation, index)
+        self._base_lines = None
+
+    def remember_base_lines(
+        self, generation: str, hashes: Sequence[int], kinds: list[str], ids: list[str]
+    ) -> None:
+        """Cache the base a first pull committed as its line hashes, kinds and ids (in line
+        order): the index is made of them when a sync asks for it, not while the pull's
+        document is still in memory."""
+        self._base_cache = None
+        self._base_lines = (generation, hashes, kinds, ids)
 
     def meta_in(self, conn: sqlite3.Connection, key: str, default: str) -> str:
         """A meta value read inside the caller's transaction."""
@@ -753,6 +772,10 @@ class Replica:
                 )
                 out[row[0]] = (_row_record(row), base)
         return out
+
+    def holds_records(self) -> bool:
+        """True when the replica holds any record (tombstones too)."""
+        return self.conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None
 
     def dirty_ids(self) -> list[str]:
         """Ids of records changed locally since the last sync."""
@@ -797,6 +820,7 @@ class Replica:
     def forget_caches(self) -> None:
         """Drop the in-memory base index and layout (the next sync reads them afresh)."""
         self._base_cache = None
+        self._base_lines = None
         self._layout_cache = None
 
     def all_ids(self) -> list[str]:

@@ -86,6 +86,29 @@ def test_a_write_against_a_file_that_disappeared_is_refused_and_creates_nothing(
         assert remote.path.is_symlink()
 
 
+def test_the_version_check_compares_content_not_the_file_signature(
+    remote_and_folder: tuple[FileRemote, Path],
+) -> None:
+    """Rewritten in place with the same size and its old modification time put back: the
+    signature still matches what was read, the bytes do not; the write is refused."""
+    remote, folder = remote_and_folder
+    document = folder / "digikunta.json"
+    remote.write(b'{"v": 1}\n', None, scrub=NO_SCRUB)
+    read = remote.read(None)
+    assert read.data == b'{"v": 1}\n'
+    before = os.stat(document)
+    with open(document, "r+b") as fh:  # same inode, same size
+        fh.write(b'{"v": 7}\n')
+    os.utime(document, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with pytest.raises(RemoteChanged, match="changed while syncing"):
+        remote.write(b'{"v": 2}\n', read.tag, scrub=NO_SCRUB)
+    assert document.read_bytes() == b'{"v": 7}\n'
+    again = remote.read(None)  # read again: now the write goes through
+    remote.write(b'{"v": 2}\n', again.tag, scrub=NO_SCRUB)
+    assert document.read_bytes() == b'{"v": 2}\n'
+    assert _temp_files(folder) == []
+
+
 class Interrupted(Exception):
     """Raised by a chunk iterator half-way through a document."""
 
