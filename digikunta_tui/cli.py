@@ -22,6 +22,7 @@ from .commands import (
     import_cmd,
     mailing_cmd,
     newsletter_cmd,
+    report_cmd,
     sync_cmd,
 )
 from .commands.progress import ProgressLine
@@ -34,6 +35,7 @@ COMMANDS = [
     import_cmd,
     ics_cmd,
     newsletter_cmd,
+    report_cmd,
     mailing_cmd,
     gdpr_cmd,
 ]
