@@ -158,7 +158,7 @@ def bar_chart(
         truncate_label=40,
         show_y_guides=False,
         show_x_guides=False,
-        show_y_labels=False,
+        show_x_labels=False,
         value_formatter=lambda v: value_text(Decimal(str(v))),
     )
     # pygal draws the first row at the bottom: reversed, so the chart reads like the table.
