@@ -275,7 +275,8 @@ def _dated(value: Any) -> tuple[Decimal | None, date | None, bool]:
     return number, _date(value.get("date")), figure is not None and number is None
 
 
-def _series(rid: str, fields: Fields) -> Series:
+def series_of(rid: str, fields: Fields) -> Series:
+    """An indicator as a report (or a chart) shows it, read from any stored fields."""
     figures = read_indicator(fields)
     points, odd_points = _points(fields)
     baseline, baseline_date, odd_base = _dated(fields.get("baseline"))
@@ -455,7 +456,7 @@ def _story_parts(
 ) -> list[StoryPart]:
     parts = []
     for sid, fields in chosen.items():
-        series = [_series(rid, f) for rid, f in by_story.get(sid, ())]
+        series = [series_of(rid, f) for rid, f in by_story.get(sid, ())]
         series.sort(key=lambda s: (sort_key(s.name), s.id))
         parts.append(
             StoryPart(
