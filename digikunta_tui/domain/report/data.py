@@ -1,8 +1,9 @@
 """What a report for decision makers holds, gathered from the records (pure: no I/O, no HTML).
 
-One rule for every figure: totals, per organisation and per theme are each
-:func:`~digikunta_tui.domain.impact.compute_impact` over the stories in the report, so the
-report's totals are the domain's impact figures (the dashboard's) for the same stories.
+One rule for every figure: totals, per organisation and per theme are each the domain's
+impact sum (:func:`~digikunta_tui.domain.impact.add_up`, what ``compute_impact`` runs) over the
+stories in the report, each indicator read once, so the report's totals are the domain's
+impact figures (the dashboard's) for the same stories.
 
 - **Scope**: the whole network, one organisation's stories, or the stories of one theme.
 - **Period** (``start``, ``end``, both optional): a story is in it when its own dates overlap it
@@ -23,8 +24,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from digikunta_tui.domain.finnish import fold, sort_key
-from digikunta_tui.domain.impact import Impact, compute_impact
-from digikunta_tui.domain.indicators import LEVELS, read_indicator, saving
+from digikunta_tui.domain.impact import Impact, add_up
+from digikunta_tui.domain.indicators import LEVELS, IndicatorFigures, read_indicator, saving
 from digikunta_tui.domain.stored import (
     Invalid,
     ids_in,
@@ -275,9 +276,10 @@ def _dated(value: Any) -> tuple[Decimal | None, date | None, bool]:
     return number, _date(value.get("date")), figure is not None and number is None
 
 
-def series_of(rid: str, fields: Fields) -> Series:
-    """An indicator as a report (or a chart) shows it, read from any stored fields."""
-    figures = read_indicator(fields)
+def series_of(rid: str, fields: Fields, figures: IndicatorFigures | None = None) -> Series:
+    """An indicator as a report (or a chart) shows it, read from any stored fields
+    (``figures``: what :func:`read_indicator` made of them, when already read)."""
+    figures = figures if figures is not None else read_indicator(fields)
     points, odd_points = _points(fields)
     baseline, baseline_date, odd_base = _dated(fields.get("baseline"))
     target, target_date, odd_target = _dated(fields.get("target"))
@@ -304,15 +306,18 @@ def series_of(rid: str, fields: Fields) -> Series:
     )
 
 
+Read = tuple[str, IndicatorFigures]
+"""An indicator id with its figures, read once."""
+
+
 def _group_rows(
-    groups: Mapping[str, tuple[str, list[str]]],
-    by_story: Mapping[str, list[tuple[str, Fields]]],
+    groups: Mapping[str, tuple[str, list[str]]], by_story: Mapping[str, list[Read]]
 ) -> list[GroupRow]:
     """One :class:`GroupRow` per group key → (label, story ids), each by the domain's rule."""
     rows = []
     for key, (label, story_ids) in groups.items():
-        indicators = [item for sid in story_ids for item in by_story.get(sid, ())]
-        impact = compute_impact(indicators, dict.fromkeys(story_ids, key), {key: label})
+        items = ((rid, fig, key) for sid in story_ids for rid, fig in by_story.get(sid, ()))
+        impact = add_up(items, {key: label})
         rows.append(
             GroupRow(
                 label,
@@ -396,16 +401,21 @@ def build_report(
             left_out += 1
             continue
         chosen[sid] = fields
-    by_story: dict[str, list[tuple[str, Fields]]] = {}
+    by_story: dict[str, list[Read]] = {}
+    series_by_story: dict[str, list[Series]] = {}
     for rid, fields in sources.indicators:
         story = fields.get("story")
         if isinstance(story, str) and story in chosen:
-            by_story.setdefault(story, []).append((rid, _cut(fields, end)))
+            cut = _cut(fields, end)
+            figures = read_indicator(cut)
+            by_story.setdefault(story, []).append((rid, figures))
+            series_by_story.setdefault(story, []).append(series_of(rid, cut, figures))
     story_org = {sid: next(iter(ids_in(f.get("organization"))), "") for sid, f in chosen.items()}
-    impact = compute_impact(
-        (item for items in by_story.values() for item in items), story_org, org_names
+    impact = add_up(
+        ((rid, fig, story_org[sid]) for sid, items in by_story.items() for rid, fig in items),
+        org_names,
     )
-    stories = _story_parts(chosen, by_story, org_names)
+    stories = _story_parts(chosen, series_by_story, org_names)
     notes = 0
     for story in stories:
         numbered = []
@@ -451,12 +461,12 @@ def _with_note(series: Series, number: int) -> Series:
 
 def _story_parts(
     chosen: Mapping[str, Fields],
-    by_story: Mapping[str, list[tuple[str, Fields]]],
+    series_by_story: Mapping[str, list[Series]],
     org_names: Mapping[str, str],
 ) -> list[StoryPart]:
     parts = []
     for sid, fields in chosen.items():
-        series = [series_of(rid, f) for rid, f in by_story.get(sid, ())]
+        series = list(series_by_story.get(sid, ()))
         series.sort(key=lambda s: (sort_key(s.name), s.id))
         parts.append(
             StoryPart(
