@@ -67,6 +67,7 @@ def print_html(
             "--headless",
             "--no-sandbox",  # root in CI and containers; the page runs no script
             "--disable-gpu",
+            "--hide-scrollbars",
             "--no-first-run",
             "--disable-background-networking",
             "--disable-component-update",
