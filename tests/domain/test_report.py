@@ -212,6 +212,21 @@ def test_scope_and_period_choose_stories_and_measurements(demo: Repository) -> N
     report = make_report(demo, scope=theme)
     assert report.impact.total_savings_eur == Decimal("15950.00")
     assert report.per_theme[0].label == "esimerkki (kuvitteellinen)"
+    # Tables in Finnish order: ü as y, then z, å, ä, ö.
+    for theme in ("äes", "Zoo", "über", "ylä", "Åland", "öljy"):
+        demo.create(
+            "story",
+            {"title": theme, "stage": "idea", "themes": [theme], "publication_consent": True},
+        )
+    labels = [g.label for g in make_report(demo).per_theme]
+    assert [x for x in labels if x in {"äes", "Zoo", "über", "ylä", "Åland", "öljy"}] == [
+        "über",
+        "ylä",
+        "Zoo",
+        "Åland",
+        "äes",
+        "öljy",
+    ]
     with pytest.raises(UserError, match="ei-olemassa"):
         resolve_scope(demo, "ei-olemassa")
     assert resolve_scope(demo, "network").kind == resolve_scope(demo, None).kind == "network"
