@@ -7,7 +7,8 @@ process and interleaved (median of ``--runs``):
 - the **floor**: ``Repository.impact()`` — reading the stories, organisations and indicators
   from the replica and summing them by the domain's rules;
 - the **report**: ``make_report`` (the same reads plus webinars and registrations, per
-  organisation and per theme, every story) and ``report_html`` (jinja2, the SVG charts).
+  organisation and per theme, every story: ``gather_s``) and ``report_html`` (jinja2, the SVG
+  charts: ``render_s``).
 
 Printed per size: seconds of each, the report's bytes, the peak of Python allocations of each
 (tracemalloc, one extra run each), and the ratio report / floor (target ≤ 3×). Across sizes:
@@ -64,8 +65,15 @@ def measure(folder: Path, people: int, stories: int, runs: int) -> dict[str, Any
         def floor() -> Any:
             return repo.impact()
 
+        split: list[tuple[float, float]] = []
+
         def report() -> str:
-            return report_html(make_report(repo), lang="fi")
+            start = time.perf_counter()
+            gathered = make_report(repo)
+            middle = time.perf_counter()
+            html = report_html(gathered, lang="fi")
+            split.append((middle - start, time.perf_counter() - middle))
+            return html
 
         report()  # templates compiled, pygal imported: both once per process, not per report
         floors, reports = [], []
@@ -77,6 +85,8 @@ def measure(folder: Path, people: int, stories: int, runs: int) -> dict[str, Any
             reports.append(seconds)
             size = len(html.encode("utf-8"))
         floor_s, report_s = statistics.median(floors), statistics.median(reports)
+        gather_s = statistics.median(g for g, _ in split[-runs:])
+        render_s = statistics.median(r for _, r in split[-runs:])
         return {
             "people": people,
             "stories": stories,
@@ -85,6 +95,8 @@ def measure(folder: Path, people: int, stories: int, runs: int) -> dict[str, Any
             "floor_impact_s": round(floor_s, 3),
             "report_s": round(report_s, 3),
             "ratio": round(report_s / floor_s, 2),
+            "gather_s": round(gather_s, 3),
+            "render_s": round(render_s, 3),
             "report_bytes": size,
             "floor_peak_mb": round(_peak(floor) / 2**20, 1),
             "report_peak_mb": round(_peak(report) / 2**20, 1),

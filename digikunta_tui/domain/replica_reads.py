@@ -60,3 +60,19 @@ def ids_where(replica: Replica, kind: str, field: str, value: str) -> list[str]:
     if field == "email":
         return [rid for rid, found in rows if isinstance(found, str) and found.lower() == value]
     return [rid for rid, found in rows if found == value]
+
+
+def registration_facts(replica: Replica) -> list[tuple[Any, Any, int | None]]:
+    """``(webinar, person, attended minutes)`` of every live registration, read by SQLite.
+
+    For the report's attendance (45 000 registrations at 50 000 people): only three values of
+    each record, without decoding its whole JSON in Python. Minutes are given only when stored
+    as a JSON integer (anything else is odd data and counts nothing, as :func:`read_int`).
+    """
+    rows = replica.conn.execute(
+        "SELECT json_extract(fields, '$.webinar'), json_extract(fields, '$.person'),"
+        " CASE json_type(fields, '$.attended_minutes') WHEN 'integer'"
+        " THEN json_extract(fields, '$.attended_minutes') END"
+        " FROM records WHERE kind = 'registration' AND alive = 1"
+    )
+    return rows.fetchall()

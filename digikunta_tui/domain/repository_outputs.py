@@ -131,6 +131,7 @@ class Outputs:
             people: also each person's organisation (an organisation's report counts the
                 webinar attendance of its own people).
         """
+        from digikunta_tui.domain.replica_reads import registration_facts
         from digikunta_tui.domain.report.data import Sources
 
         records = self.replica.records
@@ -144,7 +145,7 @@ class Outputs:
             stories={rid: f for _, rid, f in records("story")},
             indicators=[(rid, f) for _, rid, f in records("indicator")],
             webinars=[(rid, f) for _, rid, f in records("webinar")],
-            registrations=[f for _, _rid, f in records("registration")],
+            registrations=registration_facts(self.replica),
             person_organization=person_organization,
         )
 

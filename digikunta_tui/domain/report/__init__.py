@@ -55,16 +55,19 @@ def make_report(
     today: date | None = None,
 ) -> Report:
     """Gather a report from the repository's live records (see :mod:`.data` for the rules)."""
+    from sync.engine import collector_paused
+
     scope = scope or Scope()
-    sources = repo.report_sources(people=scope.kind == "organization")
-    return build_report(
-        sources,
-        scope=scope,
-        start=start,
-        end=end,
-        internal=internal,
-        made_on=today or date.today(),
-    )
+    with collector_paused():  # hundreds of thousands of objects that live until it returns
+        sources = repo.report_sources(people=scope.kind == "organization")
+        return build_report(
+            sources,
+            scope=scope,
+            start=start,
+            end=end,
+            internal=internal,
+            made_on=today or date.today(),
+        )
 
 
 def report_html(report: Report, *, lang: str) -> str:

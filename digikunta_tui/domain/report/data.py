@@ -201,7 +201,8 @@ class Sources:
     stories: Mapping[str, Fields]
     indicators: list[tuple[str, Fields]]
     webinars: list[tuple[str, Fields]]
-    registrations: list[Fields]
+    registrations: list[tuple[Any, Any, Any]]
+    """``(webinar id, person id, attended minutes)`` of each registration."""
     person_organization: Mapping[str, str] = field(default_factory=dict)
     """Person id → organisation id (needed only for an organisation's report)."""
 
@@ -334,15 +335,14 @@ def _group_rows(
 def _webinars(
     sources: Sources, scope: Scope, start: date | None, end: date | None
 ) -> list[WebinarPart]:
-    by_webinar: dict[str, list[Fields]] = {}
-    for reg in sources.registrations:
-        if scope.kind == "organization":
-            person = reg.get("person")
-            if not isinstance(person, str) or sources.person_organization.get(person) != scope.key:
-                continue
-        wid = reg.get("webinar")
+    by_webinar: dict[str, list[Any]] = {}
+    for wid, person, minutes in sources.registrations:
+        if scope.kind == "organization" and (
+            not isinstance(person, str) or sources.person_organization.get(person) != scope.key
+        ):
+            continue
         if isinstance(wid, str):
-            by_webinar.setdefault(wid, []).append(reg)
+            by_webinar.setdefault(wid, []).append(minutes)
     parts = []
     for wid, fields in sources.webinars:
         if fields.get("status") != "held":
@@ -357,7 +357,7 @@ def _webinars(
         if scope.kind == "theme" and fold(theme) != fold(scope.key):
             continue
         regs = by_webinar.get(wid, [])
-        minutes = [m for r in regs if isinstance(m := read_int(r.get("attended_minutes")), int)]
+        minutes = [m for m in regs if isinstance(m, int) and not isinstance(m, bool)]
         parts.append(
             WebinarPart(
                 _text(fields.get("title")),
@@ -503,7 +503,10 @@ def sources_of(records: Iterable[tuple[str, str, Fields]]) -> Sources:
         stories=dict(by_kind.get("story", [])),
         indicators=by_kind.get("indicator", []),
         webinars=by_kind.get("webinar", []),
-        registrations=[f for _, f in by_kind.get("registration", [])],
+        registrations=[
+            (f.get("webinar"), f.get("person"), read_int(f.get("attended_minutes")))
+            for _, f in by_kind.get("registration", [])
+        ],
         person_organization={
             rid: next(iter(ids_in(f.get("organization"))), "")
             for rid, f in by_kind.get("person", [])

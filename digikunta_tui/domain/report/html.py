@@ -16,7 +16,7 @@ from typing import Any
 from digikunta_tui.domain.finnish import format_date, format_money, format_number
 from digikunta_tui.domain.report import charts
 from digikunta_tui.domain.report.data import GroupRow, Report, Series
-from digikunta_tui.i18n import t_in
+from digikunta_tui.i18n import catalogue_keys, t_in
 
 CHART_ROWS = 12
 """Organisations or themes a bar chart shows at most (the largest; the table has them all)."""
@@ -45,9 +45,19 @@ def _largest(rows: list[GroupRow], value: str) -> list[tuple[str, Decimal]]:
     return [found[i] for i in sorted(keep)]
 
 
+@cache
+def _labels(lang: str) -> dict[str, str]:
+    """The report's fixed words in ``lang`` (``report.*`` and ``choice.*``), looked up once:
+    a report of thousands of stories asks for each of them thousands of times."""
+    keys = catalogue_keys("en") | catalogue_keys(lang)
+    return {k: t_in(lang, k) for k in keys if k.startswith(("report.", "choice."))}
+
+
 def render_report(report: Report, *, lang: str) -> str:
     """The report as HTML in ``lang`` (``fi`` or ``en``): Finnish formats in Finnish."""
     from markupsafe import Markup
+
+    from sync.engine import collector_paused
 
     text = partial(t_in, lang)
     money = partial(format_money, lang=lang)
@@ -83,20 +93,21 @@ def render_report(report: Report, *, lang: str) -> str:
     def chart(series: Series) -> charts.SeriesChart | None:
         return charts.series_chart(series, number, day)
 
-    return str(
-        _environment()
-        .get_template("report.html.j2")
-        .render(
-            r=report,
-            lang=lang,
-            t=text,
-            money=money,
-            number=number,
-            hours=hours,
-            day=day,
-            percent=percent,
-            figure=figure,
-            bars=bars,
-            chart=chart,
+    template = _environment().get_template("report.html.j2")
+    with collector_paused():  # a report's objects live until it is written (see sync.engine)
+        return str(
+            template.render(
+                r=report,
+                lang=lang,
+                t=text,
+                L=_labels(lang),
+                money=money,
+                number=number,
+                hours=hours,
+                day=day,
+                percent=percent,
+                figure=figure,
+                bars=bars,
+                chart=chart,
+            )
         )
-    )
