@@ -224,7 +224,11 @@ def test_scope_and_period_choose_stories_and_measurements(demo: Repository) -> N
             "story",
             {"title": theme, "stage": "idea", "themes": [theme], "publication_consent": True},
         )
-    labels = [g.label for g in make_report(demo).per_theme]
+    twice = {"title": "Kahdesti", "stage": "idea", "themes": ["TYÖNILO", "työnilo"]}
+    demo.create("story", {**twice, "publication_consent": True})
+    rows = make_report(demo).per_theme
+    assert [g.stories for g in rows if g.label.lower() == "työnilo"] == [2]  # one row, once each
+    labels = [g.label for g in rows]
     assert [x for x in labels if x in {"äes", "Zoo", "über", "ylä", "Åland", "öljy"}] == [
         "über",
         "ylä",

@@ -18,7 +18,7 @@ impact figures (the dashboard's) for the same stories.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -431,8 +431,11 @@ def build_report(
     themes: dict[str, tuple[str, list[str]]] = {}
     for sid, org in story_org.items():
         orgs.setdefault(org, (org_names.get(org, ""), []))[1].append(sid)
-        for theme in dict.fromkeys(_themes(chosen[sid])):
-            themes.setdefault(fold(theme), (theme, []))[1].append(sid)
+        spellings: dict[str, str] = {}
+        for theme in _themes(chosen[sid]):  # "Työnilo" and "työnilo" are one theme
+            spellings.setdefault(fold(theme), theme)
+        for key, theme in spellings.items():
+            themes.setdefault(key, (theme, []))[1].append(sid)
     spread = [Spread(st.title, st.organization, st.spread_to) for st in stories if st.spread_to]
     return Report(
         scope=scope,
@@ -454,8 +457,6 @@ def build_report(
 
 
 def _with_note(series: Series, number: int) -> Series:
-    from dataclasses import replace
-
     return replace(series, note=number)
 
 
