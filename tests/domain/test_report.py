@@ -178,7 +178,7 @@ def test_the_report_shows_the_domains_figures_loads_nothing_and_escapes_record_t
     assert shown["savings_one_off_eur"] == Decimal("250.50")
     assert shown["total_hours_saved"] == impact.total_hours_saved
     notice = next(p for p in doc.iter(f"{H}p") if p.get("id") == "left-out")
-    assert text_of(notice).startswith("1 experiments are left out")
+    assert text_of(notice).startswith("1 experiment is left out")
     # Internal: it is in, with the hours, and the report warns on its first page.
     internal = report_html(make_report(demo, internal=True), lang="en")
     assert "Salainen kokeilu" in internal and "INTERNAL" in internal
