@@ -62,14 +62,21 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     repo = ctx.repository()
     scope = resolve_scope(repo, args.scope)
     lang = args.lang or detect_language(ctx.config.ui.language)
+    steps = 3 if kind == "pdf" else 2
+    line = ctx.progress  # drawn only on a terminal: seconds at 50 000 people, a PDF longer
+    line.show(t("report.progress_gathering"), 0, steps)
     report = make_report(repo, scope=scope, start=args.start, end=args.end, internal=args.internal)
+    line.show(t("report.progress_writing"), 1, steps)
     html = report_html(report, lang=lang)
     if kind == "pdf":
         from ..domain.report.browser import print_html
 
         assert output is not None
+        line.show(t("report.progress_printing"), 2, steps)
         print_html(html, Path(output).expanduser())
+        line.clear()
     else:
+        line.clear()
         write_output(html, output)
     if output:
         print(t("report.written", path=output))
