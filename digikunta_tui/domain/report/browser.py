@@ -21,8 +21,9 @@ from digikunta_tui.i18n import t
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 """Program names tried, in order."""
 
-TIMEOUT = 300
-"""Seconds a print may take (a report of thousands of experiments is thousands of pages)."""
+TIMEOUT = 1800
+"""Seconds a print may take: a report of thousands of experiments is thousands of pages (350
+pages took 11 s)."""
 
 
 @dataclass(frozen=True)
