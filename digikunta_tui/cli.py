@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "import": "import_cmd",
     "ics": "ics_cmd",
     "newsletter": "newsletter_cmd",
+    "report": "report_cmd",
     "mailing-list": "mailing_cmd",
     "gdpr": "gdpr_cmd",
 }

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from digikunta_tui.domain.finnish import sort_key
-from digikunta_tui.domain.indicators import read_indicator, saving
+from digikunta_tui.domain.indicators import IndicatorFigures, read_indicator, saving
 
 ZERO = Decimal(0)
 
@@ -57,19 +57,35 @@ def compute_impact(
         story_organization: story id → its organisation id ("" when it has none).
         organization_names: organisation id → name.
     """
+
+    def grouped() -> Iterable[tuple[str, IndicatorFigures, str]]:
+        for rid, fields in indicators:
+            figures = read_indicator(fields)
+            story = figures.story if isinstance(figures.story, str) else ""
+            yield rid, figures, story_organization.get(story, "")
+
+    return add_up(grouped(), organization_names)
+
+
+def add_up(
+    items: Iterable[tuple[str, IndicatorFigures, str]], group_names: Mapping[str, str]
+) -> Impact:
+    """:func:`compute_impact` over indicators already read: ``(id, figures, group key)``.
+
+    The report sums the same figures by organisation and by theme without reading them again;
+    ``per_organization`` then holds its groups (key, name from ``group_names``, €, hours).
+    """
     per_year = one_off = hours = ZERO
-    per_org: dict[str, list[Decimal]] = {}
+    per_group: dict[str, list[Decimal]] = {}
     progresses: dict[str, float | None] = {}
-    for rid, fields in indicators:
-        figures = read_indicator(fields)
+    for rid, figures, group in items:
         progresses[rid] = None if figures.progress is None else float(figures.progress)
         if figures.category not in ("savings_eur", "time_saved_h"):
             continue
         amount = saving(figures)
         if amount is None:
             continue
-        story = figures.story if isinstance(figures.story, str) else ""
-        sums = per_org.setdefault(story_organization.get(story, ""), [ZERO, ZERO])
+        sums = per_group.setdefault(group, [ZERO, ZERO])
         if figures.category == "time_saved_h":
             hours += amount
             sums[1] += amount
@@ -79,8 +95,6 @@ def compute_impact(
             else:
                 one_off += amount
             sums[0] += amount
-    rows = [
-        (org, organization_names.get(org, ""), sums[0], sums[1]) for org, sums in per_org.items()
-    ]
+    rows = [(key, group_names.get(key, ""), sums[0], sums[1]) for key, sums in per_group.items()]
     rows.sort(key=lambda row: (sort_key(row[1]), row[0]))
     return Impact(per_year + one_off, hours, rows, per_year, one_off, progresses)

@@ -29,7 +29,8 @@ Figure = Decimal | Invalid | None
 CATEGORIES = ("savings_eur", "time_saved_h", "customer_benefit", "joy_of_work", "quality", "other")
 DIRECTIONS = ("increase", "decrease")
 RECURRENCES = ("one_off", "per_year")
-LEVELS = ("output", "outcome", "impact")
+LEVELS = ("input", "output", "outcome", "impact")
+"""The logic chain in its order: input → output → outcome → impact."""
 
 
 @dataclass(frozen=True, slots=True)

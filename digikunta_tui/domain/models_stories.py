@@ -33,8 +33,10 @@ class StoryStage(StrEnum):
 
 
 class IndicatorLevel(StrEnum):
-    """What an indicator measures: direct output, outcome or wider impact."""
+    """What an indicator measures, along the logic chain: what was put in (input), its direct
+    output, the outcome and the wider impact."""
 
+    INPUT = "input"
     OUTPUT = "output"
     OUTCOME = "outcome"
     IMPACT = "impact"

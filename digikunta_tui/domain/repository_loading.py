@@ -55,16 +55,28 @@ class Loading:
         self._index.refresh(self.replica)
         return count
 
-    def load_synthetic(self, n_people: int, seed: int = 0, *, validate: bool = True) -> int:
+    def load_synthetic(
+        self,
+        n_people: int,
+        seed: int = 0,
+        *,
+        validate: bool = True,
+        n_stories: int | None = None,
+        measurements: int = 1,
+    ) -> int:
         """Load a synthetic data set (``synthetic.synthetic_records``) for tests and benchmarks.
 
         Streams in chunks of ``CHUNK`` records per transaction (field rules checked unless
-        ``validate`` is False), then builds the index in bulk. Returns the record count.
+        ``validate`` is False), then builds the index in bulk. ``n_stories`` and
+        ``measurements`` (per indicator) as in ``synthetic_records``. Returns the record count.
         """
         from digikunta_tui.domain.synthetic import synthetic_records
 
         total = 0
-        for chunk in _chunks(synthetic_records(n_people, seed=seed), CHUNK):
+        records = synthetic_records(
+            n_people, seed=seed, n_stories=n_stories, measurements=measurements
+        )
+        for chunk in _chunks(records, CHUNK):
             if validate:
                 chunk = [(kind, rid, self._checked(kind, rid, f)) for kind, rid, f in chunk]
             total += self.replica.put_many(chunk)

@@ -1,4 +1,4 @@
-"""The repository's outputs: the newsletter of a webinar and the mailing list.
+"""The repository's outputs: the newsletter of a webinar, the mailing list, a report's records.
 
 A part of :class:`~digikunta_tui.domain.repository.Repository` (a base class of it): what the
 app and the CLI hand out of the data, gathered in one place so both produce the same thing (the
@@ -11,13 +11,16 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from digikunta_tui.domain import consent
-from digikunta_tui.domain.finnish import sort_key
-from digikunta_tui.domain.stored import ids_in, items_of, read_text, text_of
+from digikunta_tui.domain.finnish import fold, sort_key
+from digikunta_tui.domain.stored import ids_in, items_of, read_list, read_text, text_of
 from sync import Replica
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.report.data import Sources
 
 
 class Outputs:
-    """The newsletter's inputs and text, and the mailing list."""
+    """The newsletter's inputs and text, the mailing list, and what a report is made of."""
 
     replica: Replica
 
@@ -120,3 +123,55 @@ class Outputs:
             if state.conflict and any(head.action == consent.GRANTED for head in state.heads)
         }
         return self._mailing_people(left_out)
+
+    def report_sources(self, *, people: bool = False) -> Sources:
+        """The live records an impact report is made from (:mod:`report.data`).
+
+        Args:
+            people: also each person's organisation (an organisation's report counts the
+                webinar attendance of its own people).
+        """
+        from digikunta_tui.domain.replica_reads import registration_facts
+        from digikunta_tui.domain.report.data import Sources
+
+        records = self.replica.records
+        person_organization = (
+            {rid: next(iter(ids_in(f.get("organization"))), "") for _, rid, f in records("person")}
+            if people
+            else {}
+        )
+        return Sources(
+            organizations={rid: f for _, rid, f in records("organization")},
+            stories={rid: f for _, rid, f in records("story")},
+            indicators=[(rid, f) for _, rid, f in records("indicator")],
+            webinars=[(rid, f) for _, rid, f in records("webinar")],
+            registrations=registration_facts(self.replica),
+            person_organization=person_organization,
+        )
+
+    def organization_named(self, text: str) -> tuple[str, str] | None:
+        """The live organisation whose id is ``text`` or whose name is ``text`` (case and
+        accents ignored; the only one of that name), as ``(id, name)``; else None."""
+        found = self.replica.get("organization", text)
+        if found is not None:
+            return text, text_of(found.get("name"))
+        wanted = fold(text.strip())
+        named = [
+            (rid, text_of(f.get("name")))
+            for _, rid, f in self.replica.records("organization")
+            if fold(text_of(f.get("name")).strip()) == wanted
+        ]
+        return named[0] if len(named) == 1 else None
+
+    def theme_named(self, text: str) -> str | None:
+        """A theme of some live story that reads as ``text`` (case and accents ignored), as
+        the first story (in Finnish order) writes it; else None."""
+        wanted = fold(" ".join(text.split()))
+        spellings = {
+            " ".join(theme.split())
+            for _, _rid, f in self.replica.records("story")
+            if isinstance(themes := read_list(f.get("themes")), list)
+            for theme in themes
+            if fold(" ".join(theme.split())) == wanted
+        }
+        return min(spellings, key=sort_key) if spellings else None

@@ -200,7 +200,12 @@ def _organization(index: int) -> tuple[dict[str, Any], str]:
 
 
 def synthetic_records(
-    n_people: int, *, seed: int = 0, existing: Mapping[str, str] | None = None
+    n_people: int,
+    *,
+    seed: int = 0,
+    existing: Mapping[str, str] | None = None,
+    n_stories: int | None = None,
+    measurements: int = 1,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Yield a deterministic synthetic data set as ``(kind, id, fields)``.
 
@@ -215,13 +220,16 @@ def synthetic_records(
         existing: organisation name → id of an organisation already stored: an organisation
             of that name is not yielded, its people and stories point to that id instead (so
             synthetic people join the demo's Kuopio rather than a second Kuopio).
+        n_stories: stories to make (default: one per 100 people), e.g. one per 10 people for
+            the report's benchmark.
+        measurements: measurements per indicator, a month apart (default 1).
     """
     if n_people < 0:
         raise ValueError(f"n_people must not be negative: {n_people}")
     rng = random.Random(seed)
     n_orgs = max(1, -(-n_people // 50))
     n_webinars = max(1, -(-n_people // 500))
-    n_stories = n_people // 100
+    n_stories = n_people // 100 if n_stories is None else n_stories
 
     domains: list[str] = []
     org_ids: list[str] = []
@@ -328,9 +336,10 @@ def synthetic_records(
                 "measurements": [
                     {
                         "value": f"{baseline * rng.uniform(1, 2.2):.2f}",
-                        "date": (start + timedelta(days=60)).date().isoformat(),
-                        "method": "measured",
+                        "date": (start + timedelta(days=60 + 30 * m)).date().isoformat(),
+                        "method": "measured" if m == 0 else rng.choice(_METHODS),
                     }
+                    for m in range(measurements)
                 ],
             }
             if category == "savings_eur":
@@ -338,6 +347,8 @@ def synthetic_records(
                 indicator["calculation"] = "Synteettinen arvio."
             yield ("indicator", _id(seed, f"indicator/{k}", s), indicator)
 
+
+_METHODS = ("measured", "estimated", "survey", "self_reported")
 
 CHUNK = 5000
 """Records per transaction when adding a synthetic data set."""

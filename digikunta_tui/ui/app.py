@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
     from digikunta_tui.ui.dialogs.sync_setup import SyncSetup
+    from digikunta_tui.ui.report_action import ReportWritten
     from sync import Remote
 
 VIEW_OF_KIND = {
@@ -461,6 +462,19 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         from digikunta_tui.ui.export import export_members
 
         export_members(self)
+
+    @needs_index
+    def action_write_report(self) -> None:
+        """Ask where (the export folder filled in), then write the network's impact report."""
+        from digikunta_tui.ui.report_action import write_network_report
+
+        write_network_report(self)
+
+    def on_report_written(self, message: ReportWritten) -> None:
+        """The report's notice: the file written, or why not."""
+        from digikunta_tui.ui.report_action import report_written_notice
+
+        report_written_notice(self, message)
 
     @needs_index
     def show_record(self, kind: str, record_id: str) -> None:

@@ -87,6 +87,7 @@ def palette_actions(app: DigikuntaApp) -> list[tuple[str, str, Callable[[], obje
     ]
     actions += [
         (t("palette.export_members"), t("palette.export_members_help"), app.action_export_members),
+        (t("palette.report"), t("palette.report_help"), app.action_write_report),
         (t("palette.language"), t("palette.language_help"), app.action_switch_language),
         (t("palette.theme"), t("palette.theme_help"), app.action_change_theme),
         (t("palette.copy"), t("palette.copy_help"), app.action_copy_contact),

@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 from cli_helpers import Cli, one_line_error, records_of
 
-COMMANDS = ["demo", "sync", "export", "import", "ics", "newsletter", "mailing-list", "gdpr"]
+COMMANDS = [
+    "demo",
+    "sync",
+    "export",
+    "import",
+    "ics",
+    "newsletter",
+    "report",
+    "mailing-list",
+    "gdpr",
+]
 
 
 def test_help_lists_every_command(make_cli: Callable[[Path], Cli], tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ _ENUMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "webinar.status": ("webinar_status", ("planned", "held", "cancelled")),
     "newsletter.status": ("newsletter_status", ("draft", "sent")),
     "story.stage": ("story_stage", ("idea", "running", "ended", "established")),
-    "indicator.level": ("indicator_level", ("output", "outcome", "impact")),
+    "indicator.level": ("indicator_level", ("input", "output", "outcome", "impact")),
     "indicator.category": (
         "indicator_category",
         ("savings_eur", "time_saved_h", "customer_benefit", "joy_of_work", "quality", "other"),

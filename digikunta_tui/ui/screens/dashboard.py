@@ -7,6 +7,7 @@ placeholders, so the first paint does not wait for the repository.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from decimal import Decimal
 from typing import ClassVar
 
@@ -169,34 +170,47 @@ class DashboardScreen(ViewScreen):
                 (t("dashboard.hours"), format_number(impact.total_hours_saved, lang=lang)),
             ]
         )
-        rows = [
-            (name, Decimal(savings))
-            for _org, name, savings, _hours in impact.per_organization
-            if Decimal(savings) > 0
-        ]
-        if rows:
-            shown = largest(rows, CHART_ROWS)
-            title = (
-                t("dashboard.savings_per_org")
-                if len(shown) == len(rows)
-                else t("dashboard.savings_per_org_top", shown=len(shown))
-            )
-            out.append("\n\n" + title + "\n", style="bold")
-            # The panel's width (an 80-column terminal gives it 35 cells): lines never wrap.
-            width = max(self.query_one("#impact").content_region.width, 24)
-            out.append_text(
-                bar_chart(
-                    shown,
-                    width=width,
-                    label_width=min(18, max(8, width // 3)),
-                    fmt=lambda v: format_money(v, lang),
-                    style="green",
-                )
-            )
-            if len(shown) < len(rows):
-                more = format_number(len(rows) - len(shown), lang=lang)
-                out.append("\n" + t("dashboard.savings_more", more=more), style="dim")
+        savings = [(name, Decimal(eur)) for _org, name, eur, _h in impact.per_organization]
+        hours = [(name, Decimal(h)) for _org, name, _eur, h in impact.per_organization]
+        self._chart(out, savings, "savings", lambda v: format_money(v, lang), "green", lang)
+        self._chart(out, hours, "hours", lambda v: format_number(v, lang=lang), "cyan", lang)
         return out
+
+    def _chart(
+        self,
+        out: Text,
+        values: list[tuple[str, Decimal]],
+        what: str,
+        fmt: Callable[[Decimal], str],
+        style: str,
+        lang: str,
+    ) -> None:
+        """Append a bar chart per organisation of ``what`` (``savings`` or ``hours``): the
+        :data:`CHART_ROWS` largest, in the order of name; nothing when none is above 0."""
+        rows = [(name, value) for name, value in values if value > 0]
+        if not rows:
+            return
+        shown = largest(rows, CHART_ROWS)
+        title = (
+            t(f"dashboard.{what}_per_org")
+            if len(shown) == len(rows)
+            else t(f"dashboard.{what}_per_org_top", shown=len(shown))
+        )
+        out.append("\n\n" + title + "\n", style="bold")
+        # The panel's width (an 80-column terminal gives it 35 cells): lines never wrap.
+        width = max(self.query_one("#impact").content_region.width, 24)
+        out.append_text(
+            bar_chart(
+                shown,
+                width=width,
+                label_width=min(18, max(8, width // 3)),
+                fmt=fmt,
+                style=style,
+            )
+        )
+        if len(shown) < len(rows):
+            more = format_number(len(rows) - len(shown), lang=lang)
+            out.append("\n" + t("dashboard.savings_more", more=more), style="dim")
 
     def _recent(self, data: DashboardData) -> Text:
         if not data.indexed:

@@ -153,7 +153,10 @@ class StoriesScreen(RecordActions, StoryActions, ViewScreen):
                 return value.label()
             return "–" if value is None else format_number(value, lang=lang)
 
-        for _id, fields in found:
+        from digikunta_tui.domain.report.data import series_of
+        from digikunta_tui.ui.widgets.series_chart import series_text
+
+        for rid, fields in found:
             figures = read_indicator(fields)
             out.append("\n")
             out.append_text(safe(fields.get("name"), "bold"))
@@ -172,5 +175,8 @@ class StoriesScreen(RecordActions, StoryActions, ViewScreen):
                 shown = max(min(progress, 1), 0)
                 out.append("\n" + bar(shown, Decimal(1), 30).ljust(30, "░"), style="green")
                 out.append(f" {format_number(round(progress * 100), lang=lang)} %")
+            chart = series_text(series_of(rid, fields), lang=lang)
+            if chart:  # the measurements over time, with the baseline and the target line
+                out.append("\n").append_text(chart)
             out.append("\n")
         return out
