@@ -327,8 +327,7 @@ def _run(args: argparse.Namespace, progress: ProgressLine) -> int:
     from sync.errors import AuthError, RemoteOffline, SyncError
 
     from .commands.context import CommandContext
-    from .config import ConfigError
-    from .errors import UserError
+    from .errors import UserError, ValidationFailed
     from .i18n import get_language, t
     from .sync_messages import sync_error_text
 
@@ -346,15 +345,11 @@ def _run(args: argparse.Namespace, progress: ProgressLine) -> int:
         return _fail(progress, sync_error_text(exc), EXIT_AUTH)
     except SyncError as exc:  # said in the user's language when its code is known
         return _fail(progress, sync_error_text(exc))
-    except (ConfigError, UserError) as exc:
-        return _fail(progress, str(exc))
+    except ValidationFailed as exc:  # nothing was written
+        return _fail(progress, t("cli.refused", error=exc.message))
+    except UserError as exc:  # the config's, the domain's and the commands' (``errors``)
+        return _fail(progress, exc.message)
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        # The domain's errors, when a command loaded it (``digikunta sync`` may not).
-        domain = sys.modules.get("digikunta_tui.domain.repository")
-        if domain is not None and isinstance(exc, domain.NotFound):
-            return _fail(progress, str(exc))
-        if domain is not None and isinstance(exc, domain.ValidationFailed):
-            return _fail(progress, t("cli.refused", error=str(exc)))  # nothing was written
         if os.environ.get("DIGIKUNTA_DEBUG"):
             raise
         name = type(exc).__name__

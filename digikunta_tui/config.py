@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from digikunta_tui.errors import ConfigError
+
 APP_NAME = "digikunta"
-
-
-class ConfigError(Exception):
-    """The config file is unreadable or has a bad setting (the message says which)."""
 
 
 # Plain dataclasses, so that starting without a config file does not import pydantic; a file's

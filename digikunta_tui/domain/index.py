@@ -58,6 +58,7 @@ from digikunta_tui.domain.index_rows import (
 from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.listing import listing, render
 from digikunta_tui.domain.replica_reads import changed_since, fields_by_id
+from digikunta_tui.errors import IndexNotReady
 from digikunta_tui.i18n import get_language
 from sync import Replica
 
@@ -102,10 +103,6 @@ _MANY = 500
 
 FieldsOf = Callable[[Iterable[tuple[str, str]]], dict[str, dict[str, Any]]]
 """(kind, id) pairs → id → fields of those that are live (reads the replica)."""
-
-
-class IndexNotReady(Exception):
-    """The search index has not been built yet (first build running); lists are unavailable."""
 
 
 class _Page:

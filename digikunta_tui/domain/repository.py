@@ -38,6 +38,7 @@ from digikunta_tui.domain.stored import (
     text_of,
 )
 from digikunta_tui.domain.undo import UndoLog, undo_last
+from digikunta_tui.errors import NotFound, ValidationFailed
 from digikunta_tui.files import INDEX_FILE, REPLICA_FILE
 from digikunta_tui.i18n import t
 from sync import Replica, new_id
@@ -65,23 +66,6 @@ def __getattr__(name: str) -> Any:
 
         return Impact
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-class ValidationFailed(Exception):
-    """A write was refused; ``errors`` maps field name → translated message. Nothing was written."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
-
-
-class NotFound(LookupError):
-    """No live record of that kind and id."""
-
-    def __init__(self, kind: str, record_id: str) -> None:
-        self.kind = kind
-        self.record_id = record_id
-        super().__init__(t("repository.not_found", kind=kind, id=record_id))
 
 
 def utc_now() -> str:

@@ -17,20 +17,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from digikunta_tui.domain.index import SearchIndex
+from digikunta_tui.errors import ConflictNotOpen
 from digikunta_tui.i18n import t
 from sync import Replica
 
 if TYPE_CHECKING:
     from sync import ConflictEntry, Remote, SyncLogEntry, SyncReport
     from sync.engine import Progress as SyncProgress
-
-
-class ConflictNotOpen(LookupError):
-    """No open conflict with that id (resolved meanwhile, or never there). Nothing changed."""
-
-    def __init__(self, conflict_id: str) -> None:
-        self.conflict_id = conflict_id
-        super().__init__(t("conflict.not_open"))
 
 
 class SyncSide:

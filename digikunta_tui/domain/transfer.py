@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from digikunta_tui.domain.models import MODELS
 from digikunta_tui.domain.validation import KIND_FIELDS, RECORD_ERROR
-from digikunta_tui.errors import UserError
+from digikunta_tui.errors import TransferError, UserError
 from digikunta_tui.i18n import counted, t
 from sync.records import Record, is_alive, is_record_id, new_id
 
@@ -43,10 +43,6 @@ LIST_SEPARATOR = "; "
 _DANGEROUS = re.compile(r"'*[=+\-@\t\r]")
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")
 _MAX_REPORTED = 50
-
-
-class TransferError(UserError):
-    """A file cannot be read as records (encoding, CSV syntax, JSON shape, header)."""
 
 
 # --- cells ------------------------------------------------------------------------------------
