@@ -205,7 +205,8 @@ class SyncSide:
         entry = self._open_conflict(conflict_id)
         if not entry.is_delete_conflict:
             raise ValueError("not a delete-versus-edit conflict")
-        puts, deletes = ([], [])
+        puts: list[tuple[str, str, dict[str, Any]]] = []
+        deletes: list[tuple[str, str]] = []
         if self.get(entry.kind, entry.record) is not None:
             puts, deletes = self.cascade_of(entry.kind, entry.record)
         self._resolve(conflict_id, "delete")
