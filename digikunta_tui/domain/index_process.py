@@ -88,7 +88,7 @@ def decode_frame(data: bytes, *, first: bool) -> Snapshot | Batch:
         raise RowsFailed("a frame of index rows is not a triple")
     if first:
         return Snapshot(*value)
-    return value  # type: ignore[return-value]
+    return value
 
 
 @contextmanager
