@@ -103,7 +103,9 @@ class _Parser(argparse.ArgumentParser):
     epilog's examples as written); wrapping there spares ``textwrap`` to the commands."""
 
     def _get_formatter(self) -> argparse.HelpFormatter:
-        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)
+        # argparse's formatters take ``width``; typeshed's ``_FormatterClass`` names only ``prog``
+        formatter: Callable[..., argparse.HelpFormatter] = self.formatter_class
+        return formatter(prog=self.prog, width=_terminal_columns() - 2)
 
     def format_help(self) -> str:
         if self.wrap_description and self.description:
@@ -180,7 +182,8 @@ def choose_language(argv: Sequence[str], environ: os._Environ[str] | dict[str, s
     A config file that cannot be read does not stop this: its error is reported later (in the
     language the environment gives).
     """
-    from .config import ConfigError, load_config
+    from .config import load_config
+    from .errors import ConfigError
     from .i18n import SUPPORTED_LANGUAGES, detect_language
 
     early = _Parser(add_help=False, allow_abbrev=False)
@@ -327,18 +330,19 @@ def _run(args: argparse.Namespace, progress: ProgressLine) -> int:
     from sync.errors import AuthError, RemoteOffline, SyncError
 
     from .commands.context import CommandContext
-    from .config import ConfigError
-    from .errors import UserError
+    from .config import is_language
+    from .errors import UserError, ValidationFailed
     from .i18n import get_language, t
     from .sync_messages import sync_error_text
 
     ctx = None
     try:
         ctx = CommandContext.from_args(args.config, args.data_dir, progress=progress)
-        if args.ui_lang:  # the commands that pick the language from the config follow it
-            ctx.config.ui.language = args.ui_lang
-        elif ctx.config.ui.language == "auto":
-            ctx.config.ui.language = get_language()
+        # The commands that pick the language from the config follow ``--lang`` (else the
+        # language chosen for the messages when the config says "auto").
+        chosen = args.ui_lang or (get_language() if ctx.config.ui.language == "auto" else "")
+        if is_language(chosen):
+            ctx.config.ui.language = chosen
         return int(args.func(args, ctx) or 0)
     except RemoteOffline as exc:
         return _fail(progress, t("cli.offline", error=sync_error_text(exc)), EXIT_OFFLINE)
@@ -346,15 +350,11 @@ def _run(args: argparse.Namespace, progress: ProgressLine) -> int:
         return _fail(progress, sync_error_text(exc), EXIT_AUTH)
     except SyncError as exc:  # said in the user's language when its code is known
         return _fail(progress, sync_error_text(exc))
-    except (ConfigError, UserError) as exc:
-        return _fail(progress, str(exc))
+    except ValidationFailed as exc:  # nothing was written
+        return _fail(progress, t("cli.refused", error=exc.message))
+    except UserError as exc:  # the config's, the domain's and the commands' (``errors``)
+        return _fail(progress, exc.message)
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        # The domain's errors, when a command loaded it (``digikunta sync`` may not).
-        domain = sys.modules.get("digikunta_tui.domain.repository")
-        if domain is not None and isinstance(exc, domain.NotFound):
-            return _fail(progress, str(exc))
-        if domain is not None and isinstance(exc, domain.ValidationFailed):
-            return _fail(progress, t("cli.refused", error=str(exc)))  # nothing was written
         if os.environ.get("DIGIKUNTA_DEBUG"):
             raise
         name = type(exc).__name__

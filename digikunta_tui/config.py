@@ -15,13 +15,11 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
+
+from digikunta_tui.errors import ConfigError as ConfigError  # importable from here too
 
 APP_NAME = "digikunta"
-
-
-class ConfigError(Exception):
-    """The config file is unreadable or has a bad setting (the message says which)."""
 
 
 # Plain dataclasses, so that starting without a config file does not import pydantic; a file's
@@ -29,7 +27,10 @@ class ConfigError(Exception):
 # unless every value in it is plainly right (:func:`_plain_config`): a command that finds
 # nothing to do (``digikunta sync``) then does not load pydantic either.
 
-LANGUAGES = ("auto", "fi", "en")
+Language = Literal["auto", "fi", "en"]
+"""A ``[ui] language`` setting."""
+
+LANGUAGES: tuple[Language, ...] = ("auto", "fi", "en")
 """The values of ``[ui] language`` (the ``Literal`` of :class:`UiSettings`; a test keeps both
 equal)."""
 
@@ -80,7 +81,7 @@ class SyncSettings:
 class UiSettings:
     """``[ui]``: language and theme."""
 
-    language: Literal["auto", "fi", "en"] = "auto"
+    language: Language = "auto"
     theme: str = ""
 
 
@@ -102,6 +103,11 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
     """The file read, or None when there is none (the defaults)."""
+
+
+def is_language(value: str) -> TypeGuard[Language]:
+    """True when ``value`` is one of :data:`LANGUAGES`."""
+    return value in LANGUAGES
 
 
 def config_path(environ: Mapping[str, str] = os.environ) -> Path:

@@ -70,8 +70,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     if len(plan.problems) == 1:  # one problem: one line
         raise CommandError(t("cli.import_one_problem", path=str(path), problem=plan.problems[0]))
     if plan.problems:
-        for line in problems_text(plan.problems):
-            print(f"{path}: {line}", file=sys.stderr)
+        for problem in problems_text(plan.problems):
+            print(f"{path}: {problem}", file=sys.stderr)
         failed = len({p.split(":", 1)[0] for p in plan.problems})
         raise CommandError(t("cli.import_problems", path=str(path), failed=failed, rows=len(rows)))
     what = counted(kind, len(plan.items))

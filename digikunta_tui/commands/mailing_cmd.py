@@ -47,7 +47,7 @@ MAX_NAMED = 20
 """How many people left out for a consent conflict the warning names."""
 
 
-def conflict_warning(people: list[dict]) -> str | None:
+def conflict_warning(people: list[dict[str, Any]]) -> str | None:
     """One line naming the people left out because their newsletter consent is in conflict."""
     if not people:
         return None

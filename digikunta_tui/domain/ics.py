@@ -24,7 +24,7 @@ from digikunta_tui.domain.stored import (
     shorten,
     text_of,
 )
-from digikunta_tui.errors import UserError
+from digikunta_tui.errors import CalendarRefused
 from digikunta_tui.i18n import t
 
 __all__ = [
@@ -65,10 +65,6 @@ SEQUENCE_FIELDS = ("starts_at", "duration_minutes", "title", "join_link", "statu
 
 MAX_SEQUENCE = 1_000_000
 """Calendar sequence numbers above this are read as unreadable (RFC 5545: an integer)."""
-
-
-class CalendarRefused(UserError, ValueError):
-    """The webinar cannot be written as a calendar invitation (no readable start time)."""
 
 
 # RFC 5545 TEXT may not hold control characters other than HTAB; newlines are escaped first.

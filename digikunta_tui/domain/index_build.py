@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from digikunta_tui.domain.index_process import PROCESS_MIN, RowsFailed, batches_from_processes
+from digikunta_tui.domain.index_process import PROCESS_MIN, batches_from_processes
 from digikunta_tui.domain.index_rows import (
     FILTERS,
     KIND_FILTERS,
@@ -33,6 +33,7 @@ from digikunta_tui.domain.index_rows import (
     read_batches,
 )
 from digikunta_tui.domain.search import TOKENIZER
+from digikunta_tui.errors import Cancelled, RowsFailed
 from sync import Replica
 
 log = logging.getLogger(__name__)
@@ -113,10 +114,6 @@ def kind_inserts(kind: str, seq: int) -> tuple[str, str]:
 
 
 # --- a new file -------------------------------------------------------------------------------
-
-
-class Cancelled(Exception):
-    """The build was asked to stop; nothing of it is left."""
 
 
 @dataclass(frozen=True, slots=True)

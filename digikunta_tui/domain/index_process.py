@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from digikunta_tui.domain.index_rows import KIND_ORDER, Batch, Snapshot, read_batches
+from digikunta_tui.errors import RowsFailed
 
 PROCESS_MIN = 20_000
 """Live records from which a build makes its rows in other processes. Below it, starting them
@@ -51,10 +52,6 @@ about equal work at 50 000 people (the consents need the people's names read aga
 
 _LENGTH = struct.Struct("<Q")
 """A frame's length prefix."""
-
-
-class RowsFailed(Exception):
-    """A rows process ended without giving every row (the build is then made in-process)."""
 
 
 def write_frame(out: IO[bytes], item: Snapshot | Batch) -> None:
@@ -91,7 +88,7 @@ def decode_frame(data: bytes, *, first: bool) -> Snapshot | Batch:
         raise RowsFailed("a frame of index rows is not a triple")
     if first:
         return Snapshot(*value)
-    return value  # type: ignore[return-value]
+    return value
 
 
 @contextmanager

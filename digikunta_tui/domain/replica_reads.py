@@ -30,7 +30,7 @@ decode_fields: Callable[[str], tuple[dict[str, Any], int]] = _DECODER.raw_decode
 def changed_since(replica: Replica, seq: int) -> int:
     """How many records' visible state changed after change sequence number ``seq``."""
     sql = "SELECT COUNT(*) FROM records WHERE seq > ?"
-    return replica.conn.execute(sql, (seq,)).fetchone()[0]
+    return int(replica.conn.execute(sql, (seq,)).fetchone()[0])
 
 
 def fields_by_id(replica: Replica, wanted: Iterable[tuple[str, str]]) -> dict[str, dict[str, Any]]:

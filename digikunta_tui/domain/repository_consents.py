@@ -56,7 +56,7 @@ class Consents:
         found = self.replica.records_with_stamps("consent", ids)
         return consent.ordered(consent.event_from_record(*item) for item in found)
 
-    def consents_of(self, person_id: str) -> list[tuple[str, dict]]:
+    def consents_of(self, person_id: str) -> list[tuple[str, dict[str, Any]]]:
         """The person's consent events (id, fields), oldest first.
 
         Ordered by when they were recorded (the clock stamp of ``action``; then ``at``, then

@@ -141,12 +141,16 @@ class ListReads:
         target = read_id(value)
         return self.replica.get(kind, target) if isinstance(target, str) else None
 
-    def registrations_of(self, webinar_id: str) -> list[tuple[str, dict, dict | None]]:
+    def registrations_of(
+        self, webinar_id: str
+    ) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
         """(registration id, its fields, the person's fields) in Finnish order of name."""
         rows = self._children("registration", "webinar", webinar_id)
         return [(r.id, r.fields, self._referenced("person", r.fields.get("person"))) for r in rows]
 
-    def registrations_of_person(self, person_id: str) -> list[tuple[str, dict, dict | None]]:
+    def registrations_of_person(
+        self, person_id: str
+    ) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
         """(registration id, its fields, the webinar's fields), newest webinar first.
 
         Webinars whose start cannot be read come last.
@@ -156,18 +160,18 @@ class ListReads:
             (r.id, r.fields, self._referenced("webinar", r.fields.get("webinar"))) for r in rows
         ]
 
-        def start(item: tuple[str, dict, dict | None]) -> str:
+        def start(item: tuple[str, dict[str, Any], dict[str, Any] | None]) -> str:
             moment = read_moment((item[2] or {}).get("starts_at"))
             return moment_text(moment) if isinstance(moment, datetime) else ""
 
         found.sort(key=start, reverse=True)
         return found
 
-    def indicators_of(self, story_id: str) -> list[tuple[str, dict]]:
+    def indicators_of(self, story_id: str) -> list[tuple[str, dict[str, Any]]]:
         """The story's indicators (id, fields), in Finnish order of name."""
         return [(r.id, r.fields) for r in self._children("indicator", "story", story_id)]
 
-    def newsletter_of(self, webinar_id: str) -> tuple[str, dict] | None:
+    def newsletter_of(self, webinar_id: str) -> tuple[str, dict[str, Any]] | None:
         """The newsletter documenting a webinar (the lowest number if several), or None."""
         rows = self._children("newsletter", "webinar", webinar_id)
 

@@ -27,8 +27,8 @@ class Outputs:
     if TYPE_CHECKING:  # provided by Repository and ListReads
 
         def person_name(self, person_id: Any) -> str | None: ...
-        def indicators_of(self, story_id: str) -> list[tuple[str, dict]]: ...
-        def newsletter_of(self, webinar_id: str) -> tuple[str, dict] | None: ...
+        def indicators_of(self, story_id: str) -> list[tuple[str, dict[str, Any]]]: ...
+        def newsletter_of(self, webinar_id: str) -> tuple[str, dict[str, Any]] | None: ...
         def require(self, kind: str, record_id: str) -> dict[str, Any]: ...
 
     def newsletter_inputs(
@@ -91,7 +91,7 @@ class Outputs:
             "organization": title or "",
         }
 
-    def _mailing_people(self, person_ids: set[str]) -> list[dict]:
+    def _mailing_people(self, person_ids: set[str]) -> list[dict[str, Any]]:
         result = []
         for person_id in person_ids:
             fields = self.replica.get("person", person_id)
@@ -101,7 +101,7 @@ class Outputs:
         result.sort(key=lambda p: (sort_key(p["family_name"]), sort_key(p["given_name"]), p["id"]))
         return result
 
-    def mailing_list(self) -> list[dict]:
+    def mailing_list(self) -> list[dict[str, Any]]:
         """People whose newsletter consent is unambiguously ``granted`` and who have an e-mail.
 
         Each item: ``id``, ``given_name``, ``family_name``, ``email``, ``organization`` (name).
@@ -111,7 +111,7 @@ class Outputs:
         states = self._newsletter_states()
         return self._mailing_people({pid for pid, state in states.items() if state.granted})
 
-    def mailing_list_conflicts(self) -> list[dict]:
+    def mailing_list_conflicts(self) -> list[dict[str, Any]]:
         """People left off the mailing list because their newsletter consent is in conflict.
 
         Those with an e-mail whose current newsletter events include a ``granted`` one; items

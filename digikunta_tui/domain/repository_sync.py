@@ -17,20 +17,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from digikunta_tui.domain.index import SearchIndex
+from digikunta_tui.errors import ConflictNotOpen
 from digikunta_tui.i18n import t
 from sync import Replica
 
 if TYPE_CHECKING:
     from sync import ConflictEntry, Remote, SyncLogEntry, SyncReport
     from sync.engine import Progress as SyncProgress
-
-
-class ConflictNotOpen(LookupError):
-    """No open conflict with that id (resolved meanwhile, or never there). Nothing changed."""
-
-    def __init__(self, conflict_id: str) -> None:
-        self.conflict_id = conflict_id
-        super().__init__(t("conflict.not_open"))
 
 
 class SyncSide:
@@ -212,7 +205,8 @@ class SyncSide:
         entry = self._open_conflict(conflict_id)
         if not entry.is_delete_conflict:
             raise ValueError("not a delete-versus-edit conflict")
-        puts, deletes = ([], [])
+        puts: list[tuple[str, str, dict[str, Any]]] = []
+        deletes: list[tuple[str, str]] = []
         if self.get(entry.kind, entry.record) is not None:
             puts, deletes = self.cascade_of(entry.kind, entry.record)
         self._resolve(conflict_id, "delete")

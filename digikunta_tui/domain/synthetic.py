@@ -183,7 +183,7 @@ def _organization(index: int) -> tuple[dict[str, Any], str]:
     """Fields and e-mail domain of organisation ``index``: municipalities first, then others."""
     if index < len(MUNICIPALITIES):
         name, code, region = MUNICIPALITIES[index]
-        fields = {"name": name, "type": "municipality", "municipality_code": code}
+        fields: dict[str, Any] = {"name": name, "type": "municipality", "municipality_code": code}
         fields |= {"region_code": region, "active": True}
         return fields, f"{_slug(name)}.example.fi"
     rest = index - len(MUNICIPALITIES)
@@ -195,8 +195,9 @@ def _organization(index: int) -> tuple[dict[str, Any], str]:
     name = f"{first[a]}{second[b]}{suffix[c]}"
     if rest >= combos:
         name += f" {rest // combos + 1}"
-    fields = {"name": name, "type": _OTHER_TYPES.get(suffix[c], "association"), "active": True}
-    return fields, f"{_slug(name)}.example.fi"
+    other: dict[str, Any] = {"name": name, "type": _OTHER_TYPES.get(suffix[c], "association")}
+    other["active"] = True
+    return other, f"{_slug(name)}.example.fi"
 
 
 def synthetic_records(
@@ -234,12 +235,12 @@ def synthetic_records(
     domains: list[str] = []
     org_ids: list[str] = []
     for i in range(n_orgs):
-        fields, domain = _organization(i)
+        org_fields, domain = _organization(i)
         domains.append(domain)
-        known = (existing or {}).get(fields["name"])
+        known = (existing or {}).get(org_fields["name"])
         org_ids.append(known or _id(seed, "organization", i))
         if known is None:
-            yield ("organization", org_ids[-1], fields)
+            yield ("organization", org_ids[-1], org_fields)
 
     webinar_ids = [_id(seed, "webinar", i) for i in range(n_webinars)]
     webinar_starts: list[datetime] = []

@@ -39,7 +39,7 @@ _PAGE = 1000
 
 
 def _unwrap(annotation: Any) -> Any:
-    from digikunta_tui.domain.transfer import _unwrap as unwrap
+    from digikunta_tui.domain.transfer_cells import _unwrap as unwrap
 
     return unwrap(annotation)
 
@@ -160,7 +160,8 @@ def export_sheet(
 
     ``progress(done, total)`` is told as rows are written.
     """
-    from digikunta_tui.domain.transfer import _counted, _export_cell
+    from digikunta_tui.domain.transfer import _export_cell
+    from digikunta_tui.domain.transfer_cells import _counted
 
     names = KIND_FIELDS[kind]
     lookups = _Lookups(repo)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from digikunta_tui.errors import UserError
+from digikunta_tui.errors import UndoRefused
 from digikunta_tui.i18n import t
 
 if TYPE_CHECKING:
@@ -26,10 +26,6 @@ if TYPE_CHECKING:
 Action = Literal["create", "update", "delete"]
 MAX_STEPS = 100
 """How many edits are remembered (older ones drop off)."""
-
-
-class UndoRefused(UserError):
-    """The last edit has already been synced (or cannot be put back); nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)

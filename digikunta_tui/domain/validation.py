@@ -156,7 +156,9 @@ def validate_record(
 def _field_adapter(kind: str, name: str) -> TypeAdapter[Any]:
     """Build (once) a validator for one field of one kind, with the models' string handling."""
     info = MODELS[kind].model_fields[name]
-    annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    annotation: Any = (
+        Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    )
     return TypeAdapter(annotation, config=ConfigDict(str_strip_whitespace=True))
 
 

@@ -30,10 +30,10 @@ def undo_in_worker(repo: Any) -> UndoOutcome:
 
     try:
         done = repo.undo_last()
+    except ValidationFailed as exc:  # a UserError too: this, more particular, first
+        return UndoOutcome(t("undo.failed", error="; ".join(exc.errors.values())), "error")
     except UserError as exc:
         return UndoOutcome(str(exc), "warning")
-    except ValidationFailed as exc:
-        return UndoOutcome(t("undo.failed", error="; ".join(exc.errors.values())), "error")
     if done is None:
         return UndoOutcome(t("undo.nothing"))
     return UndoOutcome(done, changed=True)

@@ -9,12 +9,12 @@ import pytest
 from digikunta_tui.domain.replica_reads import ids_where, ids_where_many
 from digikunta_tui.domain.repository import Repository
 from digikunta_tui.domain.transfer import (
-    _BATCH,
     apply_import,
     export_csv,
     plan_import,
     read_rows,
 )
+from digikunta_tui.domain.transfer_import import _BATCH
 from digikunta_tui.errors import UserError
 
 ROWS = 2 * _BATCH + 100

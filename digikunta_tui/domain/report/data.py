@@ -291,7 +291,7 @@ def series_of(rid: str, fields: Fields, figures: IndicatorFigures | None = None)
         id=rid,
         name=_text(fields.get("name")),
         unit=_text(fields.get("unit")),
-        level=fields.get("level") if fields.get("level") in LEVELS else "",
+        level=level if isinstance(level := fields.get("level"), str) and level in LEVELS else "",
         category=figures.category if isinstance(figures.category, str) else "",
         direction=figures.direction if isinstance(figures.direction, str) else "",
         recurrence=figures.recurrence if isinstance(figures.recurrence, str) else "",
