@@ -37,6 +37,7 @@ from digikunta_tui.domain.repository_validation import Validation
 from digikunta_tui.domain.repository_writes import Writes
 from digikunta_tui.domain.stored import ids_in, text_of
 from digikunta_tui.domain.undo import UndoLog, undo_last
+from digikunta_tui.domain.work_count import WorkCount
 from digikunta_tui.errors import ConflictNotOpen, NotFound, ValidationFailed
 from digikunta_tui.files import INDEX_FILE, REPLICA_FILE
 from sync import Replica
@@ -91,6 +92,8 @@ class Repository(IndexUpkeep, Validation, Writes, ListReads, Loading, SyncSide, 
         """Use ``replica``; keep the derived index at ``index_path`` (see :meth:`open`)."""
         self.replica = replica
         self.index_path = Path(index_path)
+        self._at_work = WorkCount()
+        """Worker-thread calls under way (:meth:`close` waits for them)."""
         self.undo = UndoLog(lambda: replica.meta("base_generation", "0") or "0")
         """This session's unsynced edits, newest last (see :mod:`digikunta_tui.domain.undo`)."""
         self._index = SearchIndex.open(
@@ -119,7 +122,13 @@ class Repository(IndexUpkeep, Validation, Writes, ListReads, Loading, SyncSide, 
         return cls(replica, data_dir / INDEX_FILE, prepare=prepare, progress=progress)
 
     def close(self) -> None:
-        """Close the index and the replica (finishing a due scrub first)."""
+        """Close the index and the replica (finishing a due scrub first).
+
+        Waits for a :meth:`prepare_index` running on a worker thread (its ``cancel`` set, it
+        stops at its next batch): the replica's connections are closed only when no thread is
+        using them, since closing one under a running statement can crash the process.
+        """
+        self._at_work.wait_idle()
         with suppress(sqlite3.Error):
             if self.scrub_due:
                 self.scrub_erasures()

@@ -12,6 +12,7 @@ import threading
 from contextlib import suppress
 
 from digikunta_tui.domain.index import Progress, SearchIndex
+from digikunta_tui.domain.work_count import WorkCount
 from digikunta_tui.errors import IndexNotReady
 from sync import Replica
 
@@ -23,6 +24,7 @@ class IndexUpkeep:
 
     replica: Replica
     _index: SearchIndex
+    _at_work: WorkCount
 
     @property
     def index(self) -> SearchIndex:
@@ -62,10 +64,11 @@ class IndexUpkeep:
         Returns:
             How many records were indexed or changed.
         """
-        changed = self._index.refresh(self.replica, progress=progress, cancel=cancel)
-        if self.scrub_due and not (cancel is not None and cancel.is_set()):
-            self.scrub_erasures(wait=0.5)  # short waits: a busy file is retried next time
-        return changed
+        with self._at_work:
+            changed = self._index.refresh(self.replica, progress=progress, cancel=cancel)
+            if not (cancel is not None and cancel.is_set()) and self.scrub_due:
+                self.scrub_erasures(wait=0.5)  # short waits: a busy file is retried next time
+            return changed
 
     def refresh(self, *, progress: Progress | None = None) -> int:
         """Bring the index up to date with the replica (after a sync); see :meth:`prepare_index`.

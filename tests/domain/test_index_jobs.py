@@ -430,3 +430,50 @@ def test_a_write_after_a_big_change_leaves_that_change_to_a_worker(
         assert repo.count("person", "ihminen") == 2
     finally:
         repo.close()
+
+
+class PausedAfterTheIndex(Repository):
+    """A real Repository whose worker-thread prepare_index pauses after the index job, just
+    before it reads the replica again (whether a scrub is due) — where quitting met it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.worker_paused = threading.Event()
+        self.go_on = threading.Event()
+        self.worker: int | None = None
+        super().__init__(*args, **kwargs)
+
+    @property
+    def scrub_due(self) -> bool:
+        if threading.get_ident() == self.worker and not self.worker_paused.is_set():
+            self.worker_paused.set()
+            assert self.go_on.wait(GUARD)
+        return super().scrub_due
+
+
+def test_closing_waits_for_a_worker_still_reading_the_replica(tmp_path: Path) -> None:
+    repo = PausedAfterTheIndex.open(tmp_path, replica_name="test", prepare=False)
+    _people(repo, 30)
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        repo.worker = threading.get_ident()
+        try:
+            repo.prepare_index()
+        except BaseException as error:  # handed to the test's thread
+            failures.append(error)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    assert repo.worker_paused.wait(GUARD)
+    closing = threading.Thread(target=repo.close)
+    closing.start()
+    closing.join(0.2)
+    still_closing = closing.is_alive()  # it must wait, however long the worker takes
+    repo.go_on.set()
+    worker.join(GUARD)
+    closing.join(GUARD)
+    assert still_closing, "close() closed the replica under a worker still using it"
+    assert not worker.is_alive() and not closing.is_alive()
+    assert failures == []  # the worker's last read found its connection open
+    with Repository.open(tmp_path, replica_name="test") as again:
+        assert again.count("person") == 30
