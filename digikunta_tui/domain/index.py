@@ -348,7 +348,7 @@ class SearchIndex:
         """True when :meth:`refresh` would build or apply something (cheap)."""
         if not self._ready or _inode(self.path) != self._file:
             return True
-        return self.seq != Replica.next_seq(replica.conn) - 1
+        return self.seq != Replica.newest_seq(replica.conn)
 
     # ------------------------------------------------------------------ jobs
     @contextmanager
@@ -418,7 +418,7 @@ class SearchIndex:
     ) -> int:
         self._follow_file()
         seen = self.seq
-        newest = Replica.next_seq(replica.conn) - 1
+        newest = Replica.newest_seq(replica.conn)
         if seen < 0 or newest < seen:
             return self._rebuild(replica, progress, cancel) if build else 0
         if newest == seen:
