@@ -5,6 +5,11 @@ the hybrid logical clock, the replica id, the remembered data set and version ta
 entries and a short sync history. Local edits are one transaction each; the sync engine
 commits a whole sync in one transaction too (see :mod:`sync.engine`).
 
+:class:`Replica` is what an application uses; what only the engine needs (the clock, bases,
+layout, dirty marks, sync log) is on ``replica.state`` (:mod:`sync.replica_state`). The SQL
+the methods are made of is in :mod:`sync.replica_edits`, :mod:`sync.replica_conflicts`,
+:mod:`sync.replica_scrub` and :mod:`sync.replica_sql`.
+
 One ``Replica`` may be used from several threads (the app edits while a worker syncs): each
 thread gets its own SQLite connection, and WAL mode lets them work side by side.
 
@@ -21,6 +26,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -340,11 +346,7 @@ class Replica:
             ReplicaError: no such open conflict, it is not a field conflict, or the value
                 cannot be stored.
         """
-        with self.write() as conn:
-            entry = resolving.open_entry(conn, conflict_id)
-            clock = self.state.clock(conn)
-            resolving.write_field(conn, entry, value, clock)
-            resolving.mark_resolved(conn, entry, clock)
+        self._resolve(conflict_id, partial(resolving.write_field, value=value))
 
     def restore_record(self, conflict_id: str) -> None:
         """Resolve a delete-versus-edit conflict by keeping the (edited) record as it is.
@@ -352,11 +354,7 @@ class Replica:
         Raises:
             ReplicaError: no such open conflict, or it is a field conflict.
         """
-        with self.write() as conn:
-            entry = resolving.open_entry(conn, conflict_id)
-            if entry.field is not None and not entry.is_id_collision:
-                raise ReplicaError("a field conflict is resolved with a value")
-            resolving.mark_resolved(conn, entry, self.state.clock(conn))
+        self._resolve(conflict_id, resolving.restore)
 
     def confirm_delete(self, conflict_id: str) -> None:
         """Resolve a delete-versus-edit conflict by deleting the record after all.
@@ -365,11 +363,7 @@ class Replica:
             ReplicaError: no such open conflict, it is not a delete conflict, or the record is
                 no longer alive.
         """
-        with self.write() as conn:
-            entry = resolving.open_entry(conn, conflict_id)
-            clock = self.state.clock(conn)
-            resolving.confirm_delete(conn, entry, clock)
-            resolving.mark_resolved(conn, entry, clock)
+        self._resolve(conflict_id, resolving.confirm_delete)
 
     def keep_both(self, conflict_id: str) -> None:
         """Acknowledge an id collision: records of two kinds met under one id, and both stay
@@ -378,11 +372,15 @@ class Replica:
         Raises:
             ReplicaError: no such open conflict, or it is not an id collision.
         """
+        self._resolve(conflict_id, resolving.keep_both)
+
+    def _resolve(self, conflict_id: str, resolution: resolving.Resolution) -> None:
+        """Apply ``resolution`` to the open entry and mark it resolved, in one transaction."""
         with self.write() as conn:
             entry = resolving.open_entry(conn, conflict_id)
-            if not entry.is_id_collision:
-                raise ReplicaError("only an id collision is resolved by keeping both records")
-            resolving.mark_resolved(conn, entry, self.state.clock(conn))
+            clock = self.state.clock(conn)
+            resolution(conn, entry, clock)
+            resolving.mark_resolved(conn, entry, clock)
 
     # ---------------------------------------------------------------- erasure
     @property

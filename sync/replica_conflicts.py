@@ -9,6 +9,7 @@ or confirms the deletion; records of two kinds that met under one id both stay.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from .conflicts import ConflictEntry, utc_now_iso
@@ -47,8 +48,12 @@ def mark_resolved(conn: sqlite3.Connection, entry: ConflictEntry, clock: HybridC
     set_meta(conn, "clock", clock.last)
 
 
+Resolution = Callable[[sqlite3.Connection, ConflictEntry, HybridClock], None]
+"""What resolving one entry writes (before it is marked resolved), with the caller's clock."""
+
+
 def write_field(
-    conn: sqlite3.Connection, entry: ConflictEntry, value: Any, clock: HybridClock
+    conn: sqlite3.Connection, entry: ConflictEntry, clock: HybridClock, *, value: Any
 ) -> None:
     """Give a field conflict's field ``value`` (if the record is still alive)."""
     if entry.is_id_collision:
@@ -71,6 +76,18 @@ def confirm_delete(conn: sqlite3.Connection, entry: ConflictEntry, clock: Hybrid
     rid = entry_record(conn, entry)
     require_alive(conn, entry.kind, rid)
     tombstone(conn, entry.kind, rid, clock.tick(), erased=False)
+
+
+def restore(conn: sqlite3.Connection, entry: ConflictEntry, clock: HybridClock) -> None:
+    """Keep the record a delete-versus-edit conflict kept alive (nothing to write)."""
+    if entry.field is not None and not entry.is_id_collision:
+        raise ReplicaError("a field conflict is resolved with a value")
+
+
+def keep_both(conn: sqlite3.Connection, entry: ConflictEntry, clock: HybridClock) -> None:
+    """Keep both records of an id collision (nothing to write)."""
+    if not entry.is_id_collision:
+        raise ReplicaError("only an id collision is resolved by keeping both records")
 
 
 def entry_record(conn: sqlite3.Connection, entry: ConflictEntry) -> str:
