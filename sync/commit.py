@@ -20,11 +20,8 @@ from .conflicts import merge_conflicts, utc_now_iso
 from .merge import merge_record
 from .reconcile import Plan
 from .records import Record, is_alive
-from .replica import Replica, SyncLogEntry, _row_record
-
-_dumps = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
-).encode
+from .replica import Replica, SyncLogEntry
+from .replica_sql import dumps, record_from_row
 
 _ALIVE_SQL = (
     "CASE WHEN erased THEN 0 WHEN deleted IS NULL THEN 1 WHEN stamps != '{}' THEN 1 ELSE 0 END"
@@ -50,9 +47,9 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
     """Commit a finished sync. Returns conflict entries found for edits made during the sync."""
     plan = outcome.plan
     with replica.write() as conn:
-        clock = replica.clock(conn)
+        clock = replica.state.clock(conn)
         clock.observe(outcome.clock_last)
-        seq = replica.next_seq(conn)
+        seq = replica.state.next_seq(conn)
         edited = {
             r[0]
             for r in conn.execute("SELECT id FROM records WHERE seq > ?", (outcome.snapshot_seq,))
@@ -63,26 +60,28 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
             [(h, rid) for h, rid in plan.unchanged if rid not in edited],
         )
         if plan.staged and _erases_held(conn, plan):
-            replica.note_erasure(conn)
+            replica.state.note_erasure(conn)
         if plan.stage:  # written once, straight from the merged lines
             conn.executemany(_STORE_SQL, _stored(plan, edited, seq))
         if plan.pull is not None:  # a first pull: the document's lines as they stand
             conn.executemany(_STORE_SQL, plan.pull.rows(edited, seq))
         late = _merge_edited(conn, plan, edited, clock, seq) if edited else []
-        conflicts = merge_conflicts(outcome.conflicts, late, erased=replica.erased_ids_in(conn))
+        conflicts = merge_conflicts(
+            outcome.conflicts, late, erased=replica.state.erased_ids_in(conn)
+        )
         conn.execute("DELETE FROM conflicts")
         conn.executemany(
             "INSERT INTO conflicts (id, record, data, resolved) VALUES (?, ?, ?, ?)",
-            [(c["id"], c["record"], _dumps(c), c.get("resolved")) for c in conflicts],
+            [(c["id"], c["record"], dumps(c), c.get("resolved")) for c in conflicts],
         )
-        before = replica.meta_in(conn, "base_generation", "0")
+        before = replica.state.meta_in(conn, "base_generation", "0")
         generation = str(int(before) + 1)
         same_base = before == plan.generation  # no other process committed a sync meanwhile
         if same_base and plan.layout is not None:
             plan.layout.generation = generation
-            replica.remember_layout(conn, plan.layout)
+            replica.state.remember_layout(conn, plan.layout)
         else:
-            replica.remember_layout(conn, None)
+            replica.state.remember_layout(conn, None)
         settings = {
             "base_generation": generation,
             "remote_tag": outcome.tag,
@@ -96,23 +95,23 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
             settings["syncs_since_full"] = "0"
             settings["last_full_sync"] = outcome.log.at
         else:
-            n = int(replica.meta_in(conn, "syncs_since_full", "0")) + 1
+            n = int(replica.state.meta_in(conn, "syncs_since_full", "0")) + 1
             settings["syncs_since_full"] = str(n)
-        for key, value in settings.items():
-            replica.set_meta(conn, key, value)
-        replica.log_sync(outcome.log, conn)
+        for name, value in settings.items():
+            replica.state.set_meta(conn, name, value)
+        replica.state.log_sync(outcome.log, conn)
     if same_base and plan.pull is not None:  # built when the next sync asks for it
         pull = plan.pull
-        replica.remember_base_lines(generation, pull.hashes, pull.kinds, pull.ids)
+        replica.state.remember_base_lines(generation, pull.hashes, pull.kinds, pull.ids)
     elif same_base:
         index = plan.base_index  # the base's index, brought up to the committed base
         for old, new, key in plan.rebased:
             if old is not None and old != new and index.get(old) == key:
                 del index[old]
             index[new] = key
-        replica.remember_base_index(generation, index)
+        replica.state.remember_base_index(generation, index)
     else:
-        replica.forget_caches()
+        replica.state.forget_caches()
     if replica.scrub_due:  # this sync erased records, or an earlier scrub was blocked
         replica.scrub()
     return late
@@ -207,7 +206,7 @@ def _merge_edited(
         row = conn.execute(
             "SELECT id, kind, fields, stamps, deleted, erased FROM records WHERE id = ?", (rid,)
         ).fetchone()
-        current = _row_record(row)
+        current = record_from_row(row)
         if current["kind"] != theirs["kind"]:
             # Edited here during the sync, and the sync gave this id to a record of another
             # kind: the edit stays as it is, pending, and the next sync moves whichever
@@ -217,7 +216,7 @@ def _merge_edited(
                 " base_deleted = ? WHERE id = ?",
                 (
                     h,
-                    _dumps(seen["stamps"]) if seen else None,
+                    dumps(seen["stamps"]) if seen else None,
                     seen["deleted"] if seen else None,
                     rid,
                 ),
@@ -231,15 +230,15 @@ def _merge_edited(
             " WHERE id = ?",
             (
                 local["kind"],
-                _dumps(local["fields"]),
-                _dumps(local["stamps"]),
+                dumps(local["fields"]),
+                dumps(local["stamps"]),
                 local.get("deleted"),
                 int(bool(local.get("erased"))),
                 int(is_alive(local)),
                 int(local != theirs),
                 seq,
                 h,
-                _dumps(theirs["stamps"]),
+                dumps(theirs["stamps"]),
                 theirs.get("deleted"),
                 rid,
             ),

@@ -14,7 +14,7 @@ import re
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, NotRequired
+from typing import Annotated, Any, Literal, NotRequired, cast
 
 from pydantic import (
     BaseModel,
@@ -124,7 +124,7 @@ class LineSpans(Sequence["memoryview"]):
 
     __slots__ = ("data", "ends", "starts")
 
-    def __init__(self, data: memoryview, starts: array, ends: array) -> None:
+    def __init__(self, data: memoryview, starts: array[int], ends: array[int]) -> None:
         self.data = data
         self.starts = starts
         self.ends = ends
@@ -156,8 +156,9 @@ class ParsedDocument:
     source: str
     header: Header
     lines: Sequence[Line]
-    hashes: list[int] | array
-    _parsed: dict[int, Record] = field(default_factory=dict, repr=False)
+    hashes: list[int] | array[int]
+    parsed: dict[int, Record] = field(default_factory=dict, repr=False)
+    """Records by line index, filled when the whole document was parsed (or merged) at once."""
     layout: Layout | None = field(default=None, repr=False)
     """The last sync's layout the record lines were compared with (None: not compared)."""
     matched: dict[int, int] = field(default_factory=dict, repr=False)
@@ -167,7 +168,7 @@ class ParsedDocument:
     altered: set[int] = field(default_factory=set, repr=False)
     """Lines whose record is not their JSON as it stands (control characters cleaned out)."""
 
-    def open_chunk(self, c: int, hashes: array) -> None:
+    def open_chunk(self, c: int, hashes: array[int]) -> None:
         """Read the matched chunk ``c`` line by line (``hashes``: its lines' hashes)."""
         assert self.layout is not None and self.data is not None
         lines = self.lines
@@ -209,7 +210,7 @@ class ParsedDocument:
         Raises:
             DocumentError: the line is not a valid record.
         """
-        rec = self._parsed.get(index)  # filled only when the whole document was parsed
+        rec = self.parsed.get(index)  # filled only when the whole document was parsed
         if rec is None:
             lines = self.lines
             if isinstance(lines, LineSpans):  # one copy of the line, no view in between
@@ -224,7 +225,7 @@ class ParsedDocument:
     def as_is(self, index: int) -> bool:
         """True when the record on line ``index`` (read with :meth:`record`) is the line's JSON
         as it stands, so the line itself can be stored."""
-        return not self._parsed and index not in self.altered
+        return not self.parsed and index not in self.altered
 
     def all_records(self) -> dict[str, Record]:
         """Every record by id (parses every line: for the slow paths only)."""
@@ -272,7 +273,8 @@ def _validate(line: bytes, source: str, index: int) -> tuple[Record, bool]:
     """:func:`validate_record`, and whether the record is the line's JSON as it stands (no
     control character cleaned out, no field hidden by the deletion dropped)."""
     try:
-        rec: dict[str, Any] = _RECORD.validate_json(line)
+        # a RecordModel is a plain dict at run time; it is checked and cleaned as one here
+        rec = cast("dict[str, Any]", _RECORD.validate_json(line))
     except ValidationError as exc:
         where = _record_name(index, _id_of(line))
         raise DocumentError(f"{source}: {where} is invalid: {_first_error(exc)}") from None
@@ -510,7 +512,7 @@ def parse_document(data: bytes, source: str, layout: Layout | None = None) -> Pa
             lines.append(line)
             parsed[i] = validate_record(line, source, i)
         doc = ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
-        doc._parsed = parsed
+        doc.parsed = parsed
         return doc
     obj.pop("records", None)
     header = header_from(obj, source)
@@ -532,7 +534,7 @@ def _raw_line(raw: Any, source: str, index: int) -> bytes:
     return canonical_line(raw).encode()
 
 
-def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterator[bytes]:
+def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterator[Line]:
     """The document as byte chunks, made one block at a time (no copy of the whole).
 
     Args:
@@ -568,7 +570,7 @@ _BIG = 1 << 16
 """A piece this long (a byte range of the document read) is written as it is, not copied."""
 
 
-def _joined(items: list[Line]) -> Iterator[Line]:
+def _joined(items: Sequence[Line]) -> Iterator[Line]:
     """``items`` indented one a line, joined by :data:`SEP`: small ones joined in blocks (few
     large writes, never a second copy of the whole), long ones passed on as they are."""
     parts: list[Line] = [b"    "]

@@ -230,7 +230,7 @@ def _log_failure(replica: Replica, report: SyncReport, outcome: str, message: st
         report.duration * 1000, message,
     )  # fmt: skip
     with replica.write() as conn:
-        replica.log_sync(entry, conn)
+        replica.state.log_sync(entry, conn)
 
 
 def _due_full(replica: Replica, every_syncs: int, every: timedelta) -> bool:
@@ -257,8 +257,8 @@ def _run(
     for attempt in range(1, max_attempts + 1):
         check.report("reading")
         report.attempts = attempt
-        snapshot_seq = replica.max_seq()
-        pushing = replica.needs_push()
+        snapshot_seq = replica.state.max_seq()
+        pushing = replica.state.needs_push()
         known = replica.meta("remote_tag") if replica.meta("remote") == remote.description else None
         full = pushing or _due_full(replica, full_every_syncs, full_every)
         read = remote.read(None if full else known)
@@ -274,7 +274,7 @@ def _run(
         tag = read.tag
         # Parse here and drop the raw bytes: only the record lines stay in memory.
         known_remote = replica.meta("remote") == remote.description
-        layout = replica.layout()
+        layout = replica.state.layout()
         doc, salvaged = _parse(read.data, remote.description, replica.dataset, known_remote, layout)
         del read
         check("after reading")
@@ -332,12 +332,12 @@ def _finish_fast(replica: Replica, report: SyncReport, read: RemoteRead, started
         now, report.transport, report.target, "ok", 0, 0, 0, True, report.duration * 1000, ""
     )
     with replica.write() as conn:
-        if read.tag != replica.meta_in(conn, "remote_tag", ""):
-            replica.set_meta(conn, "remote_tag", read.tag)
-        n = int(replica.meta_in(conn, "syncs_since_full", "0")) + 1
-        replica.set_meta(conn, "syncs_since_full", str(n))
-        replica.set_meta(conn, "last_sync", now)
-        replica.log_sync(entry, conn)
+        if read.tag != replica.state.meta_in(conn, "remote_tag", ""):
+            replica.state.set_meta(conn, "remote_tag", read.tag)
+        n = int(replica.state.meta_in(conn, "syncs_since_full", "0")) + 1
+        replica.state.set_meta(conn, "syncs_since_full", str(n))
+        replica.state.set_meta(conn, "last_sync", now)
+        replica.state.log_sync(entry, conn)
 
 
 def _parse_copies(
@@ -419,7 +419,7 @@ def _with_copies(
         update={"conflicts": conflicts, "replicas": replicas}
     )
     merged_doc = ParsedDocument(source, header, lines, [line_hash(ln) for ln in lines])
-    merged_doc._parsed = dict(enumerate(ordered))
+    merged_doc.parsed = dict(enumerate(ordered))
     return merged_doc
 
 
@@ -450,7 +450,7 @@ def _merge_and_write(
             source=source,
         )
     copies = _parse_copies(side, doc.dataset if doc else dataset, report)
-    clock = replica.clock(replica.conn)
+    clock = replica.state.clock(replica.conn)
     now_iso = utc_now_iso()
     if copies:
         doc = _with_copies(doc, [d for _, d in copies], clock, now_iso, source)
@@ -460,8 +460,8 @@ def _merge_and_write(
         dataset = doc.dataset if doc else secrets.token_hex(16)
 
     plan = reconcile(replica, doc, clock, now_iso, check.merging)
-    replica.advance_clock(clock.last)  # edits from now on get larger stamps than all seen
-    stored = replica.stored_conflicts()
+    replica.state.advance_clock(clock.last)  # edits from now on get larger stamps than all seen
+    stored = replica.state.stored_conflicts()
     remote_conflicts = doc.conflicts if doc else []
     conflicts = merge_conflicts(remote_conflicts, stored, plan.found, erased=plan.erased)
     known_ids = {c["id"] for c in stored} | {c["id"] for c in remote_conflicts}

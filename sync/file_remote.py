@@ -6,12 +6,11 @@ import contextlib
 import errno
 import hashlib
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from .errors import DocumentError, Notice, RemoteChanged, RemoteOffline
-from .remote import RemoteRead, SideCopy
+from .remote import DocumentData, RemoteRead, SideCopy
 from .side_copies import LeftAlone, backup_copy_pattern, classify_names, printable_name
 from .temp_files import remove_stale_temp_files
 
@@ -170,9 +169,7 @@ class FileRemote:
         """Drop the bytes of the last read (kept for the version check of the next write)."""
         self._read = None
 
-    def write(
-        self, data: bytes | Iterable[bytes], expected_tag: str | None, *, scrub: frozenset[str]
-    ) -> str:
+    def write(self, data: DocumentData, expected_tag: str | None, *, scrub: frozenset[str]) -> str:
         """Replace the document if it still is the version read (see the class docstring).
 
         A lock file that cannot be created or opened makes filelock raise at once (it polls
@@ -205,7 +202,7 @@ class FileRemote:
     def _write_locked(
         self,
         folder: Path,
-        data: bytes | Iterable[bytes],
+        data: DocumentData,
         expected_tag: str | None,
         scrub: frozenset[str],
         *,

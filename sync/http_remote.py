@@ -51,7 +51,7 @@ from sync.http_capabilities import (
 )
 from sync.http_interrupt import Flight, Interrupted, Interrupter
 from sync.http_safety import describe_url, install_log_filters, parse_url, ssl_verify
-from sync.remote import RemoteRead, SideCopy
+from sync.remote import DocumentData, RemoteRead, SideCopy
 
 __all__ = ["DEFAULT_DEADLINE", "DEFAULT_MAX_DOCUMENT_BYTES", "HttpRemote", "describe_url"]
 
@@ -270,9 +270,7 @@ class HttpRemote:
             return RemoteRead(unchanged=True, data=None, tag=known_tag)
         return RemoteRead(unchanged=False, data=data, tag=tag)
 
-    def write(
-        self, data: bytes | Iterable[bytes], expected_tag: str | None, *, scrub: frozenset[str]
-    ) -> str:
+    def write(self, data: DocumentData, expected_tag: str | None, *, scrub: frozenset[str]) -> str:
         """``PUT`` the document if it still has ``expected_tag`` (None: only if there is none).
 
         ``scrub`` is ignored: the HTTP remote keeps no backups or conflict copies.
@@ -412,7 +410,7 @@ class HttpRemote:
         the hash of our data is returned: it matches no ETag, so the next read is a full one.
         """
         response = self._send("GET", {"Accept": "application/json"}, document=True)
-        tag = response.headers.get("etag")
+        tag: str | None = response.headers.get("etag")  # httpx types get() as Any
         if response.status == 200 and tag and response.body == data:
             return tag
         return _hash_tag(data)

@@ -56,9 +56,9 @@ class Layout:
     """
 
     generation: str
-    hashes: array = field(default_factory=lambda: array("q"))
-    nlines: array = field(default_factory=lambda: array("l"))
-    nbytes: array = field(default_factory=lambda: array("q"))
+    hashes: array[int] = field(default_factory=lambda: array("q"))
+    nlines: array[int] = field(default_factory=lambda: array("l"))
+    nbytes: array[int] = field(default_factory=lambda: array("q"))
     digests: bytearray = field(default_factory=bytearray)
 
     @property
@@ -74,7 +74,7 @@ class Layout:
         """Chunk ``c``'s digest."""
         return bytes(self.digests[c * _DIGEST : (c + 1) * _DIGEST])
 
-    def add_chunk(self, joined: bytes | memoryview, hashes: list[int] | array) -> None:
+    def add_chunk(self, joined: bytes | memoryview, hashes: list[int] | array[int]) -> None:
         """Append a chunk: its lines joined by :data:`SEP`, and their line hashes."""
         self.nlines.append(len(hashes))
         self.nbytes.append(len(joined))
@@ -137,9 +137,9 @@ class Scan:
         end: where the records end (the position of ``  ]``).
     """
 
-    starts: array
-    ends: array
-    hashes: array
+    starts: array[int]
+    ends: array[int]
+    hashes: array[int]
     matched: dict[int, int]
     end: int
 
@@ -154,13 +154,13 @@ def scan_records(data: bytes, pos: int, layout: Layout | None) -> Scan | None:
     """
     view = memoryview(data)
     find = data.find
-    line_starts: array = array("q")
-    line_ends: array = array("q")
-    hashes: array = array("q")
+    line_starts: array[int] = array("q")
+    line_ends: array[int] = array("q")
+    hashes: array[int] = array("q")
     matched: dict[int, int] = {}
     starts: dict[int, int] = {}
     ends: dict[int, int] = {}
-    nbytes: array = array("q")
+    nbytes: array[int] = array("q")
     digests = b""
     if layout is not None and layout.chunks:
         first = layout.first_lines()
@@ -278,6 +278,6 @@ class ChunkIndex:
             return -1
         return c
 
-    def lines(self, c: int) -> array:
+    def lines(self, c: int) -> array[int]:
         """The line hashes of chunk ``c``."""
         return self.layout.hashes[self.first[c] : self.first[c + 1]]

@@ -177,8 +177,8 @@ def join_records(a: Record, b: Record) -> Record:
     if a["id"] != b["id"] or a["kind"] != b["kind"]:
         raise ValueError(f"not one record: {a['kind']} {a['id']} and {b['kind']} {b['id']}")
     if a.get("erased") or b.get("erased"):
-        stamps = [r["deleted"] for r in (a, b) if r.get("erased") and r.get("deleted")]
-        return tombstone(a["id"], a["kind"], max(stamps), erased=True)
+        erased_at = [d for r in (a, b) if r.get("erased") and (d := r.get("deleted"))]
+        return tombstone(a["id"], a["kind"], max(erased_at), erased=True)
     fields, stamps = dict(a["fields"]), dict(a["stamps"])
     a_stamps = a["stamps"]
     b_fields = b["fields"]

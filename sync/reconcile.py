@@ -16,7 +16,7 @@ the clash is written, no replica meets it again).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -36,7 +36,7 @@ _dumps = json.JSONEncoder(
 ).encode
 
 Entry = tuple[Key, Line, int]  # ((kind, id), document line, line hash)
-Base = dict[str, Any] | None
+Base = Mapping[str, Any] | None
 Staged = tuple[str, str, Line, str | None, int, int, str | None, str | None]
 """(id, kind, the merged record's JSON line, deleted, erased, its line hash, and the stamps
 and deletion of the local record the merge saw, None when there was none)."""
@@ -202,12 +202,12 @@ def _reconcile(
     plan = Plan()
     held = _Held(held_ids)
     plan.generation = replica.meta("base_generation", "0") or "0"
-    base_index = plan.base_index = replica.base_index()
-    dirty_bases = replica.dirty_bases()
+    base_index = plan.base_index = replica.state.base_index()
+    dirty_bases = replica.state.dirty_bases()
     if (
         doc is not None
         and not (held_ids or base_index or dirty_bases or doc.matched)
-        and not replica.holds_records()
+        and not replica.state.holds_records()
         and _pull_into_empty(plan, doc, clock, now_iso, step)
     ):
         return plan, set()
@@ -218,7 +218,7 @@ def _reconcile(
         assert doc is not None
         for rid, h in dirty_bases:  # a chunk holding a line edited here is read line by line
             key = base_index.get(h) if h is not None else None
-            if key is not None and key[1] == rid:
+            if h is not None and key is not None and key[1] == rid:
                 c = chunks.chunk_of(key, h)
                 if c in doc.matched:
                     doc.open_chunk(c, chunks.lines(c))
@@ -282,7 +282,7 @@ def _reconcile(
         _merge_held(replica, plan, doc, held, clock, now_iso)
         if held.outside:
             return plan, held.outside
-    plan.erased |= replica.erased_ids()
+    plan.erased |= replica.state.erased_ids()
     if chunks is not None:
         assert doc is not None
         for key, _, _ in plan.entries[merged_from:]:  # a new id inside a reused chunk
@@ -415,12 +415,12 @@ def _merge_chunk(
     replica: Replica,
     plan: Plan,
     doc: ParsedDocument | None,
-    remote: dict[str, tuple[Record, int] | None],
+    remote: Mapping[str, tuple[Record, int] | None],
     clock: HybridClock,
     now_iso: str,
     held: _Held,
 ) -> None:
-    rows = replica.rows(remote)
+    rows = replica.state.rows(remote)
     stage: list[Staged] = []
     for rid, theirs in remote.items():
         local, base = rows.get(rid, (None, None))
@@ -465,7 +465,7 @@ def _merge_held(
     now_iso: str,
 ) -> None:
     """Merge the held ids with everything that claims them (moved records included)."""
-    rows = replica.rows(held.ids)
+    rows = replica.state.rows(held.ids)
     claims: Claims = {}
     for rid in sorted(held.ids):
         row, row_base = rows.get(rid, (None, None))
@@ -488,8 +488,8 @@ def _merge_held(
     plan.found.extend(entries)
     arrived = set(held.moved) | {target for _, target, _, _ in moves}
     stage: list[Staged] = []
-    for rid, (mine, theirs) in claims.items():
-        lv, rv = joined(mine), joined(theirs)
+    for rid, (mine, their_claims) in claims.items():
+        lv, rv = joined(mine), joined(their_claims)
         if lv is None and rv is None:
             continue
         row, row_base = rows.get(rid, (None, None))
@@ -500,7 +500,7 @@ def _merge_held(
         pos = original[1] if original is not None and original[0] == rv else -1
         merged = _settle(plan, doc, stage, rid, row, lv, base, rv, rv, pos, clock, now_iso, old)
         if merged is not None and rid in arrived:
-            plan.found.extend(arrival_conflicts(merged, mine + theirs, now_iso))
+            plan.found.extend(arrival_conflicts(merged, mine + their_claims, now_iso))
     _stage(plan, stage)
 
 

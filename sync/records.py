@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
@@ -175,12 +176,12 @@ def tombstone(record_id: str, kind: str, stamp: str, *, erased: bool = False) ->
     return rec
 
 
-def canonical_line(record: Record) -> str:
+def canonical_line(record: Mapping[str, object]) -> str:
     """The record as one deterministic JSON line (sorted keys, UTF-8 text)."""
     return _ENCODER.encode(record)
 
 
-def line_hash(line: bytes) -> int:
+def line_hash(line: bytes | memoryview) -> int:
     """A 64-bit digest of a record line, stable across processes (stored in the replica)."""
     return int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "big", signed=True)
 

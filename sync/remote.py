@@ -10,6 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+DocumentData = bytes | Iterable[bytes | memoryview]
+"""What a remote writes: the document as bytes, or as chunks to concatenate."""
+
 
 @dataclass(frozen=True, slots=True)
 class RemoteRead:
@@ -58,9 +61,7 @@ class Remote(Protocol):
         """
         ...
 
-    def write(
-        self, data: bytes | Iterable[bytes], expected_tag: str | None, *, scrub: frozenset[str]
-    ) -> str:
+    def write(self, data: DocumentData, expected_tag: str | None, *, scrub: frozenset[str]) -> str:
         """Store ``data`` (bytes, or chunks to concatenate) if the tag is still ``expected_tag``.
 
         ``expected_tag`` None means: only if there is no document yet.

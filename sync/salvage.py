@@ -84,7 +84,7 @@ def salvage_truncated(
         seen.add(rec["id"])
         parsed[i] = rec
     doc = ParsedDocument(source, header, list(lines), [line_hash(ln) for ln in lines])
-    doc._parsed = parsed
+    doc.parsed = parsed
     return doc, len(lines)
 
 

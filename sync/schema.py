@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from .errors import ReplicaError
+from .hlc import new_replica_id
+
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT = 30.0
 """Seconds a connection waits for another one's lock before it gives up."""
@@ -81,3 +84,36 @@ def connect(path: Path) -> sqlite3.Connection:
     # it, so it never has a name in any folder. (A sync keeps no stage table: it stages the
     # merged records' JSON lines, which it holds anyway, and writes them once at the commit.)
     return conn
+
+
+def prepare_file(conn: sqlite3.Connection, path: Path, name: str | None) -> dict[str, str]:
+    """Create the tables (and, in a new file, the replica id) and return the meta values.
+
+    ``name`` (if given) is stored as the replica's human name.
+
+    Raises:
+        ReplicaError: the file was made by a newer Digikunta.
+        sqlite3.DatabaseError: the file is not a SQLite database.
+    """
+    conn.executescript(SCHEMA)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        if "replica_id" not in meta:
+            meta["replica_id"] = new_replica_id()
+            conn.execute("INSERT INTO meta VALUES ('replica_id', ?)", (meta["replica_id"],))
+            conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(meta.get("schema", "1")) > SCHEMA_VERSION:
+            raise ReplicaError(f"{path}: made by a newer Digikunta; update to open it")
+        if "erasures" not in meta:  # made before erasures were counted: scrub once
+            held = conn.execute("SELECT 1 FROM records WHERE erased = 1 LIMIT 1").fetchone()
+            conn.execute("INSERT INTO meta VALUES ('erasures', ?)", ("1" if held else "0",))
+        if name is not None and name != meta.get("name"):
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('name', ?)", (name,))
+            meta["name"] = name
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return meta

@@ -164,7 +164,7 @@ class SearchIndex(IndexFile, IndexReads):
     ) -> int:
         self._follow_file()
         seen = self.seq
-        newest = Replica.next_seq(replica.conn) - 1
+        newest = Replica.newest_seq(replica.conn)
         if seen < 0 or newest < seen:
             return self._rebuild(replica, progress, cancel) if build else 0
         if newest == seen:

@@ -169,7 +169,7 @@ class IndexFile:
         """True when :meth:`refresh` would build or apply something (cheap)."""
         if not self._ready or _inode(self.path) != self._file:
             return True
-        return self.seq != Replica.next_seq(replica.conn) - 1
+        return self.seq != Replica.newest_seq(replica.conn)
 
     # ------------------------------------------------------------------ jobs
     @contextmanager

@@ -209,7 +209,7 @@ def read_batches(
     counted = f"SELECT COUNT(*) FROM records WHERE alive = 1 AND kind IN ({marks})"
     erased = conn.execute("SELECT value FROM meta WHERE key = 'erasures'").fetchone()
     yield Snapshot(
-        seq=Replica.next_seq(conn) - 1,
+        seq=Replica.newest_seq(conn),
         erasures=int(erased[0] or 0) if erased else 0,
         records=conn.execute(counted, kinds).fetchone()[0],
     )

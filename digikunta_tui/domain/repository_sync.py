@@ -12,7 +12,7 @@ e-mail, live references), see :meth:`SyncSide.resolve_field`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -132,11 +132,11 @@ class SyncSide:
             raise ConflictNotOpen(conflict_id)
         return entry
 
-    def _resolve(self, conflict_id: str, value: Any) -> None:
+    def _resolve(self, conflict_id: str, resolve: Callable[[str], None]) -> None:
         from sync import ReplicaError
 
         try:
-            self.replica.resolve(conflict_id, value)
+            resolve(conflict_id)
         except ReplicaError:
             if self.replica.conflict(conflict_id) is None or self._is_resolved(conflict_id):
                 raise ConflictNotOpen(conflict_id) from None
@@ -176,7 +176,7 @@ class SyncSide:
             merged[name] = value
             normalised = self.validate(entry.kind, merged, entry.record, stored=current)
             written = normalised.get(name)
-        self._resolve(conflict_id, written)
+        self._resolve(conflict_id, lambda cid: self.replica.resolve_field(cid, written))
         return written
 
     def restore(self, conflict_id: str) -> None:
@@ -189,7 +189,7 @@ class SyncSide:
         entry = self._open_conflict(conflict_id)
         if not entry.is_delete_conflict:
             raise ValueError("not a delete-versus-edit conflict")
-        self._resolve(conflict_id, "restore")
+        self._resolve(conflict_id, self.replica.restore_record)
 
     def confirm_delete(self, conflict_id: str) -> None:
         """Resolve a delete-versus-edit conflict by deleting the record after all.
@@ -209,7 +209,7 @@ class SyncSide:
         deletes: list[tuple[str, str]] = []
         if self.get(entry.kind, entry.record) is not None:
             puts, deletes = self.cascade_of(entry.kind, entry.record)
-        self._resolve(conflict_id, "delete")
+        self._resolve(conflict_id, self.replica.confirm_delete)
         if puts or deletes:
             live = [(k, rid) for k, rid in deletes if self.get(k, rid) is not None]
             self.replica.apply(puts=_live_puts(self, puts), deletes=live)
@@ -225,7 +225,7 @@ class SyncSide:
         entry = self._open_conflict(conflict_id)
         if not entry.is_id_collision:
             raise ValueError("not an id collision")
-        self._resolve(conflict_id, "keep")
+        self._resolve(conflict_id, self.replica.keep_both)
 
 
 def _blank(value: Any) -> bool:

@@ -225,7 +225,7 @@ def _stored_records(replica: Replica, rows: Sequence[SourceRow]) -> dict[str, Re
         raw = row.values.get("id")
         if isinstance(raw, str) and raw.strip():
             ids.add(raw.strip())
-    return {rid: rec for rid, (rec, _base) in replica.rows(ids).items()} if ids else {}
+    return replica.stored_records(ids) if ids else {}
 
 
 def _check_follows_in_file(

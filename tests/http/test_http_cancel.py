@@ -88,7 +88,7 @@ def _state(replica: Replica) -> tuple[Any, ...]:
     return (
         list(replica.records()),
         replica.pending(),
-        replica.needs_push(),
+        replica.state.needs_push(),
         replica.meta("remote_tag"),
         replica.meta("dataset"),
     )

@@ -113,7 +113,7 @@ def test_same_field_conflict_reaches_every_replica_and_resolving_clears_it(
         assert replica.get("person", "p1") == {"name": "Aino", "phone": newer[0]}
     assert [e["id"] for e in _shared_doc(make_remote)["conflicts"]] == [entry.id]
 
-    c.resolve(entry.id, "040 AAA / 050 BBB")
+    c.resolve_field(entry.id, "040 AAA / 050 BBB")
     _sync_round([c, a, b], remotes)
     _assert_converged([a, b, c])
     for replica in (a, b, c):

@@ -139,7 +139,10 @@ class ThreeReplicas(RuleBasedStateMachine):
         if entry.field is None:
             choice = data.draw(st.sampled_from(["restore", "delete"]))
             try:
-                rep.resolve(entry.id, choice)
+                if choice == "restore":
+                    rep.restore_record(entry.id)
+                else:
+                    rep.confirm_delete(entry.id)
             except ReplicaError:  # "delete" of a record that is no longer alive
                 assert choice == "delete"  # (or of an id shared by two kinds: refused)
                 return
@@ -149,7 +152,7 @@ class ThreeReplicas(RuleBasedStateMachine):
             )
             if value == "yhdistetty":
                 value = self._value(value, entry.kind)
-            rep.resolve(entry.id, value)
+            rep.resolve_field(entry.id, value)
             after = rep.record(entry.record)
             old = (before or {}).get("stamps", {}).get(entry.field)
             new = (after or {}).get("stamps", {}).get(entry.field)

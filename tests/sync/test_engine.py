@@ -55,7 +55,7 @@ def test_field_conflict_resolution_syncs_to_the_other_replica(make_replica, remo
     assert {ca.kept["value"], ca.lost["value"]} == {"Ville Virtanen", "V. Virtanen"}
     assert a.get("person", "p1") == b.get("person", "p1")
     assert a.get("person", "p1")["town"] == "Iisalmi"  # no conflict there: B's edit simply wins
-    a.resolve(ca.id, "Ville V. Virtanen")
+    a.resolve_field(ca.id, "Ville V. Virtanen")
     assert a.conflicts() == []
     sync(a, remote)
     assert b.conflicts() != []  # not yet synced
@@ -86,7 +86,10 @@ def test_delete_versus_edit_resolution(make_replica, remote, choice: str) -> Non
     sync(a, remote)
     assert a.get("person", "p1") == whole
     assert [c.id for c in a.conflicts()] == [entry.id]
-    b.resolve(entry.id, choice)
+    if choice == "restore":
+        b.restore_record(entry.id)
+    else:
+        b.confirm_delete(entry.id)
     sync(b, remote)
     sync(a, remote)
     assert a.conflicts() == [] and b.conflicts() == []
@@ -108,7 +111,7 @@ def test_resolving_a_delete_conflict_with_a_field_value_is_refused(make_replica,
     sync(b, remote)
     [entry] = b.conflicts()
     with pytest.raises(ReplicaError):
-        b.resolve(entry.id, "Ville 3")
+        b.resolve_field(entry.id, "Ville 3")
     assert b.conflicts() == [entry]
 
 

@@ -89,7 +89,7 @@ def test_a_first_pull_stores_what_the_general_merge_stores(tmp_path: Path) -> No
         assert empty.record(rid) == rec
     assert empty.record("a-control")["fields"]["given_name"] == "Ai[31mno"  # cleaned
     assert empty.get("person", "c-deleted") is None and empty.pending() == 0
-    assert empty.erased_ids() == {"d-erased"}
+    assert empty.state.erased_ids() == {"d-erased"}
     assert shared.read_bytes() == _document(LINES), "a pull does not write"
 
     # The next syncs reuse the pull's layout and base index: an edit on each side is merged.
@@ -125,7 +125,7 @@ def test_a_first_pull_of_odd_documents_and_an_edit_made_while_it_runs(tmp_path: 
     refused = Replica.open(tmp_path / "refused.sqlite")
     with pytest.raises(DocumentError, match="appears twice"):
         sync(refused, FileRemote(shared))
-    assert not refused.holds_records() and refused.dataset is None
+    assert not refused.state.holds_records() and refused.dataset is None
 
     # an edit saved while the first pull merges is merged with the pulled record, not lost
     shared.write_bytes(_document(LINES))

@@ -291,7 +291,7 @@ def test_an_id_or_kind_the_document_could_not_hold_is_refused(
     ):
         with pytest.raises(ReplicaError, match="invalid record"):
             write()
-    assert rep.all_ids() == []
+    assert rep.state.all_ids() == []
 
 
 def _moved_person(make_replica, remote: FileRemote) -> tuple[Replica, Replica]:
@@ -310,11 +310,11 @@ def test_the_collision_entry_is_acknowledged_with_keep_and_never_deletes(
     [entry] = b.conflicts()
     before = replica_snapshot(b)
     with pytest.raises(ReplicaError, match="keep"):
-        b.resolve(entry.id, "delete")
+        b.confirm_delete(entry.id)
     with pytest.raises(ReplicaError, match="keep"):
-        b.resolve(entry.id, "some value")
+        b.resolve_field(entry.id, "some value")
     assert replica_snapshot(b) == before
-    b.resolve(entry.id, "keep")
+    b.keep_both(entry.id)
     _converged([a, b], remote)
     assert a.conflicts() == [] and b.conflicts() == []
     assert a.get("organization", "kuopio") == ORG
@@ -336,7 +336,7 @@ def test_resolving_a_field_conflict_of_a_moved_record_edits_it_where_it_is(
     sync(c, remote)  # and now the organisation takes the id
     sync(b, remote)
     [field_conflict] = [e for e in b.conflicts() if e.field == "phone"]
-    b.resolve(field_conflict.id, "+358403333333")
+    b.resolve_field(field_conflict.id, "+358403333333")
     assert b.get("organization", "kuopio") == ORG
     assert b.get("person", "kuopio:person")["phone"] == "+358403333333"
     _converged([a, b, c], remote)

@@ -46,14 +46,14 @@ def _fresh_base_index(replica: Replica) -> dict[int, tuple[str, str]]:
 
 def _reused(replica: Replica, remote: FileRemote) -> int:
     """How many chunks of the shared document the replica's next sync would reuse."""
-    doc = parse_document(remote.path.read_bytes(), "doc", replica.layout())
+    doc = parse_document(remote.path.read_bytes(), "doc", replica.state.layout())
     return len(doc.matched)
 
 
 def _check_state(replica: Replica, remote: FileRemote) -> None:
     """The replica's caches say what its tables say; its records are the document's."""
-    assert replica.base_index() == _fresh_base_index(replica)
-    layout = replica.layout()
+    assert replica.state.base_index() == _fresh_base_index(replica)
+    layout = replica.state.layout()
     assert layout is not None
     assert sorted(layout.hashes) == sorted(_fresh_base_index(replica))
     shared = shared_records(remote.path)
@@ -170,8 +170,8 @@ def test_a_layout_that_does_not_fit_is_ignored(pair, damage: str) -> None:
         conn.execute("UPDATE sync_layout SET data = x'00112233'")
     conn.commit()
     conn.close()
-    a.forget_caches()
-    assert a.layout() is None
+    a.state.forget_caches()
+    assert a.state.layout() is None
     b.put("person", "p0003", {"phone": "+358402222222"})
     sync(b, remote)
     report = sync(a, remote)
@@ -187,7 +187,7 @@ def test_a_layout_of_another_base_finds_no_chunk_it_could_reuse(pair, tmp_path: 
     other_remote.path.parent.mkdir()
     other.put_many(("person", f"p{i:04d}", {**_person(i), "job_title": "x"}) for i in range(N))
     sync(other, other_remote)
-    doc = parse_document(other_remote.path.read_bytes(), "doc", a.layout())
+    doc = parse_document(other_remote.path.read_bytes(), "doc", a.state.layout())
     assert doc.matched == {}
     assert len(doc.lines) == N
     other.close()

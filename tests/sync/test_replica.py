@@ -201,7 +201,7 @@ def test_hlc_stamps_increase_when_the_wall_clock_goes_backwards() -> None:
 def test_replica_stamps_increase_when_the_laptop_clock_goes_backwards(
     make_replica, remote, monkeypatch
 ) -> None:
-    import sync.replica as replica_module
+    import sync.replica_state as replica_module
 
     wall = {"ms": 2_000_000_000_000}
     monkeypatch.setattr(
@@ -221,7 +221,7 @@ def test_replica_stamps_increase_when_the_laptop_clock_goes_backwards(
 
 def test_an_edit_after_seeing_a_future_stamp_wins(make_replica, remote, monkeypatch) -> None:
     """B's laptop clock is an hour ahead; A edits after syncing: A's later edit must win."""
-    import sync.replica as replica_module
+    import sync.replica_state as replica_module
 
     a = make_replica("a")
     a.put("person", "p1", {"name": "Ville"})
@@ -262,13 +262,13 @@ def test_conflicts_api(make_replica, remote) -> None:
     assert b.get("person", "p1") == {"name": entry.kept["value"]}
     assert b.conflict(entry.id) == entry
     with pytest.raises(ReplicaError):
-        b.resolve("0" * 32, "x")
-    b.resolve(entry.id, "Ville AB")
+        b.resolve_field("0" * 32, "x")
+    b.resolve_field(entry.id, "Ville AB")
     assert b.conflicts() == []
     assert [c.id for c in b.conflicts(include_resolved=True)] == [entry.id]
     assert b.get("person", "p1") == {"name": "Ville AB"}
     with pytest.raises(ReplicaError):
-        b.resolve(entry.id, "again")  # no longer open
+        b.resolve_field(entry.id, "again")  # no longer open
 
 
 def test_hand_edited_shared_file_is_cleaned_of_control_characters(

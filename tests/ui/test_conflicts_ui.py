@@ -53,7 +53,7 @@ async def _sync_in_app(app: DigikuntaApp, pilot, messages: list[object]) -> None
 def _assert_gone_everywhere(pair: Pair) -> None:
     assert pair.a.replica.conflicts() == []
     assert pair.b.replica.conflicts() == []
-    assert not pair.a.replica.needs_push() and not pair.b.replica.needs_push()
+    assert not pair.a.replica.state.needs_push() and not pair.b.replica.state.needs_push()
 
 
 async def test_the_sync_view_lists_conflicts_and_the_screen_shows_both_sides(
@@ -108,7 +108,7 @@ async def test_field_conflict_resolved_in_the_app_converges(pair: Pair, choice: 
         assert isinstance(app.screen, SyncScreen)
         assert app.screen.query_one("#conflict-table", DataTable).row_count == 0
         assert pair.a.replica.conflicts() == []
-        assert pair.a.replica.needs_push()
+        assert pair.a.replica.state.needs_push()
         if choice != "keep-this":  # keeping the current value changes no field
             assert pair.a.replica.pending() == pending_before + 1
             assert app.sync_status.pending == pending_before + 1
@@ -177,7 +177,7 @@ async def test_resolved_elsewhere_shows_not_open(pair: Pair) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
         await pilot.pause()
-        pair.a.replica.resolve(entry.id, entry.kept["value"])
+        pair.a.replica.resolve_field(entry.id, entry.kept["value"])
         app.screen.open_conflict(entry.id)
         await pilot.pause()
         assert isinstance(app.screen, ConflictScreen)

@@ -62,7 +62,7 @@ async def test_an_edit_during_a_blocked_sync_survives_and_syncs_next_time(
         replica = repo.replica
         assert repo.get("person", person.id)["notes"] == "written during the sync"
         assert repo.get("organization", new_id) is not None
-        assert {person.id, new_id} <= set(replica.dirty_ids())  # still waiting to be synced
+        assert {person.id, new_id} <= set(replica.state.dirty_ids())  # still waiting to be synced
         assert app.sync_status.pending >= 2
         # If the sync reports the edit as a conflict at all, the edit is the value kept.
         assert all(c.kept.get("value") == "written during the sync" for c in replica.conflicts())
