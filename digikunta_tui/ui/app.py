@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from digikunta_tui.domain.stored import read_id
 from digikunta_tui.i18n import SUPPORTED_LANGUAGES, get_language, set_language, t
-from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.collector import freeze_long_lived, full_collections_held, thaw_long_lived
 from digikunta_tui.ui.commands import ActionCommands, DigikuntaPalette, RecordCommands
 from digikunta_tui.ui.index_work import IndexWork, needs_index
@@ -60,7 +60,9 @@ def lazy_screen(module: str, name: str) -> Callable[[], ViewScreen]:
     """
 
     def make() -> ViewScreen:
-        screen_class = getattr(import_module(f"digikunta_tui.ui.screens.{module}"), name)
+        screen_class: type[ViewScreen] = getattr(
+            import_module(f"digikunta_tui.ui.screens.{module}"), name
+        )
         return screen_class()
 
     return make
@@ -134,7 +136,6 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         """
         set_language(language)
         super().__init__()
-        localize(self)
         self.repo = repo
         """The Repository shown."""
         self.remote = remote
@@ -251,7 +252,7 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
 
     def _read_status(self) -> SyncStatus:
         return read_status(
-            self.repo,  # type: ignore[arg-type]  # pending(), conflicts(), last_sync
+            self.repo,
             syncing=self._syncing,
             failure=self._failure,
             message=self._failure_text(),
@@ -373,7 +374,8 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         if self.repo.pending() == 0:
             self.exit()
 
-    async def action_help_quit(self) -> None:
+    # Textual declares the base action sync, but awaits an action that returns a coroutine.
+    async def action_help_quit(self) -> None:  # type: ignore[override]
         """``ctrl+c`` (outside a text box, where it copies) quits like ``q``."""
         await self.action_quit()
 
@@ -381,7 +383,6 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         """Finnish ↔ English, re-rendering everything."""
         languages = SUPPORTED_LANGUAGES
         set_language(languages[(languages.index(get_language()) + 1) % len(languages)])
-        localize(self)
         self.refresh_bindings()
         self.update_status()
         if isinstance(self.screen, ViewScreen):
@@ -406,7 +407,7 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         """Open the command palette (ours: in the UI's language, Enter acts on what is typed)."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # App is invariant; Textual asks App[object]
             self.push_screen(DigikuntaPalette(id="--command-palette"))
 
     def action_change_theme(self) -> None:

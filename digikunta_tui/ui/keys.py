@@ -39,7 +39,7 @@ def edits_text(widget: Widget | None) -> bool:
     return False
 
 
-def typing_text(app: App[object]) -> bool:
+def typing_text(app: App[Any]) -> bool:
     """True when keys are text for a box or belong to a dialog, not view commands."""
     return isinstance(app.screen, ModalScreen) or edits_text(app.focused)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Button
 
-from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.widgets.key_footer import KeyFooter
 
 ResultType = TypeVar("ResultType")
@@ -19,14 +19,13 @@ class Dialog(ModalScreen[ResultType]):
     """A modal dialog; Escape dismisses it with None, ctrl+o presses its main button."""
 
     CSS_PATH = Path(__file__).with_name("dialogs.tcss")
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         bind("ctrl+o", "submit", "dialog-submit"),
         bind("escape", "close", "dialog-close"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        localize(self)
 
     def on_mount(self) -> None:
         """The dialog's own keys along the bottom (the view's footer is behind it)."""

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, Static
 
@@ -56,7 +56,7 @@ def consent_history_text(repo: Any, person_id: str) -> Text:
 class ConsentsDialog(Dialog[bool]):
     """A person's consents: grant or withdraw per purpose; dismisses with True if any changed."""
 
-    BINDINGS: ClassVar[list[Binding]] = [bind("ctrl+o", "close", "consents-done")]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("ctrl+o", "close", "consents-done")]
 
     def __init__(self, repo: Any, person_id: str) -> None:
         """Args: repo: the Repository; person_id: the person."""

@@ -82,7 +82,7 @@ class PickRecordsDialog(Dialog[list[str]]):
         listing.add_options(self._selections(event.value))
         listing.highlighted = 0 if listing.option_count else None
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         """Remember ticks across filtering (ids not shown now keep their state)."""
         event.stop()
         listing = event.selection_list

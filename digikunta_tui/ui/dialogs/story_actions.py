@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
@@ -27,7 +27,7 @@ NEW = "new"
 class ChooseDialog(Dialog[str]):
     """A title and a list of options; dismisses with the chosen option's id (None: Esc)."""
 
-    BINDINGS: ClassVar[list[Binding]] = [bind("ctrl+o", "choose", "choose-option")]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("ctrl+o", "choose", "choose-option")]
 
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
         """Args: title; options: (id, label shown literally) in display order."""

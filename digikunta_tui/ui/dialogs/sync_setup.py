@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
@@ -67,7 +67,7 @@ def target_problem(target: str) -> str | None:
 class SyncSetupDialog(Dialog[SetupResult]):
     """Two boxes and a save button; problems are shown in the dialog, nothing is half saved."""
 
-    BINDINGS: ClassVar[list[Binding]] = [bind("ctrl+o", "save", "sync-setup-save")]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("ctrl+o", "save", "sync-setup-save")]
 
     def __init__(self, setup: SyncSetup) -> None:
         """Args: setup: the config file, the remote maker and the current values."""

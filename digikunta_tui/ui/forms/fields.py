@@ -279,7 +279,7 @@ class FieldEditor(Vertical):
         """A yes/no."""
         self._edited()
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         """Roles or references ticked."""
         self._edited()
 

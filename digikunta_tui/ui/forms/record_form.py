@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
@@ -15,7 +15,7 @@ from digikunta_tui.domain.display import person_name
 from digikunta_tui.domain.stored import items_of
 from digikunta_tui.domain.validation import validate_field
 from digikunta_tui.i18n import t
-from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.forms import spec as S
 from digikunta_tui.ui.forms.fields import FieldEditor
 from digikunta_tui.ui.text import kind_label, literal
@@ -28,7 +28,7 @@ class RecordForm(ModalScreen[str | None]):
     """A form for one record; dismisses with the saved record's id (None when cancelled)."""
 
     CSS_PATH = Path(__file__).with_name("forms.tcss")
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         bind("ctrl+o", "save", "form-save"),
         bind("escape", "cancel", "form-cancel"),
     ]
@@ -47,7 +47,6 @@ class RecordForm(ModalScreen[str | None]):
         defaults: field values a new record starts with (e.g. the selected person).
         """
         super().__init__()
-        localize(self)
         if kind == "consent" and record_id is not None:
             raise ValueError("consent events are append-only")
         self.repo = repo

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static, TextArea
@@ -26,7 +26,7 @@ from digikunta_tui.domain.display import when_text
 from digikunta_tui.domain.finnish import format_datetime
 from digikunta_tui.domain.stored import read_id, year_ok
 from digikunta_tui.i18n import get_language, t
-from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.text import (
     choice_label,
     choices,
@@ -140,7 +140,7 @@ class ConflictScreen(Screen[bool]):
     """Resolve one conflict; dismissed with True once resolved, False when left open."""
 
     CSS_PATH = "conflict.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         bind("k", "keep_this", "keep-this"),
         bind("o", "keep_other", "keep-other"),
         bind("e", "edit_merged", "edit-merged"),
@@ -154,7 +154,6 @@ class ConflictScreen(Screen[bool]):
     def __init__(self, conflict_id: str) -> None:
         """Args: conflict_id: the open conflict to show."""
         super().__init__()
-        localize(self)
         self.conflict_id = conflict_id
         """The conflict shown."""
         self.entry: ConflictEntry | None = None

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
@@ -24,7 +24,7 @@ class FilteredList(Vertical):
     (priority bindings), so the keys typed right after them reach the list (ui/keys.py).
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "to_list", show=False, priority=True),
         Binding("enter", "to_list", show=False, priority=True),
     ]
