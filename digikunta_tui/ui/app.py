@@ -31,6 +31,7 @@ from digikunta_tui.ui.status import Activity, SyncStatus, read_status
 if TYPE_CHECKING:
     from textual.theme import Theme
 
+    from digikunta_tui.domain.repository import Repository
     from digikunta_tui.ui.dialogs.sync_setup import SyncSetup
     from digikunta_tui.ui.report_action import ReportWritten
     from sync import Remote
@@ -108,7 +109,7 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         *,
         remote: Remote | None,
         language: str,
@@ -252,7 +253,7 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
 
     def _read_status(self) -> SyncStatus:
         return read_status(
-            self.repo,
+            self.repo,  # type: ignore[arg-type]  # pending(), conflicts(), last_sync
             syncing=self._syncing,
             failure=self._failure,
             message=self._failure_text(),

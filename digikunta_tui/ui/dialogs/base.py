@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual.binding import BindingType
 from textual.screen import ModalScreen
@@ -11,6 +11,11 @@ from textual.widgets import Button
 
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from digikunta_tui.ui.app import DigikuntaApp
 
 ResultType = TypeVar("ResultType")
 
@@ -23,6 +28,9 @@ class Dialog(ModalScreen[ResultType]):
         bind("ctrl+o", "submit", "dialog-submit"),
         bind("escape", "close", "dialog-close"),
     ]
+
+    if TYPE_CHECKING:  # typed as Textual types its own (``textual.getters.app``)
+        app = getters.app(DigikuntaApp)
 
     def __init__(self) -> None:
         super().__init__()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,6 +15,11 @@ from digikunta_tui.i18n import t
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import literal
+
+if TYPE_CHECKING:
+    from digikunta_tui.ui.app import DigikuntaApp
+
+    pass
 
 STORY_BINDINGS: list[Binding] = [bind("ctrl+t", "story_indicators", "story-indicators", show=False)]
 """Add to the Stories view's ``BINDINGS`` with :class:`StoryActions` as a base (listed under ``?``;
@@ -72,7 +77,11 @@ class ChooseDialog(Dialog[str]):
 class StoryActions:
     """Mixin for the Stories view (needs ``current``: the story id shown)."""
 
-    app: Any
+    if TYPE_CHECKING:  # provided by the view (ViewScreen) this is mixed into
+
+        @property
+        def digikunta(self) -> DigikuntaApp: ...
+
     current: Any
 
     def action_story_indicators(self) -> None:
@@ -80,12 +89,12 @@ class StoryActions:
         from digikunta_tui.ui.forms.flows import open_form
         from digikunta_tui.ui.index_work import lists_ready
 
-        if not lists_ready(self.app):
+        if not lists_ready(self.digikunta):
             return
-        repo = self.app.repo
+        repo = self.digikunta.repo
         story = repo.get("story", self.current) if self.current else None
         if story is None:
-            self.app.notify(t("forms.nothing_selected"), severity="warning", markup=False)
+            self.digikunta.notify(t("forms.nothing_selected"), severity="warning", markup=False)
             return
         story_id: str = self.current
         options = [(NEW, t("people.new_indicator"))]
@@ -96,9 +105,9 @@ class StoryActions:
 
         def chosen(option: str | None) -> None:
             if option == NEW:
-                open_form(self.app, "indicator", defaults={"story": story_id}, screen=self)
+                open_form(self.digikunta, "indicator", defaults={"story": story_id}, screen=self)
             elif option:
-                open_form(self.app, "indicator", option, screen=self)
+                open_form(self.digikunta, "indicator", option, screen=self)
 
         title = t("people.indicators_title", title=text_of(story.get("title")))
-        self.app.push_screen(ChooseDialog(title, options), chosen)
+        self.digikunta.push_screen(ChooseDialog(title, options), chosen)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -20,6 +20,9 @@ from digikunta_tui.i18n import t
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import literal
+
+if TYPE_CHECKING:
+    from digikunta_tui.ui.app import DigikuntaApp
 
 
 @dataclass
@@ -152,7 +155,7 @@ class SyncSetupDialog(Dialog[SetupResult]):
             self.dismiss(None)
 
 
-def open_sync_setup(app: Any) -> None:
+def open_sync_setup(app: DigikuntaApp) -> None:
     """Open the dialog; once saved, the app syncs with the new remote from now on."""
     setup: SyncSetup | None = getattr(app, "sync_setup", None)
     if setup is None:

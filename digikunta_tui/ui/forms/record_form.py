@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -21,6 +21,9 @@ from digikunta_tui.ui.forms.fields import FieldEditor
 from digikunta_tui.ui.text import kind_label, literal
 from digikunta_tui.ui.widgets.key_footer import KeyFooter
 
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
+
 RECORD_ERROR = "_record"
 
 
@@ -35,7 +38,7 @@ class RecordForm(ModalScreen[str | None]):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         kind: str,
         record_id: str | None = None,
         *,

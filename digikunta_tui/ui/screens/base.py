@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -18,11 +18,17 @@ from digikunta_tui.ui.widgets.key_footer import KeyFooter
 from digikunta_tui.ui.widgets.record_list import RecordList
 
 if TYPE_CHECKING:
+    from textual import getters
+
+    from digikunta_tui.domain.repository import Repository
     from digikunta_tui.ui.app import DigikuntaApp
 
 
 class ViewScreen(Screen[None]):
     """A view (dashboard, members …): subclasses compose the body and render the data."""
+
+    if TYPE_CHECKING:  # the app, typed (type-only: ``textual.getters.app``)
+        app = getters.app(DigikuntaApp)
 
     VIEW: ClassVar[str] = ""
     """The view name (mode name), e.g. ``"members"``."""
@@ -48,10 +54,10 @@ class ViewScreen(Screen[None]):
     @property
     def digikunta(self) -> DigikuntaApp:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return self.app
 
     @property
-    def repo(self) -> Any:
+    def repo(self) -> Repository:
         """The repository the app shows."""
         return self.digikunta.repo
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -15,6 +15,12 @@ from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.keys import focus_now
 from digikunta_tui.ui.widgets.record_list import RecordList
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.ui.app import DigikuntaApp
+
 
 class FilteredList(Vertical):
     """Filter box, row count and a :class:`RecordList` of one record kind.
@@ -23,6 +29,9 @@ class FilteredList(Vertical):
     stray letters here: see :meth:`start_filter`). Those keys, like ``/``, act as they arrive
     (priority bindings), so the keys typed right after them reach the list (ui/keys.py).
     """
+
+    if TYPE_CHECKING:  # the app, typed (type-only: ``textual.getters.app``)
+        app = getters.app(DigikuntaApp)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "to_list", show=False, priority=True),
@@ -73,7 +82,7 @@ class FilteredList(Vertical):
         """
         from digikunta_tui.domain.index import IndexNotReady  # not for the first paint
 
-        repo: Any = self.app.repo  # type: ignore[attr-defined]
+        repo: Repository = self.app.repo
         kind, query, filters = self.kind, self.query_text, dict(self.filters)
 
         def fetch(offset: int, limit: int) -> list[Any]:
