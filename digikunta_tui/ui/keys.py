@@ -49,6 +49,17 @@ def focus_now(widget: Widget) -> None:
     widget.screen.set_focus(widget)
 
 
+async def run_binding(app: App[Any], screen: Screen[Any], key: str, *, priority: bool) -> bool:
+    """Run the binding ``screen`` has for ``key`` now (its ``active_bindings``: the one Textual
+    would run, its ``check_action`` consulted), if it is enabled and a ``priority`` one or not as
+    asked; True when the action ran. Declined (False), the key goes on through Textual's own
+    dispatch, which finds the same binding, only later."""
+    active = screen.active_bindings.get(key)
+    if active is None or not active.enabled or active.binding.priority != priority:
+        return False
+    return bool(await app.run_action(active.binding.action, active.node))
+
+
 MOUNT_WAIT_S = 5.0
 """How long held keys wait for a screen that never finishes mounting (then they go on)."""
 
@@ -104,9 +115,9 @@ class TypeAheadKeys:
         if keys_are_commands is None or type_to_filter is None:
             return False
         # Textual's own order: priority bindings, then bindings from the focused widget up.
-        if await app._check_bindings(event.key, priority=True):
+        if await run_binding(app, screen, event.key, priority=True):
             return True
-        if keys_are_commands() and await app._check_bindings(event.key):
+        if keys_are_commands() and await run_binding(app, screen, event.key, priority=False):
             return True
         return bool(type_to_filter(event))
 
