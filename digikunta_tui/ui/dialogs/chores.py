@@ -49,18 +49,19 @@ class WebinarChores:
         @property
         def digikunta(self) -> DigikuntaApp: ...
 
-    current: Any
+    current: str | None  # the webinar shown (WebinarsScreen)
 
     def _webinar(self) -> tuple[str, dict[str, Any]] | None:
         from digikunta_tui.ui.index_work import lists_ready
 
         if not lists_ready(self.digikunta):  # registrations and people come from the index
             return None
-        fields = self.digikunta.repo.get("webinar", self.current) if self.current else None
-        if fields is None:
+        webinar_id = self.current
+        fields = self.digikunta.repo.get("webinar", webinar_id) if webinar_id else None
+        if webinar_id is None or fields is None:
             self.digikunta.notify(t("forms.nothing_selected"), severity="warning", markup=False)
             return None
-        return self.current, fields
+        return webinar_id, fields
 
     def _save_file(self, title: str, name: str, text: str, written: Callable[[Path], str]) -> None:
         """Ask where (the export folder and ``name`` filled in), write, notify ``written``."""

@@ -175,7 +175,7 @@ class GdprActions:
         @property
         def digikunta(self) -> DigikuntaApp: ...
 
-    current: Any
+    current: tuple[str, str] | None  # (kind, id) shown (MembersScreen)
 
     @needs_index
     def action_gdpr(self) -> None:

@@ -7,7 +7,7 @@ person's registrations ticked: tick to register, untick to unregister (after a c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -159,7 +159,7 @@ class PersonActions:
         @property
         def digikunta(self) -> DigikuntaApp: ...
 
-    current: Any
+    current: tuple[str, str] | None  # (kind, id) shown (MembersScreen)
 
     def _chosen_person(self) -> str | None:
         from digikunta_tui.ui.forms.flows import selection

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -82,7 +82,7 @@ class StoryActions:
         @property
         def digikunta(self) -> DigikuntaApp: ...
 
-    current: Any
+    current: str | None  # the story shown (StoriesScreen)
 
     def action_story_indicators(self) -> None:
         """Edit one of the story's indicators, or add one (the story filled in)."""
@@ -92,11 +92,11 @@ class StoryActions:
         if not lists_ready(self.digikunta):
             return
         repo = self.digikunta.repo
-        story = repo.get("story", self.current) if self.current else None
-        if story is None:
+        story_id = self.current
+        story = repo.get("story", story_id) if story_id else None
+        if story_id is None or story is None:
             self.digikunta.notify(t("forms.nothing_selected"), severity="warning", markup=False)
             return
-        story_id: str = self.current
         options = [(NEW, t("people.new_indicator"))]
         options += [
             (rid, text_of(fields.get("name")) or rid)
