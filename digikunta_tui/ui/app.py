@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from digikunta_tui.domain.stored import read_id
 from digikunta_tui.i18n import SUPPORTED_LANGUAGES, get_language, set_language, t
-from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.collector import freeze_long_lived, full_collections_held, thaw_long_lived
 from digikunta_tui.ui.commands import ActionCommands, DigikuntaPalette, RecordCommands
 from digikunta_tui.ui.index_work import IndexWork, needs_index
@@ -31,6 +31,7 @@ from digikunta_tui.ui.status import Activity, SyncStatus, read_status
 if TYPE_CHECKING:
     from textual.theme import Theme
 
+    from digikunta_tui.domain.repository import Repository
     from digikunta_tui.ui.dialogs.sync_setup import SyncSetup
     from digikunta_tui.ui.report_action import ReportWritten
     from sync import Remote
@@ -60,7 +61,9 @@ def lazy_screen(module: str, name: str) -> Callable[[], ViewScreen]:
     """
 
     def make() -> ViewScreen:
-        screen_class = getattr(import_module(f"digikunta_tui.ui.screens.{module}"), name)
+        screen_class: type[ViewScreen] = getattr(
+            import_module(f"digikunta_tui.ui.screens.{module}"), name
+        )
         return screen_class()
 
     return make
@@ -106,7 +109,7 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         *,
         remote: Remote | None,
         language: str,
@@ -134,7 +137,6 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         """
         set_language(language)
         super().__init__()
-        localize(self)
         self.repo = repo
         """The Repository shown."""
         self.remote = remote
@@ -373,7 +375,8 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         if self.repo.pending() == 0:
             self.exit()
 
-    async def action_help_quit(self) -> None:
+    # Textual declares the base action sync, but awaits an action that returns a coroutine.
+    async def action_help_quit(self) -> None:  # type: ignore[override]
         """``ctrl+c`` (outside a text box, where it copies) quits like ``q``."""
         await self.action_quit()
 
@@ -381,7 +384,6 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         """Finnish ↔ English, re-rendering everything."""
         languages = SUPPORTED_LANGUAGES
         set_language(languages[(languages.index(get_language()) + 1) % len(languages)])
-        localize(self)
         self.refresh_bindings()
         self.update_status()
         if isinstance(self.screen, ViewScreen):
@@ -406,7 +408,7 @@ class DigikuntaApp(TypeAheadKeys, IndexWork, App[None]):
         """Open the command palette (ours: in the UI's language, Enter acts on what is typed)."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # App is invariant; Textual asks App[object]
             self.push_screen(DigikuntaPalette(id="--command-palette"))
 
     def action_change_theme(self) -> None:

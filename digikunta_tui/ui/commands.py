@@ -40,6 +40,7 @@ from digikunta_tui.ui.text import kind_label, safe
 from digikunta_tui.ui.widgets.app_bar import VIEWS
 
 if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
     from digikunta_tui.ui.app import DigikuntaApp
 
 RECORD_FLOOR = 2.0
@@ -240,5 +241,5 @@ class DigikuntaPalette(CommandPalette):
         self.app.call_later(best)
 
     def _record_matches(self, query: str) -> bool:
-        repo: Any = self.app.repo  # type: ignore[attr-defined]
+        repo: Repository = self.app.repo  # type: ignore[attr-defined]
         return bool(repo.index_ready and repo.search(query, limit=1))

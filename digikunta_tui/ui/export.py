@@ -12,12 +12,16 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from digikunta_tui.i18n import get_language, t
 
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.ui.app import DigikuntaApp
 
-def export_folder_of(app: Any) -> Path:
+
+def export_folder_of(app: DigikuntaApp) -> Path:
     """The app's export folder (the platform default when the app was given none)."""
     folder = getattr(app, "export_folder", None)
     if isinstance(folder, Path):
@@ -42,7 +46,7 @@ def write_atomically(path: Path, data: str | bytes) -> None:
 
 
 def save_file(
-    app: Any,
+    app: DigikuntaApp,
     title: str,
     name: str,
     make: Callable[[], str | bytes],
@@ -78,7 +82,7 @@ def members_file_name(now: datetime) -> str:
     return t("exports.members_file", day=f"{now:%Y%m%d}")
 
 
-def members_sheet(repo: Any) -> tuple[str, int]:
+def members_sheet(repo: Repository) -> tuple[str, int]:
     """Every person as a spreadsheet CSV in the UI's language, and how many there are.
 
     The same file as ``digikunta export people --format spreadsheet``: names instead of ids,
@@ -91,7 +95,7 @@ def members_sheet(repo: Any) -> tuple[str, int]:
     return export_sheet(repo, "person", records, lang=get_language()), len(records)
 
 
-def export_members(app: Any) -> None:
+def export_members(app: DigikuntaApp) -> None:
     """Ask where, then write the members spreadsheet; the notice names the file."""
     count = 0
 

@@ -5,16 +5,19 @@ Values are read leniently (:mod:`digikunta_tui.domain.stored`): odd ones offer n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from digikunta_tui.domain.finnish import sort_key
 from digikunta_tui.domain.stored import items_of, read_id, read_text, text_of
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
 
 MAX_STORIES_SCANNED = 5000
 """Facets are read from at most this many stories (the filter lists stay short anyway)."""
 
 
-def story_facets(repo: Any) -> dict[str, list[tuple[str, str]]]:
+def story_facets(repo: Repository) -> dict[str, list[tuple[str, str]]]:
     """Return the values the story filters offer.
 
     Returns:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual import work
 
@@ -20,6 +20,10 @@ from digikunta_tui.i18n import t
 from digikunta_tui.ui.collector import full_collections_held
 from digikunta_tui.ui.messages import IndexFinished, WorkProgressed
 from digikunta_tui.ui.status import Activity, shown_activity
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.ui.app import DigikuntaApp
 
 ProgressCallback = Callable[[int, int], None]
 Action = TypeVar("Action", bound=Callable[..., Any])
@@ -40,7 +44,7 @@ def needs_index(action: Action) -> Action:
     return guarded  # type: ignore[return-value]
 
 
-def lists_ready(app: Any) -> bool:
+def lists_ready(app: object) -> bool:
     """True when the index can be read; else (the app tells the user why) False."""
     check = getattr(app, "lists_ready", None)
     return bool(check()) if check is not None else True
@@ -50,7 +54,7 @@ class IndexWork:
     """App mixin: the index worker, and the progress of every kind of background work."""
 
     activity: Activity | None  # a reactive of the app (see DigikuntaApp.activity)
-    repo: Any
+    repo: Repository
     _index_cancel: threading.Event
     _indexing: bool
     _index_again: bool
@@ -73,7 +77,7 @@ class IndexWork:
     def work_progress(self, work: str, kind: str) -> ProgressCallback:
         """A ``progress(done, total)`` for a worker thread: posts a message when the whole
         percent (or, total unknown, the count's order of magnitude) changes."""
-        app: Any = self
+        app = cast("DigikuntaApp", self)  # mixed into the app
         last: list[object] = [None]
 
         def progress(done: int, total: int) -> None:
@@ -111,7 +115,7 @@ class IndexWork:
         """True when the index can be read; else tell the user it is being built (False)."""
         if self.repo.index_ready:
             return True
-        app: Any = self
+        app = cast("DigikuntaApp", self)  # mixed into the app
         app.notify(t("notify.index_not_ready", percent=self.index_percent), markup=False)
         return False
 
@@ -130,7 +134,7 @@ class IndexWork:
     @work(thread=True, exit_on_error=False, group="index", description="Indexing")
     def run_index(self) -> None:
         """Build or refresh the index in a thread; report with messages (never widgets)."""
-        app: Any = self
+        app = cast("DigikuntaApp", self)  # mixed into the app
         try:
             with full_collections_held():
                 changed = self.repo.prepare_index(
@@ -143,7 +147,7 @@ class IndexWork:
 
     def on_index_finished(self, message: IndexFinished) -> None:
         """Re-render the views from the new index; run again if asked meanwhile."""
-        app: Any = self
+        app = cast("DigikuntaApp", self)  # mixed into the app
         self._indexing = False
         self.work_ended("index")
         if self._index_cancel.is_set() or app._without_screens():

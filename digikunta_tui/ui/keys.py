@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import ScreenStackError
@@ -39,7 +39,7 @@ def edits_text(widget: Widget | None) -> bool:
     return False
 
 
-def typing_text(app: App[object]) -> bool:
+def typing_text(app: App[Any]) -> bool:
     """True when keys are text for a box or belong to a dialog, not view commands."""
     return isinstance(app.screen, ModalScreen) or edits_text(app.focused)
 
@@ -47,6 +47,17 @@ def typing_text(app: App[object]) -> bool:
 def focus_now(widget: Widget) -> None:
     """Focus ``widget`` before the next key is read (``Widget.focus`` waits for the queue)."""
     widget.screen.set_focus(widget)
+
+
+async def run_binding(app: App[Any], screen: Screen[Any], key: str, *, priority: bool) -> bool:
+    """Run the binding ``screen`` has for ``key`` now (its ``active_bindings``: the one Textual
+    would run, its ``check_action`` consulted), if it is enabled and a ``priority`` one or not as
+    asked; True when the action ran. Declined (False), the key goes on through Textual's own
+    dispatch, which finds the same binding, only later."""
+    active = screen.active_bindings.get(key)
+    if active is None or not active.enabled or active.binding.priority != priority:
+        return False
+    return bool(await app.run_action(active.binding.action, active.node))
 
 
 MOUNT_WAIT_S = 5.0
@@ -89,9 +100,9 @@ class TypeAheadKeys:
 
     async def _handle_key(self, event: events.Key) -> bool:
         """Hold the key, or run it as a command; False: Textual forwards it as usual."""
-        app: Any = self
+        app = cast("App[Any]", self)  # mixed into the app
         try:
-            screen = app.screen
+            screen: Screen[Any] = app.screen
         except ScreenStackError:
             return False
         if screen is not self._key_screen or not screen.is_mounted:
@@ -99,18 +110,19 @@ class TypeAheadKeys:
             self._held_keys = [event]
             self._release_task = asyncio.create_task(self._release_when_ready(screen))
             return True
-        keys_are_commands = getattr(screen, "keys_are_commands", None)
-        if keys_are_commands is None:
+        keys_are_commands = getattr(screen, "keys_are_commands", None)  # a view (ViewScreen)
+        type_to_filter = getattr(screen, "type_to_filter", None)
+        if keys_are_commands is None or type_to_filter is None:
             return False
         # Textual's own order: priority bindings, then bindings from the focused widget up.
-        if await app._check_bindings(event.key, priority=True):
+        if await run_binding(app, screen, event.key, priority=True):
             return True
-        if keys_are_commands() and await app._check_bindings(event.key):
+        if keys_are_commands() and await run_binding(app, screen, event.key, priority=False):
             return True
-        return bool(screen.type_to_filter(event))
+        return bool(type_to_filter(event))
 
     async def _release_when_ready(self, screen: Screen[Any]) -> None:
-        app: Any = self
+        app = cast("App[Any]", self)  # mixed into the app
         with suppress(asyncio.TimeoutError):
             await asyncio.wait_for(_mounted(screen), MOUNT_WAIT_S)
         app.call_later(self._release_keys)  # after the focus calls queued while mounting

@@ -8,11 +8,15 @@ notice names the file. A name ending in ``.pdf`` is printed by Chromium when it 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from digikunta_tui.i18n import get_language, t
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.ui.app import DigikuntaApp
 
 
 class ReportWritten(Message):
@@ -27,7 +31,7 @@ class ReportWritten(Message):
         """Empty when written."""
 
 
-def write_report_file(repo: Any, path: Path, *, lang: str, today: Any) -> None:
+def write_report_file(repo: Repository, path: Path, *, lang: str, today: Any) -> None:
     """Gather the network's report and write it to ``path`` whole (HTML, or PDF for .pdf).
 
     Raises:
@@ -45,7 +49,7 @@ def write_report_file(repo: Any, path: Path, *, lang: str, today: Any) -> None:
         write_atomically(path, html)
 
 
-def write_network_report(app: Any) -> None:
+def write_network_report(app: DigikuntaApp) -> None:
     """Ask where (the export folder filled in), then write the report in a worker."""
     from digikunta_tui.ui.dialogs.save_path import SavePathDialog
     from digikunta_tui.ui.export import export_folder_of
@@ -82,7 +86,7 @@ def write_network_report(app: Any) -> None:
     app.push_screen(SavePathDialog(t("report.prompt_title"), export_folder_of(app), name), chosen)
 
 
-def report_written_notice(app: Any, message: ReportWritten) -> None:
+def report_written_notice(app: DigikuntaApp, message: ReportWritten) -> None:
     """The notice after the worker: the file's path, or why it was not written."""
     if message.error:
         app.notify(t("report.failed", error=message.error), severity="error", markup=False)

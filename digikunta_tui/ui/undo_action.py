@@ -8,10 +8,13 @@ running index job (a refresh after a large sync), so it runs in a thread worker
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from digikunta_tui.errors import UserError
 from digikunta_tui.i18n import t
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class UndoOutcome:
     changed: bool = False
 
 
-def undo_in_worker(repo: Any) -> UndoOutcome:
+def undo_in_worker(repo: Repository) -> UndoOutcome:
     """Take back the newest unsynced edit (in a worker thread); say what was undone or why not."""
     from digikunta_tui.domain.repository import ValidationFailed
 

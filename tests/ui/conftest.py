@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from notices import keep_notices
 from textual.widgets import Input
 
 from digikunta_tui import i18n
@@ -24,6 +25,12 @@ def _no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(Input, "cursor_blink", False)
     yield
     i18n.set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def _notices_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every app keeps the notices it shows, for ``notices.notices_of``."""
+    keep_notices(monkeypatch)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from forms_testing import settle
+from notices import notices_of
 from textual.widgets import Button, Input, SelectionList, Static
 
 from digikunta_tui.ui.dialogs.attendance import AttendanceDialog
@@ -109,7 +110,7 @@ async def test_attendance_refused_before_the_webinar_is_held(make_app, repo) -> 
         await pilot.press("a")
         await settle(pilot)
         assert not isinstance(app.screen, AttendanceDialog)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notices_of(app)]
         assert any("held" in m for m in messages)
 
 
@@ -126,7 +127,7 @@ async def test_ics_and_mailing_list_exports(make_app, repo, tmp_path: Path) -> N
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notices_of(app)]
     ics = tmp_path / f"webinar-{webinar[:8]}.ics"
     assert ics.read_text("utf-8").startswith("BEGIN:VCALENDAR")
     assert any(str(ics) in m for m in messages)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conflict_scenarios import Pair, delete_conflict, field_conflict, open_pair
+from notices import notices_of
 from textual.widgets import DataTable, Static, TextArea
 
 from digikunta_tui.ui.app import DigikuntaApp
@@ -181,7 +182,7 @@ async def test_resolved_elsewhere_shows_not_open(pair: Pair) -> None:
         app.screen.open_conflict(entry.id)
         await pilot.pause()
         assert isinstance(app.screen, ConflictScreen)
-        assert any("no longer open" in n.message for n in app._notifications)
+        assert any("no longer open" in n.message for n in notices_of(app))
         await pilot.press("k")  # nothing to choose
         await pilot.press("escape")
         await pilot.pause()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from forms_testing import form_of, set_field, settle
+from notices import notices_of
 from textual.widgets import Static
 
 from digikunta_tui.domain.repository import Repository
@@ -85,7 +86,7 @@ async def test_member_detail_shows_a_consent_conflict_until_it_is_settled(
         email = repo.get("person", pid)["email"]
         assert email not in next(tmp_path.glob("mailing-list-*.csv")).read_text("utf-8")
         name = f"{repo.get('person', pid)['given_name']} {repo.get('person', pid)['family_name']}"
-        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        warnings = [n.message for n in notices_of(app) if n.severity == "warning"]
         assert f"Left out, newsletter consent in conflict (1): {name}." in " ".join(warnings)
         await pilot.press("2")
         await settle(pilot)

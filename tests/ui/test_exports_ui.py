@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from forms_testing import settle
+from notices import notices_of
 from textual.widgets import Input
 
 from digikunta_tui.domain.repository import Repository
@@ -46,7 +47,7 @@ async def test_the_members_export_asks_where_with_the_export_folder_and_names_th
         await settle(pilot)
         written = folder / "digikunta-jasenet-20171201.csv"
         assert written.is_file() and not any(started_in.iterdir())
-        notices = [n.message for n in app._notifications]
+        notices = [n.message for n in notices_of(app)]
         assert any(str(written) in text and "henkilöitä: 16" in text for text in notices)
 
         # The same name again: the prompt warns first and replaces only on a second Enter.

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from large_pull import shared_with_many_people
+from notices import notices_of
 from textual.widgets import Input
 
 from digikunta_tui.domain import index as index_module
@@ -121,7 +122,7 @@ async def test_with_the_index_missing_the_first_screen_paints_before_the_build(
             await pilot.press("n")  # a form needs the index: the app says so, opens nothing
             await pilot.pause()
             assert isinstance(app.screen, MembersScreen)
-            assert any("being built" in n.message for n in app._notifications)
+            assert any("being built" in n.message for n in notices_of(app))
             await pilot.press("ctrl+p", *"sanna")  # the palette says so too, no error
             await pilot.pause()
             await pilot.press("escape")

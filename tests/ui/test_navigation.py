@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from notices import notices_of
 from textual.widgets import Input
 
 from digikunta_tui.ui.screens.dashboard import DashboardScreen
@@ -258,7 +259,7 @@ async def test_export_members_writes_the_spreadsheet_in_the_export_folder(
         lines = path.read_text(encoding="utf-8-sig").splitlines()
         assert len(lines) == 1 + 16
         assert any("Auvinen" in line for line in lines)
-        assert any(str(path) in n.message for n in app._notifications)
+        assert any(str(path) in n.message for n in notices_of(app))
 
 
 async def test_theme_change_is_reported(make_app) -> None:

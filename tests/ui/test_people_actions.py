@@ -4,6 +4,7 @@ unregistered; from a story: its indicators. Driven by Pilot on the demo data."""
 from __future__ import annotations
 
 from forms_testing import form_of, set_field, settle
+from notices import notices_of
 from textual.widgets import SelectionList, Static
 
 from digikunta_tui.domain.repository import Repository
@@ -76,7 +77,7 @@ async def test_the_consent_keys_say_to_choose_a_person_on_the_organisations_tab(
         await pilot.press("ctrl+k")
         await settle(pilot)
         assert not isinstance(app.screen, ConsentsDialog)
-        assert any("Choose a person first" in n.message for n in app._notifications)
+        assert any("Choose a person first" in n.message for n in notices_of(app))
 
 
 async def test_a_person_is_registered_and_unregistered_from_the_members_view(
@@ -107,7 +108,7 @@ async def test_a_person_is_registered_and_unregistered_from_the_members_view(
         webinars = {r["webinar"] for _id, r, _w in repo.registrations_of_person(person)}
         assert other in webinars and registered_to not in webinars
         assert repo.get("registration", reg_id) is None
-        assert any("added 1, removed 1" in n.message for n in app._notifications)
+        assert any("added 1, removed 1" in n.message for n in notices_of(app))
 
 
 async def test_indicators_are_added_and_edited_from_their_story(make_app, repo: Repository) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import html5lib
 from forms_testing import settle
+from notices import notices_of
 from textual.command import Command, CommandList
 from textual.widgets import Input, Static
 
@@ -70,7 +71,7 @@ async def test_story_chart_dashboard_hours_and_the_palettes_report(
         await pilot.press("enter")
         await settle(pilot)
         assert written.is_file()
-        notices = [n.message for n in app._notifications]
+        notices = [n.message for n in notices_of(app)]
         assert f"Raportti kirjoitettu: {written}" in notices
     doc = html5lib.parse(written.read_text("utf-8"), treebuilder="etree")
     titles = ["".join(h.itertext()) for h in doc.iter("{http://www.w3.org/1999/xhtml}h1")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from notices import notices_of
+
 from digikunta_tui.ui.messages import SyncFailed, SyncFinished
 from digikunta_tui.ui.screens.members import MembersScreen
 from digikunta_tui.ui.widgets.sync_indicator import SyncIndicator
@@ -62,7 +64,7 @@ async def test_sync_without_a_remote_only_warns(make_app) -> None:
         await pilot.pause()
         assert app.sync_status.state == "pending"  # nothing to sync with: changes stay local
         assert all(worker.group != "sync" for worker in app.workers)
-        assert any("not configured" in n.message for n in app._notifications)
+        assert any("not configured" in n.message for n in notices_of(app))
 
 
 async def test_a_second_replica_sees_the_first_ones_data_after_sync(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from forms_testing import settle
+from notices import notices_of
 from textual.widgets import Input
 
 from digikunta_tui.config import SyncSettings, load_config
@@ -70,7 +71,7 @@ async def test_without_a_way_to_set_it_up_s_only_explains(make_app) -> None:
         await pilot.press("s")
         await settle(pilot)
         assert not isinstance(app.screen, SyncSetupDialog)
-        assert any("sync: set up" in n.message for n in app._notifications)
+        assert any("sync: set up" in n.message for n in notices_of(app))
 
 
 async def test_quitting_with_pending_changes_asks_to_sync_first_and_then_syncs(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from notices import notices_of
 from textual.command import CommandList
 
 from sync import FileRemote
@@ -12,7 +13,7 @@ SIZE = (100, 30)
 
 
 def _messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notices_of(app)]
 
 
 async def test_u_undoes_the_last_edit_and_says_what(make_app, repo, screen_text) -> None:

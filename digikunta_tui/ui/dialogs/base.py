@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Button
 
-from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from digikunta_tui.ui.app import DigikuntaApp
 
 ResultType = TypeVar("ResultType")
 
@@ -19,14 +24,16 @@ class Dialog(ModalScreen[ResultType]):
     """A modal dialog; Escape dismisses it with None, ctrl+o presses its main button."""
 
     CSS_PATH = Path(__file__).with_name("dialogs.tcss")
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         bind("ctrl+o", "submit", "dialog-submit"),
         bind("escape", "close", "dialog-close"),
     ]
 
+    if TYPE_CHECKING:  # typed as Textual types its own (``textual.getters.app``)
+        app = getters.app(DigikuntaApp)
+
     def __init__(self) -> None:
         super().__init__()
-        localize(self)
 
     def on_mount(self) -> None:
         """The dialog's own keys along the bottom (the view's footer is behind it)."""

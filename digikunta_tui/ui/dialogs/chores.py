@@ -17,6 +17,7 @@ from digikunta_tui.ui.text import literal
 
 if TYPE_CHECKING:
     from digikunta_tui.domain.repository import ValidationFailed
+    from digikunta_tui.ui.app import DigikuntaApp
 
 CHORE_BINDINGS: list[Binding] = [
     bind("r", "webinar_register", "webinar-register", show=False),
@@ -43,29 +44,34 @@ def _title(fields: dict[str, Any]) -> str:
 class WebinarChores:
     """Mixin for the Webinars view (needs ``current``: the selected webinar id)."""
 
-    app: Any
-    current: Any
+    if TYPE_CHECKING:  # provided by the view (ViewScreen) this is mixed into
+
+        @property
+        def digikunta(self) -> DigikuntaApp: ...
+
+    current: str | None  # the webinar shown (WebinarsScreen)
 
     def _webinar(self) -> tuple[str, dict[str, Any]] | None:
         from digikunta_tui.ui.index_work import lists_ready
 
-        if not lists_ready(self.app):  # registrations and people come from the index
+        if not lists_ready(self.digikunta):  # registrations and people come from the index
             return None
-        fields = self.app.repo.get("webinar", self.current) if self.current else None
-        if fields is None:
-            self.app.notify(t("forms.nothing_selected"), severity="warning", markup=False)
+        webinar_id = self.current
+        fields = self.digikunta.repo.get("webinar", webinar_id) if webinar_id else None
+        if webinar_id is None or fields is None:
+            self.digikunta.notify(t("forms.nothing_selected"), severity="warning", markup=False)
             return None
-        return self.current, fields
+        return webinar_id, fields
 
     def _save_file(self, title: str, name: str, text: str, written: Callable[[Path], str]) -> None:
         """Ask where (the export folder and ``name`` filled in), write, notify ``written``."""
         from digikunta_tui.ui.export import save_file
 
-        save_file(self.app, title, name, lambda: text, written)
+        save_file(self.digikunta, title, name, lambda: text, written)
 
     def _refused(self, exc: ValidationFailed) -> None:
         """Say why a write was refused (nothing was written)."""
-        self.app.notify("\n".join(exc.errors.values()), severity="error", markup=False)
+        self.digikunta.notify("\n".join(exc.errors.values()), severity="error", markup=False)
 
     def action_webinar_register(self) -> None:
         """Register people (multi-select with a filter) to the selected webinar."""
@@ -75,7 +81,7 @@ class WebinarChores:
         if found is None:
             return
         webinar_id, fields = found
-        repo = self.app.repo
+        repo = self.digikunta.repo
         already = {
             person
             for _id, reg, _p in repo.registrations_of(webinar_id)
@@ -92,14 +98,14 @@ class WebinarChores:
             except ValidationFailed as exc:
                 self._refused(exc)
                 return
-            self.app.notify(t("chores.registered", count=len(new)), markup=False)
-            after_write(self.app, self)
+            self.digikunta.notify(t("chores.registered", count=len(new)), markup=False)
+            after_write(self.digikunta, self)
 
         title = t("chores.register_title", title=_title(fields))
         dialog = PickRecordsDialog(
             repo, "person", title, exclude=already, confirm_label=t("chores.register")
         )
-        self.app.push_screen(dialog, chosen)
+        self.digikunta.push_screen(dialog, chosen)
 
     def action_webinar_attendance(self) -> None:
         """Attended minutes per registration (only once the webinar is held)."""
@@ -110,9 +116,9 @@ class WebinarChores:
             return
         webinar_id, fields = found
         if fields.get("status") != "held":
-            self.app.notify(t("chores.not_held"), severity="warning", markup=False)
+            self.digikunta.notify(t("chores.not_held"), severity="warning", markup=False)
             return
-        repo = self.app.repo
+        repo = self.digikunta.repo
         rows = []
         for rid, reg, person in repo.registrations_of(webinar_id):
             minutes = read_int(reg.get("attended_minutes"))  # an odd value shows as blank
@@ -137,9 +143,9 @@ class WebinarChores:
                         repo.set_attendance(rid, minutes)
             except ValidationFailed as exc:
                 self._refused(exc)
-            after_write(self.app, self)
+            after_write(self.digikunta, self)
 
-        self.app.push_screen(AttendanceDialog(_title(fields), rows), saved)
+        self.digikunta.push_screen(AttendanceDialog(_title(fields), rows), saved)
 
     def action_webinar_ics(self) -> None:
         """Write the selected webinar's calendar invitation where the user chooses."""
@@ -150,10 +156,10 @@ class WebinarChores:
             return
         webinar_id, fields = found
         try:
-            presenters = presenter_names(fields, self.app.repo.person_name)
+            presenters = presenter_names(fields, self.digikunta.repo.person_name)
             text = webinar_to_ics(fields, webinar_id=webinar_id, presenters=presenters)
         except CalendarRefused as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+            self.digikunta.notify(str(exc), severity="error", markup=False)
             return
         self._save_file(
             t("exports.ics_title", title=_title(fields)),
@@ -171,7 +177,7 @@ class WebinarChores:
         if found is None:
             return
         webinar_id, webinar = found
-        repo = self.app.repo
+        repo = self.digikunta.repo
         existing = repo.newsletter_of(webinar_id)
 
         def chosen(story_ids: list[str] | None) -> None:
@@ -201,8 +207,8 @@ class WebinarChores:
             except ValidationFailed as exc:
                 self._refused(exc)
                 return
-            after_write(self.app, self)
-            open_form(self.app, "newsletter", newsletter_id, screen=self)
+            after_write(self.digikunta, self)
+            open_form(self.digikunta, "newsletter", newsletter_id, screen=self)
 
         chosen_before = ids_in(existing[1].get("stories")) if existing else []
         dialog = PickRecordsDialog(
@@ -212,19 +218,19 @@ class WebinarChores:
             chosen=chosen_before,
             confirm_label=t("chores.draft"),
         )
-        self.app.push_screen(dialog, chosen)
+        self.digikunta.push_screen(dialog, chosen)
 
     def action_mailing_list(self) -> None:
         """Write the people who consented to the newsletter as CSV where the user chooses."""
-        people = self.app.repo.mailing_list()
-        day = self.app.now().date().isoformat()
-        left_out = self.app.repo.mailing_list_conflicts()
+        people = self.digikunta.repo.mailing_list()
+        day = self.digikunta.now().date().isoformat()
+        left_out = self.digikunta.repo.mailing_list_conflicts()
 
         def written(path: Path) -> str:
             if left_out:
                 names = ", ".join(literal(person_name(person)) for person in left_out)
                 message = t("chores.mailing_conflicts", count=len(left_out), names=names)
-                self.app.notify(message, severity="warning", markup=False)
+                self.digikunta.notify(message, severity="warning", markup=False)
             return t("chores.mailing_written", count=len(people), path=str(path))
 
         self._save_file(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,6 +18,10 @@ from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.dialogs.confirm import confirm_dialog
 from digikunta_tui.ui.index_work import needs_index
 from digikunta_tui.ui.text import literal
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.ui.app import DigikuntaApp
 
 
 def export_text(data: dict[str, Any]) -> str:
@@ -48,7 +52,7 @@ class GdprDialog(Dialog[str]):
     Dismisses with ``"erased"`` after an erasure, None otherwise.
     """
 
-    def __init__(self, repo: Any, person_id: str) -> None:
+    def __init__(self, repo: Repository, person_id: str) -> None:
         """Args: repo: the Repository; person_id: the person shown."""
         super().__init__()
         self.repo = repo
@@ -166,8 +170,12 @@ GDPR_BINDINGS = [bind("g", "gdpr", "gdpr", show=False)]
 class GdprActions:
     """Mixin for the Members view: ``g`` opens the GDPR dialog of the selected person."""
 
-    app: Any
-    current: Any
+    if TYPE_CHECKING:  # provided by the view (ViewScreen) this is mixed into
+
+        @property
+        def digikunta(self) -> DigikuntaApp: ...
+
+    current: tuple[str, str] | None  # (kind, id) shown (MembersScreen)
 
     @needs_index
     def action_gdpr(self) -> None:
@@ -175,14 +183,14 @@ class GdprActions:
         from digikunta_tui.ui.forms.flows import after_write
 
         if not self.current or self.current[0] != "person":
-            self.app.notify(t("gdpr.select_person"), severity="warning", markup=False)
+            self.digikunta.notify(t("gdpr.select_person"), severity="warning", markup=False)
             return
-        if self.app.repo.get("person", self.current[1]) is None:
+        if self.digikunta.repo.get("person", self.current[1]) is None:
             return
 
         def closed(result: str | None) -> None:
             if result == "erased":
                 self.current = None
-                after_write(self.app, self)
+                after_write(self.digikunta, self)
 
-        self.app.push_screen(GdprDialog(self.app.repo, self.current[1]), closed)
+        self.digikunta.push_screen(GdprDialog(self.digikunta.repo, self.current[1]), closed)

@@ -7,11 +7,11 @@ person's registrations ticked: tick to register, untick to unregister (after a c
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, Static
 
@@ -23,6 +23,10 @@ from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import choice_label, literal, moment_label, safe
 
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.ui.app import DigikuntaApp
+
 PERSON_BINDINGS: list[Binding] = [
     bind("ctrl+k", "person_consents", "person-consents", show=False),
     bind("ctrl+r", "person_registrations", "person-registrations", show=False),
@@ -33,7 +37,7 @@ PERSON_BINDINGS: list[Binding] = [
 PURPOSES: tuple[str, ...] = tuple(purpose.value for purpose in ConsentPurpose)
 
 
-def consent_history_text(repo: Any, person_id: str) -> Text:
+def consent_history_text(repo: Repository, person_id: str) -> Text:
     """Every consent event of the person, newest first: action, purpose, when, who, where."""
     events = repo.consent_history(person_id)
     if not events:
@@ -56,9 +60,9 @@ def consent_history_text(repo: Any, person_id: str) -> Text:
 class ConsentsDialog(Dialog[bool]):
     """A person's consents: grant or withdraw per purpose; dismisses with True if any changed."""
 
-    BINDINGS: ClassVar[list[Binding]] = [bind("ctrl+o", "close", "consents-done")]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("ctrl+o", "close", "consents-done")]
 
-    def __init__(self, repo: Any, person_id: str) -> None:
+    def __init__(self, repo: Repository, person_id: str) -> None:
         """Args: repo: the Repository; person_id: the person."""
         super().__init__()
         self.repo = repo
@@ -150,21 +154,25 @@ class ConsentsDialog(Dialog[bool]):
 class PersonActions:
     """Mixin for the Members view (needs ``current``: the (kind, id) shown)."""
 
-    app: Any
-    current: Any
+    if TYPE_CHECKING:  # provided by the view (ViewScreen) this is mixed into
+
+        @property
+        def digikunta(self) -> DigikuntaApp: ...
+
+    current: tuple[str, str] | None  # (kind, id) shown (MembersScreen)
 
     def _chosen_person(self) -> str | None:
         from digikunta_tui.ui.forms.flows import selection
         from digikunta_tui.ui.index_work import lists_ready
 
-        if not lists_ready(self.app):  # registrations and webinars come from the index
+        if not lists_ready(self.digikunta):  # registrations and webinars come from the index
             return None
         selected = selection(self)
         if selected is None or selected[0] != "person":
-            self.app.notify(t("people.select_person"), severity="warning", markup=False)
+            self.digikunta.notify(t("people.select_person"), severity="warning", markup=False)
             return None
-        if self.app.repo.get("person", selected[1]) is None:
-            self.app.notify(t("forms.nothing_selected"), severity="warning", markup=False)
+        if self.digikunta.repo.get("person", selected[1]) is None:
+            self.digikunta.notify(t("forms.nothing_selected"), severity="warning", markup=False)
             return None
         return selected[1]
 
@@ -178,9 +186,9 @@ class PersonActions:
 
         def closed(changed: bool | None) -> None:
             if changed:
-                after_write(self.app, self, "person", person_id)
+                after_write(self.digikunta, self, "person", person_id)
 
-        self.app.push_screen(ConsentsDialog(self.app.repo, person_id), closed)
+        self.digikunta.push_screen(ConsentsDialog(self.digikunta.repo, person_id), closed)
 
     def action_person_registrations(self) -> None:
         """Register the person to webinars, or unregister (ticks = their registrations)."""
@@ -189,7 +197,7 @@ class PersonActions:
         person_id = self._chosen_person()
         if person_id is None:
             return
-        repo = self.app.repo
+        repo = self.digikunta.repo
         current: dict[str, str] = {}
         for reg_id, fields, _webinar in repo.registrations_of_person(person_id):
             webinar_id = read_id(fields.get("webinar"))
@@ -226,18 +234,18 @@ class PersonActions:
             message = t("people.unregister_message", name=literal(name), count=len(removed))
             if attended:
                 message += "\n" + t("people.unregister_attended", count=attended)
-            self.app.push_screen(
+            self.digikunta.push_screen(
                 confirm_dialog(t("people.unregister_title"), message, t("people.unregister")),
                 answered,
             )
 
-        self.app.push_screen(dialog, chosen)
+        self.digikunta.push_screen(dialog, chosen)
 
     def _change_registrations(self, person_id: str, added: list[str], removed: list[str]) -> None:
         from digikunta_tui.domain.repository import NotFound, ValidationFailed
         from digikunta_tui.ui.forms.flows import after_write
 
-        repo = self.app.repo
+        repo = self.digikunta.repo
         new = 0
         try:
             for reg_id in removed:
@@ -247,9 +255,9 @@ class PersonActions:
         except (ValidationFailed, NotFound) as exc:
             errors = getattr(exc, "errors", None)
             text = "\n".join(errors.values()) if isinstance(errors, dict) else str(exc)
-            self.app.notify(text, severity="error", markup=False)
+            self.digikunta.notify(text, severity="error", markup=False)
         if new or removed:
-            self.app.notify(
+            self.digikunta.notify(
                 t("people.registrations_changed", added=new, removed=len(removed)), markup=False
             )
-            after_write(self.app, self, "person", person_id)
+            after_write(self.digikunta, self, "person", person_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -14,6 +14,9 @@ from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import literal
 from digikunta_tui.ui.widgets.check_list import CheckList
 
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
+
 PICK_LIMIT = 200
 """Rows shown at once; the filter box (the repository's search) reaches the rest."""
 
@@ -23,7 +26,7 @@ class PickRecordsDialog(Dialog[list[str]]):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         kind: str,
         title: str,
         *,
@@ -82,7 +85,7 @@ class PickRecordsDialog(Dialog[list[str]]):
         listing.add_options(self._selections(event.value))
         listing.highlighted = 0 if listing.option_count else None
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         """Remember ticks across filtering (ids not shown now keep their state)."""
         event.stop()
         listing = event.selection_list

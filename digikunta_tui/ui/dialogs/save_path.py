@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
@@ -38,7 +38,7 @@ class SavePathDialog(Dialog[Path]):
     on the same path (the dialog says so first).
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [bind("ctrl+o", "save", "save-path-save")]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("ctrl+o", "save", "save-path-save")]
 
     def __init__(self, title: str, folder: Path, name: str) -> None:
         """Args: title; folder: the export folder (relative paths go there); name: the

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
@@ -15,6 +15,11 @@ from digikunta_tui.i18n import t
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import literal
+
+if TYPE_CHECKING:
+    from digikunta_tui.ui.app import DigikuntaApp
+
+    pass
 
 STORY_BINDINGS: list[Binding] = [bind("ctrl+t", "story_indicators", "story-indicators", show=False)]
 """Add to the Stories view's ``BINDINGS`` with :class:`StoryActions` as a base (listed under ``?``;
@@ -27,7 +32,7 @@ NEW = "new"
 class ChooseDialog(Dialog[str]):
     """A title and a list of options; dismisses with the chosen option's id (None: Esc)."""
 
-    BINDINGS: ClassVar[list[Binding]] = [bind("ctrl+o", "choose", "choose-option")]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("ctrl+o", "choose", "choose-option")]
 
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
         """Args: title; options: (id, label shown literally) in display order."""
@@ -72,22 +77,26 @@ class ChooseDialog(Dialog[str]):
 class StoryActions:
     """Mixin for the Stories view (needs ``current``: the story id shown)."""
 
-    app: Any
-    current: Any
+    if TYPE_CHECKING:  # provided by the view (ViewScreen) this is mixed into
+
+        @property
+        def digikunta(self) -> DigikuntaApp: ...
+
+    current: str | None  # the story shown (StoriesScreen)
 
     def action_story_indicators(self) -> None:
         """Edit one of the story's indicators, or add one (the story filled in)."""
         from digikunta_tui.ui.forms.flows import open_form
         from digikunta_tui.ui.index_work import lists_ready
 
-        if not lists_ready(self.app):
+        if not lists_ready(self.digikunta):
             return
-        repo = self.app.repo
-        story = repo.get("story", self.current) if self.current else None
-        if story is None:
-            self.app.notify(t("forms.nothing_selected"), severity="warning", markup=False)
+        repo = self.digikunta.repo
+        story_id = self.current
+        story = repo.get("story", story_id) if story_id else None
+        if story_id is None or story is None:
+            self.digikunta.notify(t("forms.nothing_selected"), severity="warning", markup=False)
             return
-        story_id: str = self.current
         options = [(NEW, t("people.new_indicator"))]
         options += [
             (rid, text_of(fields.get("name")) or rid)
@@ -96,9 +105,9 @@ class StoryActions:
 
         def chosen(option: str | None) -> None:
             if option == NEW:
-                open_form(self.app, "indicator", defaults={"story": story_id}, screen=self)
+                open_form(self.digikunta, "indicator", defaults={"story": story_id}, screen=self)
             elif option:
-                open_form(self.app, "indicator", option, screen=self)
+                open_form(self.digikunta, "indicator", option, screen=self)
 
         title = t("people.indicators_title", title=text_of(story.get("title")))
-        self.app.push_screen(ChooseDialog(title, options), chosen)
+        self.digikunta.push_screen(ChooseDialog(title, options), chosen)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
@@ -20,6 +20,9 @@ from digikunta_tui.i18n import t
 from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.dialogs.base import Dialog
 from digikunta_tui.ui.text import literal
+
+if TYPE_CHECKING:
+    from digikunta_tui.ui.app import DigikuntaApp
 
 
 @dataclass
@@ -67,7 +70,7 @@ def target_problem(target: str) -> str | None:
 class SyncSetupDialog(Dialog[SetupResult]):
     """Two boxes and a save button; problems are shown in the dialog, nothing is half saved."""
 
-    BINDINGS: ClassVar[list[Binding]] = [bind("ctrl+o", "save", "sync-setup-save")]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("ctrl+o", "save", "sync-setup-save")]
 
     def __init__(self, setup: SyncSetup) -> None:
         """Args: setup: the config file, the remote maker and the current values."""
@@ -152,7 +155,7 @@ class SyncSetupDialog(Dialog[SetupResult]):
             self.dismiss(None)
 
 
-def open_sync_setup(app: Any) -> None:
+def open_sync_setup(app: DigikuntaApp) -> None:
     """Open the dialog; once saved, the app syncs with the new remote from now on."""
     setup: SyncSetup | None = getattr(app, "sync_setup", None)
     if setup is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
@@ -17,6 +17,11 @@ from digikunta_tui.ui.forms.flows import (
 )
 from digikunta_tui.ui.index_work import needs_index
 
+if TYPE_CHECKING:
+    from digikunta_tui.ui.app import DigikuntaApp
+
+    pass
+
 RECORD_BINDINGS: list[Binding] = [
     bind("n", "record_new", "record-new"),
     bind("e", "record_edit", "record-edit"),
@@ -28,7 +33,11 @@ RECORD_BINDINGS: list[Binding] = [
 class RecordActions:
     """Mixin for views with a ``FilteredList`` and a ``current`` selection."""
 
-    app: Any
+    if TYPE_CHECKING:  # provided by the view (ViewScreen) this is mixed into
+
+        @property
+        def digikunta(self) -> DigikuntaApp: ...
+
     current: Any
 
     def _list_kind(self) -> str:
@@ -39,27 +48,27 @@ class RecordActions:
     @needs_index
     def action_record_new(self) -> None:
         """A new record of the kind the list shows."""
-        new_record(self.app, self._list_kind())
+        new_record(self.digikunta, self._list_kind())
 
     @needs_index
     def action_record_edit(self) -> None:
         """Edit the selected record."""
         selected = selection(self)
-        if selected is None or self.app.repo.get(*selected) is None:
-            self.app.notify(t("forms.nothing_selected"), severity="warning", markup=False)
+        if selected is None or self.digikunta.repo.get(*selected) is None:
+            self.digikunta.notify(t("forms.nothing_selected"), severity="warning", markup=False)
             return
-        open_form(self.app, selected[0], selected[1], screen=self)
+        open_form(self.digikunta, selected[0], selected[1], screen=self)
 
     @needs_index
     def action_record_delete(self) -> None:
         """Delete the selected record (after confirmation)."""
         selected = selection(self)
-        if selected is None or self.app.repo.get(*selected) is None:
-            self.app.notify(t("forms.nothing_selected"), severity="warning", markup=False)
+        if selected is None or self.digikunta.repo.get(*selected) is None:
+            self.digikunta.notify(t("forms.nothing_selected"), severity="warning", markup=False)
             return
 
         def done() -> None:
             self.current = None
-            after_write(self.app, self)
+            after_write(self.digikunta, self)
 
-        delete_record(self.app, selected[0], selected[1], done)
+        delete_record(self.digikunta, selected[0], selected[1], done)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -26,6 +26,9 @@ from digikunta_tui.ui.forms.measurements import MeasurementsEditor
 from digikunta_tui.ui.forms.references import RefSelect, RefsList
 from digikunta_tui.ui.text import choice_label, field_label, literal
 from digikunta_tui.ui.widgets.check_list import CheckList
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
 
 
 def _shown(field: S.FieldSpec, stored: Any, names: dict[str, str]) -> tuple[Any, str]:
@@ -102,7 +105,7 @@ class FieldEditor(Vertical):
             self.editor = editor
 
     def __init__(
-        self, field: S.FieldSpec, repo: Any, stored: Any, names: dict[str, str] | None = None
+        self, field: S.FieldSpec, repo: Repository, stored: Any, names: dict[str, str] | None = None
     ) -> None:
         """Args:
         field: what the field is; repo: the Repository (for references);
@@ -279,7 +282,7 @@ class FieldEditor(Vertical):
         """A yes/no."""
         self._edited()
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         """Roles or references ticked."""
         self._edited()
 

@@ -16,8 +16,10 @@ from digikunta_tui.i18n import t
 from digikunta_tui.ui.text import kind_label, literal
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.screen import Screen
+
+    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.ui.app import DigikuntaApp
 
 SELECT_SCAN = 5000
 """How far down a list to look for a just-saved record to put the cursor on."""
@@ -37,7 +39,7 @@ NEW_KINDS = (
 _VIEW_KIND = {"webinars": "webinar", "stories": "story"}
 
 
-def selection(screen: Any) -> tuple[str, str] | None:
+def selection(screen: object) -> tuple[str, str] | None:
     """(kind, id) of the record a view shows in its detail pane, or None.
 
     When the list's cursor row changed and the view has not been told yet (a command typed
@@ -45,7 +47,7 @@ def selection(screen: Any) -> tuple[str, str] | None:
     """
     from digikunta_tui.ui.widgets.filtered_list import FilteredList
 
-    lists = screen.query(FilteredList) if hasattr(screen, "query") else []
+    lists = screen.query(FilteredList) if hasattr(screen, "query") else None
     if lists and lists.first().records.unannounced:
         row = lists.first().records.highlighted
         return (row.kind, row.id) if row is not None else None
@@ -56,18 +58,18 @@ def selection(screen: Any) -> tuple[str, str] | None:
     return (kind, current) if kind and isinstance(current, str) and current else None
 
 
-def title_of(repo: Any, kind: str, fields: dict[str, Any]) -> str:
+def title_of(repo: Repository, kind: str, fields: dict[str, Any]) -> str:
     """A record's display name (shown literally)."""
     if kind == "person":
         return literal(person_name(fields))
     return literal(text_of(fields.get("name") or fields.get("title")))
 
 
-def _utc_text(app: Any) -> str:
+def _utc_text(app: DigikuntaApp) -> str:
     return str(app.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
-def context_defaults(app: Any, screen: Any, kind: str) -> dict[str, Any]:
+def context_defaults(app: DigikuntaApp, screen: object, kind: str) -> dict[str, Any]:
     """Starting values of a new record from what the view shows (the selected person …)."""
     selected = selection(screen)
     parent = {
@@ -91,7 +93,7 @@ def context_defaults(app: Any, screen: Any, kind: str) -> dict[str, Any]:
     return defaults
 
 
-def next_newsletter_number(repo: Any) -> int:
+def next_newsletter_number(repo: Repository) -> int:
     """One more than the highest newsletter number."""
     rows = repo.page("newsletter", limit=10_000)
     numbers = [read_int(row.fields.get("number")) for row in rows if row.fields]
@@ -99,7 +101,7 @@ def next_newsletter_number(repo: Any) -> int:
 
 
 def after_write(
-    app: Any, screen: Any = None, kind: str | None = None, record_id: str | None = None
+    app: DigikuntaApp, screen: object = None, kind: str | None = None, record_id: str | None = None
 ) -> None:
     """After a local write: one :class:`~digikunta_tui.ui.messages.DataChanged` (the app
     updates the sync indicator and the visible view, and selects the saved record).
@@ -129,12 +131,12 @@ def select_record(screen: Screen[Any], kind: str, record_id: str) -> None:
 
 
 def open_form(
-    app: App[Any],
+    app: DigikuntaApp,
     kind: str,
     record_id: str | None = None,
     *,
     defaults: dict[str, Any] | None = None,
-    screen: Any = None,
+    screen: object = None,
 ) -> None:
     """Open the form for a new (``record_id`` None) or existing record; refresh after saving."""
     from digikunta_tui.ui.forms.record_form import RecordForm
@@ -143,7 +145,7 @@ def open_form(
     if not lists_ready(app):  # reference fields search the index
         return
     origin = screen if screen is not None else app.screen
-    repo: Any = app.repo  # type: ignore[attr-defined]
+    repo: Repository = app.repo
 
     def saved(saved_id: str | None) -> None:
         if saved_id:
@@ -152,12 +154,12 @@ def open_form(
     app.push_screen(RecordForm(repo, kind, record_id, defaults=defaults), saved)
 
 
-def new_record(app: App[Any], kind: str) -> None:
+def new_record(app: DigikuntaApp, kind: str) -> None:
     """A new record of ``kind`` starting from the view's context."""
     open_form(app, kind, defaults=context_defaults(app, app.screen, kind))
 
 
-def record_palette_actions(app: Any) -> list[tuple[str, str, Callable[[], object]]]:
+def record_palette_actions(app: DigikuntaApp) -> list[tuple[str, str, Callable[[], object]]]:
     """``record: new person`` … for the command palette."""
     return [
         (
@@ -170,7 +172,7 @@ def record_palette_actions(app: Any) -> list[tuple[str, str, Callable[[], object
 
 
 # ---------------------------------------------------------------------- deleting
-def _delete_message(repo: Any, kind: str, record_id: str) -> str:
+def _delete_message(repo: Repository, kind: str, record_id: str) -> str:
     """The confirmation text: the record and how many dependents go with it."""
     name = title_of(repo, kind, repo.require(kind, record_id))
     _puts, deletes = repo.cascade_of(kind, record_id)
@@ -179,12 +181,12 @@ def _delete_message(repo: Any, kind: str, record_id: str) -> str:
     return t("forms.delete_message", kind=kind_label(kind), name=name)
 
 
-def delete_record(app: App[Any], kind: str, record_id: str, done: Callable[[], None]) -> None:
+def delete_record(app: DigikuntaApp, kind: str, record_id: str, done: Callable[[], None]) -> None:
     """Ask, then delete; an organisation with people asks whether to unlink them first."""
     from digikunta_tui.ui.dialogs.confirm import confirm_dialog, delete_organization_dialog
     from digikunta_tui.ui.index_work import lists_ready
 
-    repo: Any = app.repo  # type: ignore[attr-defined]
+    repo: Repository = app.repo
     if repo.get(kind, record_id) is None or not lists_ready(app):
         return
     if kind == "organization" and (people := repo.people_of(record_id)):

@@ -102,7 +102,7 @@ class MeasurementsEditor(Vertical):
             await self.query_one(".measurement-rows").mount(row)
             row.query_one(Input).focus()
         else:
-            row = event.button.parent
-            if isinstance(row, MeasurementRow):
-                await row.remove()
+            parent = event.button.parent
+            if isinstance(parent, MeasurementRow):
+                await parent.remove()
         self.post_message(self.Edited())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
@@ -15,11 +15,14 @@ from digikunta_tui.domain.display import person_name
 from digikunta_tui.domain.stored import items_of
 from digikunta_tui.domain.validation import validate_field
 from digikunta_tui.i18n import t
-from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.forms import spec as S
 from digikunta_tui.ui.forms.fields import FieldEditor
 from digikunta_tui.ui.text import kind_label, literal
 from digikunta_tui.ui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
 
 RECORD_ERROR = "_record"
 
@@ -28,14 +31,14 @@ class RecordForm(ModalScreen[str | None]):
     """A form for one record; dismisses with the saved record's id (None when cancelled)."""
 
     CSS_PATH = Path(__file__).with_name("forms.tcss")
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         bind("ctrl+o", "save", "form-save"),
         bind("escape", "cancel", "form-cancel"),
     ]
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         kind: str,
         record_id: str | None = None,
         *,
@@ -47,7 +50,6 @@ class RecordForm(ModalScreen[str | None]):
         defaults: field values a new record starts with (e.g. the selected person).
         """
         super().__init__()
-        localize(self)
         if kind == "consent" and record_id is not None:
             raise ValueError("consent events are append-only")
         self.repo = repo

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -14,17 +14,20 @@ from digikunta_tui.i18n import t
 from digikunta_tui.ui.text import literal
 from digikunta_tui.ui.widgets.check_list import CheckList
 
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
+
 REF_LIMIT = 200
 """At most this many records are offered at once; above it a search box narrows them."""
 
 
-def ref_options(repo: Any, kind: str, query: str = "") -> list[tuple[str, str]]:
+def ref_options(repo: Repository, kind: str, query: str = "") -> list[tuple[str, str]]:
     """(label, id) of up to ``REF_LIMIT`` records of ``kind`` matching ``query``."""
     rows = repo.page(kind, query=query, limit=REF_LIMIT)
     return [(_label(row.title, row.subtitle), row.id) for row in rows]
 
 
-def ref_title(repo: Any, kind: str, record_id: str) -> str:
+def ref_title(repo: Repository, kind: str, record_id: str) -> str:
     """The display label of one referenced record (its id when it is gone)."""
     fields = repo.get(kind, record_id)
     if fields is None:
@@ -39,7 +42,7 @@ def _label(title: str, subtitle: str | None) -> str:
     return f"{text} · {literal(subtitle)}" if subtitle else text
 
 
-def is_large(repo: Any, kind: str) -> bool:
+def is_large(repo: Repository, kind: str) -> bool:
     """True when ``kind`` has more records than one list should load."""
     return bool(repo.count(kind) > REF_LIMIT)
 
@@ -52,7 +55,9 @@ class RefSelect(Vertical):
     RefSelect > Input.ref-search { margin-bottom: 0; }
     """
 
-    def __init__(self, repo: Any, kind: str, value: str | None, *, id: str | None = None) -> None:
+    def __init__(
+        self, repo: Repository, kind: str, value: str | None, *, id: str | None = None
+    ) -> None:
         """Args: repo: the Repository; kind: the kind pointed at; value: the current id."""
         super().__init__(id=id)
         self.repo = repo
@@ -107,7 +112,9 @@ class RefsList(CheckList):
     RefsList { height: auto; max-height: 8; }
     """
 
-    def __init__(self, repo: Any, kind: str, values: list[str], *, id: str | None = None) -> None:
+    def __init__(
+        self, repo: Repository, kind: str, values: list[str], *, id: str | None = None
+    ) -> None:
         """Args: repo: the Repository; kind: the kind pointed at; values: the chosen ids."""
         options = ref_options(repo, kind)
         known = {value for _label, value in options}

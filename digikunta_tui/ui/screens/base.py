@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from digikunta_tui.i18n import get_language
-from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.keys import edits_text, typing_text
 from digikunta_tui.ui.widgets.app_bar import AppBar
 from digikunta_tui.ui.widgets.filtered_list import FilteredList
@@ -18,11 +18,17 @@ from digikunta_tui.ui.widgets.key_footer import KeyFooter
 from digikunta_tui.ui.widgets.record_list import RecordList
 
 if TYPE_CHECKING:
+    from textual import getters
+
+    from digikunta_tui.domain.repository import Repository
     from digikunta_tui.ui.app import DigikuntaApp
 
 
 class ViewScreen(Screen[None]):
     """A view (dashboard, members …): subclasses compose the body and render the data."""
+
+    if TYPE_CHECKING:  # the app, typed (type-only: ``textual.getters.app``)
+        app = getters.app(DigikuntaApp)
 
     VIEW: ClassVar[str] = ""
     """The view name (mode name), e.g. ``"members"``."""
@@ -33,14 +39,13 @@ class ViewScreen(Screen[None]):
     AUTO_FOCUS: ClassVar[str | None] = "RecordList"
     """A view opens with its list focused (keys act on it; typing a letter starts the filter)."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the focus moves before the keys typed after "/" are read (see ui/keys.py).
         bind("slash", "focus_filter", "focus-filter", show=False, key_display="/", priority=True)
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        localize(self)
         self._localized_language = get_language()
         """The language of the bindings' descriptions and (composed from it) the tab labels."""
         self._shown_version = -1
@@ -49,10 +54,10 @@ class ViewScreen(Screen[None]):
     @property
     def digikunta(self) -> DigikuntaApp:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return self.app
 
     @property
-    def repo(self) -> Any:
+    def repo(self) -> Repository:
         """The repository the app shows."""
         return self.digikunta.repo
 
@@ -83,7 +88,6 @@ class ViewScreen(Screen[None]):
         language = get_language()
         if self._shown_language != language:
             if self._localized_language != language:  # not on the first render: done already
-                localize(self)
                 self.query_one(AppBar).relabel()
                 self.refresh_bindings()
                 self._localized_language = language

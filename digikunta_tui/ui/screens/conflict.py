@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static, TextArea
@@ -26,7 +26,7 @@ from digikunta_tui.domain.display import when_text
 from digikunta_tui.domain.finnish import format_datetime
 from digikunta_tui.domain.stored import read_id, year_ok
 from digikunta_tui.i18n import get_language, t
-from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.bindings import bind, translated
 from digikunta_tui.ui.text import (
     choice_label,
     choices,
@@ -40,6 +40,8 @@ from digikunta_tui.ui.text import (
 from digikunta_tui.ui.widgets.line_diff import LineDiff
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from digikunta_tui.domain.repository import Repository
     from digikunta_tui.ui.app import DigikuntaApp
     from sync import ConflictEntry
@@ -139,8 +141,11 @@ def from_editable(text: str, like: Any) -> Any:
 class ConflictScreen(Screen[bool]):
     """Resolve one conflict; dismissed with True once resolved, False when left open."""
 
+    if TYPE_CHECKING:  # the app, typed (type-only: ``textual.getters.app``)
+        app = getters.app(DigikuntaApp)
+
     CSS_PATH = "conflict.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         bind("k", "keep_this", "keep-this"),
         bind("o", "keep_other", "keep-other"),
         bind("e", "edit_merged", "edit-merged"),
@@ -154,7 +159,6 @@ class ConflictScreen(Screen[bool]):
     def __init__(self, conflict_id: str) -> None:
         """Args: conflict_id: the open conflict to show."""
         super().__init__()
-        localize(self)
         self.conflict_id = conflict_id
         """The conflict shown."""
         self.entry: ConflictEntry | None = None
@@ -163,9 +167,14 @@ class ConflictScreen(Screen[bool]):
         """The merged-value editor is shown."""
 
     @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, described in the UI's language (Textual's ``Footer`` shows them)."""
+        return translated(super().active_bindings)
+
+    @property
     def digikunta(self) -> DigikuntaApp:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return self.app
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository import Repository
 
 RECENT_LIMIT = 8
 """How many recent changes the dashboard lists."""
@@ -48,7 +51,7 @@ class DashboardData:
     indexed: bool = True
 
 
-def load_dashboard(repo: Any, now: datetime) -> DashboardData:
+def load_dashboard(repo: Repository, now: datetime) -> DashboardData:
     """Read everything the dashboard shows.
 
     Args:

@@ -6,14 +6,14 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from digikunta_tui.domain.search import query_terms
 from digikunta_tui.i18n import t
-from digikunta_tui.ui.bindings import bind, localize
+from digikunta_tui.ui.bindings import bind
 from digikunta_tui.ui.widgets.key_footer import KeyFooter
 
 
@@ -32,12 +32,11 @@ class HelpScreen(ModalScreen[None]):
     """Lists the keys of the view it was opened from; typing filters the list."""
 
     CSS_PATH = "help.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [bind("escape", "dismiss", "close-help")]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("escape", "dismiss", "close-help")]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
         """Args: keys: (key as displayed, description) pairs."""
         super().__init__()
-        localize(self)
         self.keys = keys
 
     def compose(self) -> ComposeResult:

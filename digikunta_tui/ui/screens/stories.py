@@ -172,7 +172,7 @@ class StoriesScreen(RecordActions, StoryActions, ViewScreen):
             )
             progress = figures.progress
             if progress is not None:
-                shown = max(min(progress, 1), 0)
+                shown = max(min(progress, Decimal(1)), Decimal(0))
                 out.append("\n" + bar(shown, Decimal(1), 30).ljust(30, "░"), style="green")
                 out.append(f" {format_number(round(progress * 100), lang=lang)} %")
             chart = series_text(series_of(rid, fields), lang=lang)

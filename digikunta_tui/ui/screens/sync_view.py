@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
@@ -26,7 +26,7 @@ class SyncScreen(ViewScreen):
 
     VIEW = "sync"
     CSS_PATH = "sync_view.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         bind("enter", "open_selected", "open-conflict", show=False),
     ]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
@@ -14,6 +14,12 @@ from digikunta_tui.domain.finnish import format_number
 from digikunta_tui.i18n import get_language, t
 from digikunta_tui.ui.keys import focus_now
 from digikunta_tui.ui.widgets.record_list import RecordList
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.ui.app import DigikuntaApp
 
 
 class FilteredList(Vertical):
@@ -24,7 +30,10 @@ class FilteredList(Vertical):
     (priority bindings), so the keys typed right after them reach the list (ui/keys.py).
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    if TYPE_CHECKING:  # the app, typed (type-only: ``textual.getters.app``)
+        app = getters.app(DigikuntaApp)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "to_list", show=False, priority=True),
         Binding("enter", "to_list", show=False, priority=True),
     ]
@@ -73,7 +82,7 @@ class FilteredList(Vertical):
         """
         from digikunta_tui.domain.index import IndexNotReady  # not for the first paint
 
-        repo: Any = self.app.repo  # type: ignore[attr-defined]
+        repo: Repository = self.app.repo
         kind, query, filters = self.kind, self.query_text, dict(self.filters)
 
         def fetch(offset: int, limit: int) -> list[Any]:

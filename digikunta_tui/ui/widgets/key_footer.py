@@ -148,7 +148,8 @@ class KeyFooter(Widget):
         of two) if that shows more of them.
         """
         left, right = self.items()
-        fitted, gap = [], 1
+        fitted: list[FooterItem] = []
+        gap = 1
         for spacing in (1, 0):
             room = self.size.width - sum(item.width(spacing) for item in right)
             shown = _fit(left, room, spacing)

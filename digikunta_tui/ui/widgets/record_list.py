@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -48,7 +48,7 @@ class RecordList(ScrollView, can_focus=True):
     RecordList > .record-list--subtitle { color: $text-muted; }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"record-list--cursor", "record-list--subtitle"}
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", show=False),
         Binding("down", "move(1)", show=False),
         Binding("pageup", "page(-1)", show=False),

@@ -20,6 +20,7 @@ def set_options_keeping(select: Select[Any], options: Sequence[tuple[RenderableT
     if value not in {option_value for _label, option_value in options}:
         return
     if select.value == value:
-        select.mutate_reactive(Select.value)  # same value: show its new label
+        # same value: show its new label (a generic class-level reactive: mypy cannot bind it)
+        select.mutate_reactive(Select.value)  # type: ignore[misc]
     else:
         select.value = value

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
 from digikunta_tui.ui.status import SyncStatus
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from digikunta_tui.ui.app import DigikuntaApp
 
 _STYLES = {
     "synced": "green",
@@ -27,6 +32,9 @@ _STYLES = {
 class SyncIndicator(Static):
     """Shows the app's ``sync_status``; updates itself whenever it changes."""
 
+    if TYPE_CHECKING:  # the app, typed (type-only: ``textual.getters.app``)
+        app = getters.app(DigikuntaApp)
+
     DEFAULT_CSS = """
     SyncIndicator { width: auto; padding: 0 1; }
     """
@@ -43,7 +51,7 @@ class SyncIndicator(Static):
     def show_status(self, status: SyncStatus | None = None) -> None:
         """Render ``status``: state (coloured) and, unless long work shows its progress below,
         the last sync time."""
-        app: Any = self.app
+        app = self.app
         status = status if status is not None else app.sync_status
         text = Text()
         text.append("● " + status.label(), style=_STYLES.get(status.state, ""))
