@@ -14,17 +14,16 @@ from digikunta_tui.domain import consent
 from digikunta_tui.i18n import t
 from sync import Replica
 
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository_parts import RepositoryParts as _Parts
+else:
+    _Parts = object
 
-class Consents:
+
+class Consents(_Parts):
     """Consent events of people: reading them, their state, recording new ones."""
 
     replica: Replica
-
-    if TYPE_CHECKING:  # provided by Repository
-
-        def _reindex(self) -> None: ...
-        def _ids_where(self, kind: str, column: str, value: str) -> list[str]: ...
-        def create(self, kind: str, fields: dict[str, Any]) -> str: ...
 
     def _follows_errors(self, fields: Mapping[str, Any], record_id: str | None) -> dict[str, str]:
         """``follows`` names only consent events of the same person and purpose (or unknown ids:

@@ -17,19 +17,15 @@ from sync import Replica
 
 if TYPE_CHECKING:
     from digikunta_tui.domain.report.data import Sources
+    from digikunta_tui.domain.repository_parts import RepositoryParts as _Parts
+else:
+    _Parts = object
 
 
-class Outputs:
+class Outputs(_Parts):
     """The newsletter's inputs and text, the mailing list, and what a report is made of."""
 
     replica: Replica
-
-    if TYPE_CHECKING:  # provided by Repository and ListReads
-
-        def person_name(self, person_id: Any) -> str | None: ...
-        def indicators_of(self, story_id: str) -> list[tuple[str, dict[str, Any]]]: ...
-        def newsletter_of(self, webinar_id: str) -> tuple[str, dict[str, Any]] | None: ...
-        def require(self, kind: str, record_id: str) -> dict[str, Any]: ...
 
     def newsletter_inputs(
         self, newsletter: Mapping[str, Any], webinar: Mapping[str, Any]

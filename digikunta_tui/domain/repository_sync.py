@@ -12,7 +12,7 @@ e-mail, live references), see :meth:`SyncSide.resolve_field`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,31 +22,18 @@ from digikunta_tui.i18n import t
 from sync import Replica
 
 if TYPE_CHECKING:
+    from digikunta_tui.domain.repository_parts import RepositoryParts as _Parts
     from sync import ConflictEntry, Remote, SyncLogEntry, SyncReport
     from sync.engine import Progress as SyncProgress
+else:
+    _Parts = object
 
 
-class SyncSide:
+class SyncSide(_Parts):
     """Sync, sync state and conflict resolution, through the repository."""
 
     replica: Replica
     _index: SearchIndex
-
-    if TYPE_CHECKING:  # provided by Repository
-
-        def _reindex(self) -> None: ...
-        def get(self, kind: str, record_id: Any) -> dict[str, Any] | None: ...
-        def validate(
-            self,
-            kind: str,
-            fields: Mapping[str, Any],
-            record_id: str | None = None,
-            *,
-            stored: Mapping[str, Any] | None = None,
-        ) -> dict[str, Any]: ...
-        def cascade_of(
-            self, kind: str, record_id: str
-        ) -> tuple[list[tuple[str, str, dict[str, Any]]], list[tuple[str, str]]]: ...
 
     # ------------------------------------------------------------------ state
     def pending(self) -> int:

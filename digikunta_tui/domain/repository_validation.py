@@ -23,19 +23,16 @@ from sync import Replica
 
 if TYPE_CHECKING:
     from digikunta_tui.domain.repository import Repository
+    from digikunta_tui.domain.repository_parts import RepositoryParts as _Parts
+else:
+    _Parts = object
 
 
-class Validation:
+class Validation(_Parts):
     """Validating records before they are written; reading the stored records the rules need."""
 
     replica: Replica
     _index: SearchIndex
-
-    if TYPE_CHECKING:  # provided by Consents
-
-        def _follows_errors(
-            self, fields: Mapping[str, Any], record_id: str | None
-        ) -> dict[str, str]: ...
 
     def validate(
         self,

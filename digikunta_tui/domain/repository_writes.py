@@ -10,50 +10,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from digikunta_tui.domain.index import Row
 from digikunta_tui.domain.stored import read_id
 from digikunta_tui.domain.undo import UndoLog
 from sync import Replica, new_id
-
-if TYPE_CHECKING:
-    from digikunta_tui.domain.record_facts import RecordFacts
 
 
 def _blank(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-class Writes:
+if TYPE_CHECKING:
+    from digikunta_tui.domain.repository_parts import RepositoryParts as _Parts
+else:
+    _Parts = object
+
+
+class Writes(_Parts):
     """Validated writes of records, with what they change besides (cascades) and undo steps."""
 
     replica: Replica
     undo: UndoLog
-
-    if TYPE_CHECKING:  # provided by Repository, Validation, ListReads and Consents
-
-        def _now(self) -> str: ...
-        def _reindex(self) -> None: ...
-        def get(self, kind: str, record_id: Any) -> dict[str, Any] | None: ...
-        def require(self, kind: str, record_id: str) -> dict[str, Any]: ...
-        def validate(
-            self,
-            kind: str,
-            fields: Mapping[str, Any],
-            record_id: str | None = None,
-            *,
-            stored: Mapping[str, Any] | None = None,
-            facts: RecordFacts | None = None,
-        ) -> dict[str, Any]: ...
-        def _consent_heads(self, fields: Mapping[str, Any]) -> list[str]: ...
-        def people_of(self, org_id: str) -> list[Row]: ...
-        def registrations_of(
-            self, webinar_id: str
-        ) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]: ...
-        def registrations_of_person(
-            self, person_id: str
-        ) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]: ...
-        def indicators_of(self, story_id: str) -> list[tuple[str, dict[str, Any]]]: ...
-        def newsletter_of(self, webinar_id: str) -> tuple[str, dict[str, Any]] | None: ...
 
     def create(self, kind: str, fields: dict[str, Any]) -> str:
         """Validate and store a new record; returns its new id.
