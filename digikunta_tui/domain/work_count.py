@@ -33,13 +33,7 @@ class WorkCount:
             self._inside -= 1
             self._changed.notify_all()
 
-    @property
-    def busy(self) -> bool:
-        """True while some thread is inside."""
+    def wait_idle(self) -> None:
+        """Wait until no thread is inside."""
         with self._changed:
-            return self._inside > 0
-
-    def wait_idle(self, timeout: float | None = None) -> bool:
-        """Wait until no thread is inside (False if ``timeout`` seconds passed first)."""
-        with self._changed:
-            return self._changed.wait_for(lambda: self._inside == 0, timeout)
+            self._changed.wait_for(lambda: self._inside == 0)
