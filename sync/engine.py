@@ -331,7 +331,9 @@ def _finish_fast(replica: Replica, report: SyncReport, read: RemoteRead, started
     entry = SyncLogEntry(
         now, report.transport, report.target, "ok", 0, 0, 0, True, report.duration * 1000, ""
     )
-    with replica.write() as conn:
+    # Bookkeeping only (a cached tag, counters, the history line): losing it in a power cut
+    # costs a re-read at worst, so the commit does not wait for the disk.
+    with replica.write(durable=False) as conn:
         if read.tag != replica.state.meta_in(conn, "remote_tag", ""):
             replica.state.set_meta(conn, "remote_tag", read.tag)
         n = int(replica.state.meta_in(conn, "syncs_since_full", "0")) + 1

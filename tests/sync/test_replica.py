@@ -356,3 +356,23 @@ def test_apply_writes_puts_and_deletes_together_or_not_at_all(tmp_path: Path) ->
         assert rep.get("registration", "r1") is None
         tombstone = rep.record("r1")
         assert tombstone is not None and tombstone["deleted"] and tombstone["fields"] == {}
+
+
+def test_a_write_that_need_not_be_durable_commits_and_leaves_later_writes_durable(
+    tmp_path: Path,
+) -> None:
+    rep = Replica.open(tmp_path / "replica.sqlite")
+    full = rep.conn.execute("PRAGMA synchronous").fetchone()[0]
+    assert full == 2  # FULL: every commit waits for the disk
+    with rep.write(durable=False) as conn:
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', 'a')")
+    assert rep.conn.execute("PRAGMA synchronous").fetchone()[0] == full
+    with pytest.raises(RuntimeError), rep.write(durable=False) as conn:
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', 'b')")
+        raise RuntimeError("refused half way")
+    assert rep.conn.execute("PRAGMA synchronous").fetchone()[0] == full
+    rep.close()
+    again = Replica.open(tmp_path / "replica.sqlite")
+    assert again.meta("probe") == "a"  # committed once, rolled back once
+    again.close()
