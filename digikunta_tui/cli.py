@@ -342,7 +342,7 @@ def _run(args: argparse.Namespace, progress: ProgressLine) -> int:
         # language chosen for the messages when the config says "auto").
         chosen = args.ui_lang or (get_language() if ctx.config.ui.language == "auto" else "")
         if is_language(chosen):
-            ctx.config.ui.language = chosen
+            ctx.config = ctx.config._replace(ui=ctx.config.ui._replace(language=chosen))
         return int(args.func(args, ctx) or 0)
     except RemoteOffline as exc:
         return _fail(progress, t("cli.offline", error=sync_error_text(exc)), EXIT_OFFLINE)

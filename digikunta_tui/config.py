@@ -13,19 +13,20 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeGuard
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal, Self, TypeGuard
 
 from digikunta_tui.errors import ConfigError as ConfigError  # importable from here too
 
 APP_NAME = "digikunta"
 
 
-# Plain dataclasses, so that starting without a config file does not import pydantic; a file's
-# content is validated by the pydantic models of ``config_schema`` (their rules and messages),
-# unless every value in it is plainly right (:func:`_plain_config`): a command that finds
-# nothing to do (``digikunta sync``) then does not load pydantic either.
+# Plain classes, so that starting without a config file imports neither pydantic nor
+# dataclasses (see :class:`Settings`); a file's content is validated by the pydantic models of
+# ``config_schema`` (their rules and messages), unless every value in it is plainly right
+# (:func:`_plain_config`): a command that finds nothing to do (``digikunta sync``) then does
+# not load pydantic either.
 
 Language = Literal["auto", "fi", "en"]
 """A ``[ui] language`` setting."""
@@ -49,16 +50,53 @@ LIMITS: dict[str, dict[str, int | float]] = {
 """Bounds of settings, as pydantic ``Field`` arguments (``config_schema`` passes them on)."""
 
 
-@dataclass
-class ReplicaSettings:
+class Settings:
+    """Read-only settings: a subclass's annotated class attributes are its settings, and their
+    values the defaults (``SyncSettings.timeout`` is the default timeout).
+
+    ``_fields``, ``_asdict`` and ``_replace`` (a changed copy) are named as on a named tuple.
+    Neither that nor a dataclass: making their classes costs a command that finds nothing to do
+    (``digikunta sync``) more than its work (the ``sync`` package says why).
+    """
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls) -> None:
+        cls._fields = tuple(cls.__annotations__)
+
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(self._fields)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no setting {', '.join(sorted(unknown))}")
+        self.__dict__.update(values)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"settings are read-only: use _replace({name}=...)")
+
+    def _asdict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._fields}
+
+    def _replace(self, **changes: Any) -> Self:
+        return type(self)(**{**self._asdict(), **changes})
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._asdict() == other._asdict()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and may hold a dict
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
+        return f"{type(self).__name__}({given})"
+
+
+class ReplicaSettings(Settings):
     """``[replica]``: this laptop's copy."""
 
     name: str = ""
     data_dir: str = ""
 
 
-@dataclass
-class SyncSettings:
+class SyncSettings(Settings):
     """``[sync]``: where the shared document lives and how to reach it."""
 
     remote: str = ""
@@ -77,30 +115,27 @@ class SyncSettings:
     auto_sync_minutes: float = 0.0
 
 
-@dataclass
-class UiSettings:
+class UiSettings(Settings):
     """``[ui]``: language and theme."""
 
     language: Language = "auto"
     theme: str = ""
 
 
-@dataclass
-class ExportSettings:
+class ExportSettings(Settings):
     """``[export]``: where the app offers to write files (CSV, ``.ics``, GDPR exports)."""
 
     folder: str = ""
 
 
-@dataclass
-class Config:
+class Config(Settings):
     """The whole config file."""
 
-    replica: ReplicaSettings = field(default_factory=ReplicaSettings)
-    sync: SyncSettings = field(default_factory=SyncSettings)
-    ui: UiSettings = field(default_factory=UiSettings)
-    export: ExportSettings = field(default_factory=ExportSettings)
-    keys: dict[str, str] = field(default_factory=dict)
+    replica: ReplicaSettings = ReplicaSettings()
+    sync: SyncSettings = SyncSettings()
+    ui: UiSettings = UiSettings()
+    export: ExportSettings = ExportSettings()
+    keys: Mapping[str, str] = MappingProxyType({})
     source: Path | None = None
     """The file read, or None when there is none (the defaults)."""
 
@@ -222,7 +257,7 @@ def _plain_config(data: Mapping[str, Any], path: Path) -> Config | None:
         defaults = settings()
         values: dict[str, Any] = {}
         for key, value in given.items():
-            if key not in settings.__dataclass_fields__:
+            if key not in settings._fields:
                 return None
             plain = _plain_value(f"{name}.{key}", getattr(defaults, key), value)
             if plain is None:

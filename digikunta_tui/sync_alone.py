@@ -10,10 +10,9 @@ up to date (:attr:`SyncedAlone.index_behind`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from digikunta_tui.files import INDEX_FILE, REPLICA_FILE
 from sync import Remote, Replica
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
     from sync.engine import Progress
 
 
-@dataclass(frozen=True, slots=True)
-class SyncedAlone:
+class SyncedAlone(NamedTuple):
     """What a sync of the replica alone did, and what the replica holds after it."""
 
     report: SyncReport

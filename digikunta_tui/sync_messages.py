@@ -14,12 +14,12 @@ sync`` reports its errors through this without loading the domain.
 
 from __future__ import annotations
 
-import string
-
 from .i18n import FALLBACK_LANGUAGE, get_language, t, template
 
 
 def _placeholders(text: str) -> set[str]:
+    import string  # here: a sync with nothing to say (the CLI's no-op) does not load it
+
     try:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}
     except ValueError:  # a broken template: never used

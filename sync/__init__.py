@@ -9,6 +9,12 @@ This package never imports ``textual`` or ``digikunta_tui``. Importing it loads 
 :class:`Replica` needs: the sync engine and the remotes (the document parser, pydantic, filelock,
 httpx) are imported on first use of :func:`sync`, :class:`SyncReport`, :class:`FileRemote` or
 :class:`HttpRemote`, so that an app can open its replica and paint before they load.
+
+A sync that finds nothing changed loads only the modules it runs, and those define their value
+types as ``NamedTuple`` or plain classes, not dataclasses, and import ``hashlib`` only where
+they hash: ``dataclasses`` (with ``inspect``, ``ast``, ``dis``) and a few classes cost more
+instructions than the rest of such a sync (``tests/cli/test_cli_sync_fast_path.py`` keeps them
+out). The modules of real work (parsing, merging, committing) use dataclasses freely.
 """
 
 from __future__ import annotations

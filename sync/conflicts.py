@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from .records import moved_id
 
@@ -16,11 +14,12 @@ def conflict_id(record_id: str, field: str | None, stamp_a: str, stamp_b: str) -
     """Identity of a conflict: the same conflict found twice (or by two replicas) is one entry."""
     low, high = sorted((stamp_a, stamp_b))
     key = f"{record_id}\x00{field or ''}\x00{low}\x00{high}".encode()
+    import hashlib  # here: a sync that finds nothing changed hashes nothing (``sync``)
+
     return hashlib.sha256(key).hexdigest()[:32]
 
 
-@dataclass(frozen=True, slots=True)
-class ConflictEntry:
+class ConflictEntry(NamedTuple):
     """A conflict as stored in the shared document and in every replica.
 
     Attributes:

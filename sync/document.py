@@ -28,6 +28,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
+from .digests import line_hash
 from .errors import DocumentError
 from .hlc import MAX_STAMP, RANGE_END, REPLICA_ID_PATTERN, STAMP_PATTERN
 from .layout import SEP, Layout, Scan, scan_records
@@ -40,7 +41,6 @@ from .records import (
     canonical_line,
     clean_text,
     clean_value,
-    line_hash,
     normalize,
     value_problem,
 )

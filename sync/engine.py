@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +30,7 @@ from .errors import (
     SyncError,
 )
 from .hlc import HybridClock
-from .records import line_hash, newest_stamp
+from .records import newest_stamp
 from .remote import Remote, RemoteRead, SideCopy
 from .replica import Replica, SyncLogEntry
 from .side_copies import LeftAlone
@@ -48,7 +47,6 @@ FULL_EVERY_SYNCS = 20
 FULL_EVERY = timedelta(minutes=10)
 
 
-@dataclass
 class SyncReport:
     """What a sync did.
 
@@ -67,18 +65,37 @@ class SyncReport:
         warnings: things a person should know although the sync succeeded (one line each).
     """
 
-    transport: str
-    target: str
-    pulled: int = 0
-    pushed: int = 0
-    conflicts: list[ConflictEntry] = field(default_factory=list)
-    fast_path: bool = False
-    wrote: bool = False
-    absorbed: list[str] = field(default_factory=list)
-    ignored_copies: list[tuple[str, str]] = field(default_factory=list)
-    attempts: int = 0
-    duration: float = 0.0
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = (
+        "absorbed",
+        "attempts",
+        "conflicts",
+        "duration",
+        "fast_path",
+        "ignored_copies",
+        "pulled",
+        "pushed",
+        "target",
+        "transport",
+        "warnings",
+        "wrote",
+    )  # fmt: skip
+
+    def __init__(self, transport: str, target: str) -> None:
+        self.transport = transport
+        self.target = target
+        self.pulled = 0
+        self.pushed = 0
+        self.conflicts: list[ConflictEntry] = []
+        self.fast_path = False
+        self.wrote = False
+        self.absorbed: list[str] = []
+        self.ignored_copies: list[tuple[str, str]] = []
+        self.attempts = 0
+        self.duration = 0.0
+        self.warnings: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"SyncReport({self.summary()!r})"
 
     @property
     def unchanged(self) -> bool:
@@ -387,6 +404,7 @@ def _with_copies(
     conflict entry. The merged header's ``replicas`` then claims each copy's history too.
     """
     from .copy_history import contains, join_all, merge_replicas
+    from .digests import line_hash
     from .document import ParsedDocument, record_line
     from .merge import common_base, merge
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 from pathlib import Path
 from typing import BinaryIO
@@ -31,6 +30,8 @@ def _signature(st: os.stat_result) -> str:
 
 
 def _sha(data: bytes) -> str:
+    import hashlib  # here: a sync that finds the file unchanged (by its stat) hashes nothing
+
     return hashlib.sha256(data).hexdigest()[:32]
 
 
@@ -211,6 +212,8 @@ class FileRemote:
     ) -> str:
         """The write, under the lock; ``target`` is the resolved file, ``folder`` its folder;
         ``seen`` the bytes read with ``expected_tag`` (None: compare content hashes)."""
+        import hashlib
+
         remove_stale_temp_files(folder, target.name)  # we hold the lock: any left are stale
         where = self._where(target)
         try:  # compared or hashed in blocks: the document is not held in memory a second time

@@ -25,7 +25,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from .records import line_hash
+from .digests import line_hash
 
 CHUNK_LINES = 16
 """Lines per chunk a sync writes (1 % of changed lines then touch about 15 % of the chunks)."""

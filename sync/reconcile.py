@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from .digests import line_hash
 from .document import Line, LineSpans, ParsedDocument, record_line
 from .errors import DocumentError
 from .hlc import HybridClock
 from .layout import CHUNK_LINES, SEP, ChunkIndex, Key, Layout
 from .merge import Claim, Claims, arrival_conflicts, joined, merge_record, split_claims
-from .records import Record, line_hash, newest_stamp
+from .records import Record, newest_stamp
 from .replica import Replica
 
 CHUNK = 2000

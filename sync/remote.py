@@ -7,15 +7,13 @@ tag*. The engine reads, merges and then writes *only if the tag still matches* w
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 DocumentData = bytes | Iterable[bytes | memoryview]
 """What a remote writes: the document as bytes, or as chunks to concatenate."""
 
 
-@dataclass(frozen=True, slots=True)
-class RemoteRead:
+class RemoteRead(NamedTuple):
     """What a read returned.
 
     Attributes:
@@ -34,13 +32,24 @@ class RemoteRead:
         return not self.unchanged and self.data is None
 
 
-@dataclass(frozen=True, slots=True)
 class SideCopy:
-    """A conflict copy that a cloud client left beside the shared file (file remotes only)."""
+    """A conflict copy that a cloud client left beside the shared file (file remotes only).
 
-    name: str
-    data: bytes
-    token: object = field(default=None, compare=False)  # remote-specific handle for absorb()
+    Attributes:
+        name: the file's name beside the document.
+        data: its bytes.
+        token: a remote-specific handle for :meth:`Remote.absorb` (the path, for a file).
+    """
+
+    __slots__ = ("data", "name", "token")
+
+    def __init__(self, name: str, data: bytes, token: object = None) -> None:
+        self.name = name
+        self.data = data
+        self.token = token
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, {len(self.data)} bytes)"
 
 
 class Remote(Protocol):

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import replica_sql
 from .hlc import MAX_STAMP, HybridClock, is_stamp
-from .layout import Layout
 from .records import Record
 from .replica_sql import RECORD_COLUMNS, loads, record_from_row
 
 if TYPE_CHECKING:
+    from .layout import Layout
     from .replica import Replica
 
 # The largest stamp in range among the records (what a clock must continue after).
@@ -36,8 +35,7 @@ BaseView = dict[str, Any]
 """A record's base as the engine compares it: ``{"stamps", "deleted", "hash"}``."""
 
 
-@dataclass(frozen=True, slots=True)
-class SyncLogEntry:
+class SyncLogEntry(NamedTuple):
     """One line of the sync history."""
 
     at: str
@@ -247,6 +245,8 @@ class ReplicaState:
         ).fetchone()
         if row is None or row[0] != self._replica.replica_id or row[1] != generation:
             return None  # none yet, another replica's, or stale
+        from .layout import Layout  # here: only a sync that reads the document uses it
+
         layout = Layout.from_bytes(generation, row[2])
         self._layout_cache = layout
         return layout

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .digests import line_hash
 from .document import (
     FORMAT,
     FORMAT_VERSION,
@@ -26,7 +27,7 @@ from .document import (
     validate_record,
 )
 from .errors import DocumentError
-from .records import Record, line_hash
+from .records import Record
 
 _MEMBER = b',\n  "'  # where one top-level member of our layout ends and the next begins
 _INDENT = b"    {"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from .errors import Notice
 from .remote import SideCopy
@@ -100,7 +99,6 @@ def printable_name(name: str) -> str:
     return _CONTROL.sub("?", name)
 
 
-@dataclass(frozen=True, slots=True)
 class LeftAlone(SideCopy):
     """A file beside the document that looks related but is not merged (never even read).
 
@@ -108,4 +106,10 @@ class LeftAlone(SideCopy):
     made printable (:func:`printable_name`), ``token`` is the real path.
     """
 
-    reason: str = NOT_A_COPY_NAME
+    __slots__ = ("reason",)
+
+    def __init__(
+        self, name: str, data: bytes, token: object = None, reason: str = NOT_A_COPY_NAME
+    ) -> None:
+        super().__init__(name, data, token)
+        self.reason = reason

@@ -3,7 +3,6 @@ as through the pydantic rules; any other file is left to those rules (their mess
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import tomllib
 import typing
@@ -72,7 +71,7 @@ def config_data(draw: st.DrawFn) -> dict[str, Any]:
             )
             continue
         defaults = SECTIONS.get(name, ReplicaSettings)()
-        fields = [f.name for f in dataclasses.fields(defaults)]
+        fields = list(defaults._fields)
         keys = draw(st.lists(st.sampled_from([*fields, *odd]), unique=True, max_size=6))
         data[name] = {
             key: draw(_typed(getattr(defaults, key)) if typed else values) for key in keys

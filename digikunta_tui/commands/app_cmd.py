@@ -214,10 +214,8 @@ def run_demo(args: argparse.Namespace, ctx: CommandContext) -> int:
         print(t("cli.msg.demo_replica", path=data))
         print(t("cli.msg.demo_shared", path=shared))
         return 0
-    import copy
-
-    demo_ctx = CommandContext(copy.deepcopy(ctx.config), data, ctx.progress)
-    demo_ctx.config.replica.name = "demo"
+    demo = ctx.config._replace(replica=ctx.config.replica._replace(name="demo"))
+    demo_ctx = CommandContext(demo, data, ctx.progress)
     try:
         return open_app(demo_ctx, str(shared), setup=False)
     finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,17 +14,28 @@ if TYPE_CHECKING:
     from ..domain.repository import Repository
 
 
-@dataclass
 class CommandContext:
-    """Resolved settings for one CLI invocation."""
+    """Resolved settings for one CLI invocation.
 
-    config: Config
-    data_dir: Path
-    progress: ProgressLine = field(
-        default_factory=lambda: ProgressLine(sys.stderr, enabled=False), repr=False
-    )
-    """The progress line on stderr (disabled when not a terminal or under ``--quiet``)."""
-    _repo: Repository | None = field(default=None, repr=False)
+    Attributes:
+        config: the settings read (or the defaults).
+        data_dir: the folder of the replica and its search index.
+        progress: the progress line on stderr (disabled when not a terminal or under
+            ``--quiet``).
+    """
+
+    __slots__ = ("_repo", "config", "data_dir", "progress")
+
+    def __init__(
+        self, config: Config, data_dir: Path, progress: ProgressLine | None = None
+    ) -> None:
+        self.config = config
+        self.data_dir = data_dir
+        self.progress = ProgressLine(sys.stderr, enabled=False) if progress is None else progress
+        self._repo: Repository | None = None
+
+    def __repr__(self) -> str:
+        return f"CommandContext(data_dir={str(self.data_dir)!r})"
 
     @classmethod
     def from_args(
@@ -35,8 +45,6 @@ class CommandContext:
         path = Path(config_file).expanduser() if config_file else None
         cfg = load_config(path, required=path is not None)
         folder = Path(data).expanduser() if data else data_dir(cfg, os.environ)
-        if progress is None:
-            return cls(cfg, folder)
         return cls(cfg, folder, progress)
 
     @property
