@@ -15,24 +15,27 @@ from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal, Self, TypeGuard
 
 from digikunta_tui.errors import ConfigError as ConfigError  # importable from here too
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` is not loaded at run time (see :class:`Settings`)
+    from typing import Any, ClassVar, Literal, Self, TypeGuard
+
+    Language = Literal["auto", "fi", "en"]
+    """A ``[ui] language`` setting."""
 
 APP_NAME = "digikunta"
 
 
-# Plain classes, so that starting without a config file imports neither pydantic nor
-# dataclasses (see :class:`Settings`); a file's content is validated by the pydantic models of
+# Plain classes, so that starting without a config file imports neither pydantic, dataclasses
+# nor typing (see :class:`Settings`); a file's content is validated by the pydantic models of
 # ``config_schema`` (their rules and messages), unless every value in it is plainly right
 # (:func:`_plain_config`): a command that finds nothing to do (``digikunta sync``) then does
 # not load pydantic either.
 
-Language = Literal["auto", "fi", "en"]
-"""A ``[ui] language`` setting."""
-
 LANGUAGES: tuple[Language, ...] = ("auto", "fi", "en")
-"""The values of ``[ui] language`` (the ``Literal`` of :class:`UiSettings`; a test keeps both
+"""The values of ``[ui] language`` (the ``Literal`` :data:`Language`; a test keeps both
 equal)."""
 
 LIMITS: dict[str, dict[str, int | float]] = {
@@ -55,8 +58,9 @@ class Settings:
     values the defaults (``SyncSettings.timeout`` is the default timeout).
 
     ``_fields``, ``_asdict`` and ``_replace`` (a changed copy) are named as on a named tuple.
-    Neither that nor a dataclass: making their classes costs a command that finds nothing to do
-    (``digikunta sync``) more than its work (the ``sync`` package says why).
+    Neither that nor a dataclass: making their classes (and importing ``typing``) costs a
+    command that finds nothing to do (``digikunta sync``) more than its work (the ``sync``
+    package says why).
     """
 
     _fields: ClassVar[tuple[str, ...]] = ()

@@ -12,25 +12,37 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
 from digikunta_tui.files import INDEX_FILE, REPLICA_FILE
-from sync import Remote, Replica
+from sync import Replica
+from sync.value import Value
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from sync import SyncReport
+    from sync import Remote, SyncReport
     from sync.engine import Progress
 
 
-class SyncedAlone(NamedTuple):
-    """What a sync of the replica alone did, and what the replica holds after it."""
+class SyncedAlone(Value):
+    """What a sync of the replica alone did, and what the replica holds after it.
 
-    report: SyncReport
-    open_conflicts: int
-    pending: int
-    index_behind: bool
-    """True when the search index must be updated (the sync changed something, or there is
-    no index file yet): open the repository and ``refresh()`` it."""
+    Attributes:
+        report: the sync's report.
+        open_conflicts: conflicts waiting for a person.
+        pending: local changes not yet in the shared document.
+        index_behind: the search index must be updated (the sync changed something, or there
+            is no index file yet): open the repository and ``refresh()`` it.
+    """
+
+    __slots__ = ("index_behind", "open_conflicts", "pending", "report")
+
+    def __init__(
+        self, report: SyncReport, open_conflicts: int, pending: int, index_behind: bool
+    ) -> None:
+        self.report = report
+        self.open_conflicts = open_conflicts
+        self.pending = pending
+        self.index_behind = index_behind
 
 
 def sync_replica(

@@ -10,17 +10,18 @@ This package never imports ``textual`` or ``digikunta_tui``. Importing it loads 
 httpx) are imported on first use of :func:`sync`, :class:`SyncReport`, :class:`FileRemote` or
 :class:`HttpRemote`, so that an app can open its replica and paint before they load.
 
-A sync that finds nothing changed loads only the modules it runs, and those define their value
-types as ``NamedTuple`` or plain classes, not dataclasses, and import ``hashlib`` only where
-they hash: ``dataclasses`` (with ``inspect``, ``ast``, ``dis``) and a few classes cost more
-instructions than the rest of such a sync (``tests/cli/test_cli_sync_fast_path.py`` keeps them
-out). The modules of real work (parsing, merging, committing) use dataclasses freely.
+A sync that finds nothing changed loads only the modules it runs, and those load neither
+``dataclasses`` (with ``inspect``, ``ast``, ``dis``) nor ``typing`` nor ``hashlib``: importing
+them and making a dozen dataclasses or named tuples cost more instructions than the rest of
+such a sync. Their value types are plain classes (:class:`sync.value.Value`), their ``typing``
+names are imported under ``TYPE_CHECKING = False`` (which type checkers read as true), and
+they hash only where they must (``tests/cli/test_cli_sync_fast_path.py`` keeps it so). The
+modules of real work (parsing, merging, committing) use dataclasses and typing freely.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
 from .conflicts import ConflictEntry
 from .errors import (
@@ -36,7 +37,10 @@ from .records import new_id
 from .remote import Remote, RemoteRead
 from .replica import Replica
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .engine import SyncReport, sync
     from .file_remote import FileRemote
     from .http_remote import HttpRemote

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
 
 from .records import moved_id
+from .value import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 RESOLVED_KEPT_FOR = timedelta(days=90)
 
@@ -19,7 +23,7 @@ def conflict_id(record_id: str, field: str | None, stamp_a: str, stamp_b: str) -
     return hashlib.sha256(key).hexdigest()[:32]
 
 
-class ConflictEntry(NamedTuple):
+class ConflictEntry(Value):
     """A conflict as stored in the shared document and in every replica.
 
     Attributes:
@@ -33,14 +37,27 @@ class ConflictEntry(NamedTuple):
         resolved: ISO time (UTC) it was resolved, or None while open.
     """
 
-    id: str
-    record: str
-    kind: str
-    field: str | None
-    kept: dict[str, Any]
-    lost: dict[str, Any]
-    detected_at: str
-    resolved: str | None = None
+    __slots__ = ("detected_at", "field", "id", "kept", "kind", "lost", "record", "resolved")
+
+    def __init__(
+        self,
+        id: str,
+        record: str,
+        kind: str,
+        field: str | None,
+        kept: dict[str, Any],
+        lost: dict[str, Any],
+        detected_at: str,
+        resolved: str | None = None,
+    ) -> None:
+        self.id = id
+        self.record = record
+        self.kind = kind
+        self.field = field
+        self.kept = kept
+        self.lost = lost
+        self.detected_at = detected_at
+        self.resolved = resolved
 
     @property
     def is_delete_conflict(self) -> bool:

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
 
 from .conflicts import ConflictEntry, merge_conflicts, utc_now_iso
 from .errors import (
@@ -35,7 +34,10 @@ from .remote import Remote, RemoteRead, SideCopy
 from .replica import Replica, SyncLogEntry
 from .side_copies import LeftAlone
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .document import ParsedDocument
     from .layout import Layout
 

@@ -9,7 +9,9 @@ fall back to the English message for a code it does not know.
 
 from __future__ import annotations
 
-from typing import ClassVar
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 class _Coded(Exception):

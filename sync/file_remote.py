@@ -6,12 +6,15 @@ import contextlib
 import errno
 import os
 from pathlib import Path
-from typing import BinaryIO
 
 from .errors import DocumentError, Notice, RemoteChanged, RemoteOffline
 from .remote import DocumentData, RemoteRead, SideCopy
 from .side_copies import LeftAlone, backup_copy_pattern, classify_names, printable_name
 from .temp_files import remove_stale_temp_files
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 ABSORBED_DIR = ".digikunta-absorbed"
 

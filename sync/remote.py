@@ -7,13 +7,20 @@ tag*. The engine reads, merges and then writes *only if the tag still matches* w
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple, Protocol
+
+from .value import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
+else:  # a plain class at run time: only type checkers use the protocol (see ``sync``)
+    Protocol = object
 
 DocumentData = bytes | Iterable[bytes | memoryview]
 """What a remote writes: the document as bytes, or as chunks to concatenate."""
 
 
-class RemoteRead(NamedTuple):
+class RemoteRead(Value):
     """What a read returned.
 
     Attributes:
@@ -22,9 +29,12 @@ class RemoteRead(NamedTuple):
         tag: the version tag of what is stored now (None when there is no document).
     """
 
-    unchanged: bool
-    data: bytes | None
-    tag: str | None
+    __slots__ = ("data", "tag", "unchanged")
+
+    def __init__(self, unchanged: bool, data: bytes | None, tag: str | None) -> None:
+        self.unchanged = unchanged
+        self.data = data
+        self.tag = tag
 
     @property
     def missing(self) -> bool:

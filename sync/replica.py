@@ -28,7 +28,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from . import replica_conflicts as resolving
 from . import replica_scrub
@@ -50,6 +49,10 @@ from .replica_sql import (
 )
 from .replica_state import ReplicaState, SyncLogEntry, read_history
 from .schema import connect, prepare_file
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Replica", "SyncLogEntry"]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any
 
 from .conflicts import ConflictEntry, utc_now_iso
 from .errors import ReplicaError
@@ -18,6 +17,10 @@ from .hlc import HybridClock
 from .records import moved_id
 from .replica_edits import put_one, require_alive, tombstone
 from .replica_sql import check_fields, dumps, loads, next_seq, set_meta
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _COLLISION = "an id shared by two kinds is resolved by keeping both records (keep_both)"
 

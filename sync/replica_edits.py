@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from typing import Any
 
 from .errors import ReplicaError
 from .records import is_alive
@@ -21,12 +20,16 @@ from .replica_sql import (
     record_from_row,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 _INSERT_NEW = (
     "INSERT INTO records (id, kind, fields, stamps, deleted, erased, alive, dirty, seq)"
     " VALUES (?, ?, ?, ?, NULL, 0, 1, 1, ?)"
 )
 
-Put = tuple[str, str, Mapping[str, Any]]
+Put = tuple[str, str, Mapping[str, "Any"]]  # "Any": typing is not loaded at run time
 """(kind, id, fields) of one partial update."""
 
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import replica_sql
 from .hlc import MAX_STAMP, HybridClock, is_stamp
 from .records import Record
 from .replica_sql import RECORD_COLUMNS, loads, record_from_row
+from .value import Value
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .layout import Layout
     from .replica import Replica
 
@@ -31,23 +34,40 @@ SELECT MAX(s) FROM (
 
 BaseIndex = dict[int, tuple[str, str]]
 """Line hash -> (kind, id) of every record as of the last sync."""
-BaseView = dict[str, Any]
+BaseView = dict[str, "Any"]
 """A record's base as the engine compares it: ``{"stamps", "deleted", "hash"}``."""
 
 
-class SyncLogEntry(NamedTuple):
+class SyncLogEntry(Value):
     """One line of the sync history."""
 
-    at: str
-    transport: str
-    target: str
-    outcome: str
-    pulled: int
-    pushed: int
-    conflicts: int
-    fast_path: bool
-    duration_ms: float
-    message: str
+    __slots__ = (
+        "at",
+        "conflicts",
+        "duration_ms",
+        "fast_path",
+        "message",
+        "outcome",
+        "pulled",
+        "pushed",
+        "target",
+        "transport",
+    )  # fmt: skip
+
+    def __init__(
+        self, at: str, transport: str, target: str, outcome: str, pulled: int, pushed: int,
+        conflicts: int, fast_path: bool, duration_ms: float, message: str,
+    ) -> None:  # fmt: skip
+        self.at = at
+        self.transport = transport
+        self.target = target
+        self.outcome = outcome
+        self.pulled = pulled
+        self.pushed = pushed
+        self.conflicts = conflicts
+        self.fast_path = fast_path
+        self.duration_ms = duration_ms
+        self.message = message
 
 
 def read_history(conn: sqlite3.Connection, limit: int) -> list[SyncLogEntry]:

@@ -133,5 +133,23 @@ def test_anything_else_is_left_to_the_rules() -> None:
 
 
 def test_the_languages_are_the_settings_literal() -> None:
-    hints = typing.get_type_hints(UiSettings)
-    assert typing.get_args(hints["language"]) == LANGUAGES
+    # ``Language`` exists for type checkers only (config.py does not load typing): read it there
+    import ast
+
+    import digikunta_tui.config as config
+
+    source = ast.parse(Path(config.__file__).read_text("utf-8"))
+    (literal,) = (
+        node.value
+        for node in ast.walk(source)
+        if isinstance(node, ast.Assign)
+        and [getattr(t, "id", None) for t in node.targets] == ["Language"]
+    )
+    assert isinstance(literal, ast.Subscript) and ast.unparse(literal.value) == "Literal"
+    assert tuple(ast.literal_eval(literal.slice)) == LANGUAGES
+    assert UiSettings.__annotations__["language"] == "Language"
+    # and the file's rules accept the same values
+    from digikunta_tui.config_schema import ConfigFile
+
+    ui = ConfigFile.model_fields["ui"].annotation
+    assert typing.get_args(ui.model_fields["language"].annotation) == LANGUAGES

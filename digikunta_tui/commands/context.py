@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..config import Config, data_dir, load_config
 from .progress import ProgressLine
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..domain.repository import Repository
 

@@ -15,9 +15,12 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TextIO
 
 from ..i18n import grouped as count_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 INTERVAL = 0.1
 """Seconds between two redraws of the same phase (at most 10 per second)."""

@@ -15,11 +15,11 @@ HEAVY = ("pydantic", "httpx", "textual", "digikunta_tui.domain", "filelock")
 # What a no-op sync has no use for, beside the heavy ones: the other commands' modules, the
 # TOML parser when there is no config file, shutil (argparse's terminal width), textwrap,
 # locale (gettext searching for catalogues argparse does not use here); dataclasses (with
-# inspect, ast and dis) and hashlib (OpenSSL), which cost more than the sync itself
+# inspect, ast and dis), typing and hashlib (OpenSSL), which cost more than the sync itself
 # (the ``sync`` package's docstring), and the document's parser and layout.
 UNNEEDED = (
     "digikunta_tui.commands.", "tomllib", "shutil", "textwrap", "locale", "dataclasses",
-    "inspect", "hashlib", "string", "sync.document", "sync.layout", "sync.digests",
+    "inspect", "typing", "hashlib", "string", "sync.document", "sync.layout", "sync.digests",
 )  # fmt: skip
 
 # The CLI in a process of its own that says, after it ran, which modules it loaded.
@@ -83,8 +83,8 @@ def test_with_a_config_file_a_sync_that_finds_nothing_changed_loads_nothing_heav
     assert again["code"] == 0
     assert "(ei muutoksia)" in str(again["out"])  # in the config's language
     assert again["heavy"] == []
-    # the file is read, and so its parser is loaded (with the ``string`` module it uses)
-    assert {str(m).split(".")[0] for m in again["unneeded"]} == {"tomllib", "string"}
+    # the file is read, and so its parser is loaded (with the ``string`` and ``typing`` it uses)
+    assert {str(m).split(".")[0] for m in again["unneeded"]} == {"tomllib", "string", "typing"}
     cli.config.write_text('[sync]\nremote = "x.json"\ntimeout = 0\n', "utf-8")
     refused = _run(cli, "sync")  # a wrong value: the rules (pydantic) word the message
     assert refused["code"] == 1 and "pydantic" in refused["heavy"]

@@ -14,7 +14,9 @@ from sync import FileRemote
 async def _syncs_done(app: DigikuntaApp) -> None:
     """Wait for the running sync workers (a dashboard load that newer data superseded is
     cancelled by design: waiting for every worker would raise for it)."""
-    await app.workers.wait_for_complete([w for w in app.workers if w.group == "sync"])
+    syncing = [w for w in app.workers if w.group == "sync"]
+    if syncing:  # an empty list would mean every worker to ``wait_for_complete``
+        await app.workers.wait_for_complete(syncing)
 
 
 async def test_auto_sync_runs_on_its_own(make_app, tmp_path: Path) -> None:
