@@ -79,8 +79,12 @@ class FileRemote:
 
     The version tag is ``"<inode>.<size>.<mtime_ns>:<sha256 prefix>"``. A read whose file
     signature (inode, size, mtime) still matches the known tag is answered without reading the
-    file; a write is accepted only if the file still holds the bytes read (or, for a tag that
-    did not come from this object's last read, the content hash the tag names).
+    file; one whose size matches too hashes the bytes, so that a file that was only touched
+    (rewritten with the same content, as cloud clients do) reads as unchanged. A read of a
+    file of another size needs no hash to know it changed, and its tag names none
+    (``"<signature>:"``); a write's tag always does. A write is accepted only if the file still
+    holds the bytes read (or, for a tag that did not come from this object's last read, the
+    content hash the tag names, else its signature).
 
     **Symlinks.** ``path`` may be a symlink (or a chain of them, relative or absolute) into a
     cloud folder. Every operation resolves it afresh (it can be re-pointed) and works on the
@@ -163,9 +167,13 @@ class FileRemote:
             return RemoteRead(False, None, None)
         except OSError as exc:
             raise _unreadable(where, exc) from None
-        tag = f"{_signature(st)}:{_sha(data)}"
-        if known_tag is not None and known_tag.split(":")[-1] == tag.split(":")[-1]:
-            return RemoteRead(True, None, tag)  # touched, same content
+        known_signature, _, known_hash = (known_tag or "").partition(":")
+        if known_hash and known_signature.split(".")[1:2] == [str(st.st_size)]:
+            tag = f"{_signature(st)}:{_sha(data)}"
+            if tag.endswith(f":{known_hash}"):
+                return RemoteRead(True, None, tag)  # touched, same content
+        else:  # new content for certain (or nothing to compare with): hashing tells nothing
+            tag = f"{_signature(st)}:"
         self._read = (tag, data)  # the write's version check compares bytes, not a hash
         return RemoteRead(False, data, tag)
 
@@ -223,9 +231,14 @@ class FileRemote:
             with open(target, "rb") as fh:
                 if seen is not None:
                     same: bool | None = _same_bytes(fh, seen)
-                else:
-                    current = hashlib.file_digest(fh, "sha256").hexdigest()[:32]
-                    same = expected_tag is not None and expected_tag.split(":")[-1] == current
+                elif expected_tag is None:
+                    same = False
+                else:  # a tag from elsewhere: the content hash it names, else its signature
+                    signature, _, named = expected_tag.partition(":")
+                    if named:
+                        same = hashlib.file_digest(fh, "sha256").hexdigest()[:32] == named
+                    else:
+                        same = _signature(os.fstat(fh.fileno())) == signature
         except FileNotFoundError:
             same = None
         if same is None:

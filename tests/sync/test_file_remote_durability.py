@@ -204,4 +204,45 @@ def test_the_returned_tag_is_exactly_the_version_written(
     assert (folder / "digikunta.json").read_bytes() == b'{"v": 2}\n'
     third = remote.write(b'{"v": 3}\n', second, scrub=NO_SCRUB)
     assert remote.read(third) == RemoteRead(True, None, third)
-    assert remote.read(None) == RemoteRead(False, b'{"v": 3}\n', third)
+    fresh = remote.read(None)  # nothing to compare with: the same version, its hash not needed
+    assert fresh.data == b'{"v": 3}\n' and fresh.tag == third.split(":")[0] + ":"
+    assert remote.read(fresh.tag) == RemoteRead(True, None, fresh.tag)
+
+
+def _bump_mtime(path: Path, seconds: int) -> None:
+    # the file system's clock may not have moved since the last write (coarse timestamps)
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 1_000_000_000))
+
+
+def test_only_a_read_that_could_find_a_touched_file_hashes_it(
+    remote_and_folder: tuple[FileRemote, Path],
+) -> None:
+    remote, folder = remote_and_folder
+    path = folder / "digikunta.json"
+    written = remote.write(b'{"v": 1}\n', None, scrub=NO_SCRUB)
+    assert len(written.split(":")[1]) == 32  # a write's tag names the content's hash
+    path.write_bytes(b'{"v": 1}\n')  # a cloud client rewrites the same bytes: new mtime
+    _bump_mtime(path, 1)
+    touched = remote.read(written)
+    assert touched.unchanged and touched.tag != written
+    assert touched.tag.split(":")[1] == written.split(":")[1]
+    path.write_bytes(b'{"v": 2}\n')  # same size, other bytes: hashed, and changed
+    _bump_mtime(path, 2)
+    changed = remote.read(touched.tag)
+    assert not changed.unchanged and changed.data == b'{"v": 2}\n'
+    assert changed.tag.split(":")[1] not in ("", written.split(":")[1])
+    path.write_bytes(b'{"v": 10}\n')  # another size: changed for certain, no hash needed
+    grown = remote.read(changed.tag)
+    assert grown.data == b'{"v": 10}\n' and grown.tag.endswith(":")
+    assert remote.write(b'{"v": 11}\n', grown.tag, scrub=NO_SCRUB)  # accepted on its bytes
+    unhashed = remote.read(None).tag
+    remote.forget_read()  # a tag that did not come from the last read: checked on its signature
+    path.write_bytes(b'{"v": 12}\n')
+    _bump_mtime(path, 3)
+    with pytest.raises(RemoteChanged):
+        remote.write(b'{"v": 13}\n', unhashed, scrub=NO_SCRUB)
+    unhashed = remote.read(None).tag
+    remote.forget_read()
+    assert remote.write(b'{"v": 13}\n', unhashed, scrub=NO_SCRUB)
+    assert path.read_bytes() == b'{"v": 13}\n'
