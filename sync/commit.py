@@ -195,9 +195,9 @@ def _merge_edited(
             merged[rid] = (_line_record(line), h, seen)
     unchanged = {rid: h for h, rid in plan.unchanged if rid in edited}
     if unchanged:
-        for (_kind, rid), line, h in plan.entries:
+        for (_kind, rid), kept, h in plan.entries:
             if rid in unchanged:
-                rec = _line_record(line)
+                rec = _line_record(plan.line(kept))
                 # merged == the local record the sync saw
                 merged[rid] = (rec, h, {"stamps": rec["stamps"], "deleted": rec.get("deleted")})
     late: list[dict[str, Any]] = []
