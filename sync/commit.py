@@ -100,6 +100,7 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
         for name, value in settings.items():
             replica.state.set_meta(conn, name, value)
         replica.state.log_sync(outcome.log, conn)
+    plan.spent()  # what is left to do needs the bases only: the lines go before the index
     if same_base and plan.pull is not None:  # built when the next sync asks for it
         pull = plan.pull
         replica.state.remember_base_lines(generation, pull.hashes, pull.kinds, pull.ids)

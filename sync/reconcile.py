@@ -157,6 +157,10 @@ class Plan:
         """The record lines to write, in order (:attr:`pieces`, spooled ones read back)."""
         return self.lines(self.pieces)
 
+    def spent(self) -> None:
+        """Let go of the merged lines and the replica's changes (once they are committed)."""
+        self.entries, self.unchanged, self.stage, self.pieces = [], [], {}, []
+
     def close(self) -> None:
         """Drop the spool, if any (once the document is written and the sync committed)."""
         if self.spool is not None:
@@ -243,7 +247,15 @@ def _reconcile(
     plan = Plan(folder=Path(replica.path).parent)
     held = _Held(held_ids)
     plan.generation = replica.meta("base_generation", "0") or "0"
-    base_index = plan.base_index = replica.state.base_index()
+    based: set[str] | None = None
+    if doc is None:
+        # Nothing to look up lines in: the ids that have a base are enough, and the commit
+        # makes the new base's index of the records merged (every one of them); the old
+        # index is not read (19 MB at 100 000 records, beside the lines of a push).
+        based = replica.state.based_ids()
+        base_index = plan.base_index
+    else:
+        base_index = plan.base_index = replica.state.base_index()
     dirty_bases = replica.state.dirty_bases()
     if (
         doc is not None
@@ -287,7 +299,7 @@ def _reconcile(
         missing = {base_index[h][1] for h in open_hashes if h not in read}
         local_only = sorted((dirty | missing) - seen - held_ids)  # new here, or missing remotely
     else:
-        with_base = {rid for _, rid in base_index.values()}
+        with_base = based if based is not None else {rid for _, rid in base_index.values()}
         local_only = sorted((dirty | with_base) - seen - held_ids)
     total, done = len(remote_lines) + len(local_only), 0
     step(done, total)
