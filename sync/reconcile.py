@@ -137,7 +137,11 @@ class Plan:
             self.made += len(line)
             if self.made <= SPOOL_AFTER or self.folder is None:
                 return line
-            self.spool = LineSpool(self.folder)
+            try:
+                self.spool = LineSpool(self.folder)
+            except OSError:  # no temporary file there: the lines stay in memory, as before
+                self.folder = None
+                return line
         return self.spool.add(line)
 
     def line(self, line: Line | int) -> Line:
@@ -215,6 +219,7 @@ def reconcile(
         plan, outside = _reconcile(replica, doc, clock, now_iso, held, step)
         if not outside:
             return plan
+        plan.close()  # merged again with more ids held back
         held |= outside
     source = doc.source if doc is not None else replica.path
     raise DocumentError(f"{source}: too many records of different kinds share ids")
