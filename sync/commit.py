@@ -100,6 +100,7 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
         for name, value in settings.items():
             replica.state.set_meta(conn, name, value)
         replica.state.log_sync(outcome.log, conn)
+    plan.spent()  # what is left to do needs the bases only: the lines go before the index
     if same_base and plan.pull is not None:  # built when the next sync asks for it
         pull = plan.pull
         replica.state.remember_base_lines(generation, pull.hashes, pull.kinds, pull.ids)
@@ -195,9 +196,9 @@ def _merge_edited(
             merged[rid] = (_line_record(line), h, seen)
     unchanged = {rid: h for h, rid in plan.unchanged if rid in edited}
     if unchanged:
-        for (_kind, rid), line, h in plan.entries:
+        for (_kind, rid), kept, h in plan.entries:
             if rid in unchanged:
-                rec = _line_record(line)
+                rec = _line_record(plan.line(kept))
                 # merged == the local record the sync saw
                 merged[rid] = (rec, h, {"stamps": rec["stamps"], "deleted": rec.get("deleted")})
     late: list[dict[str, Any]] = []

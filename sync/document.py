@@ -12,8 +12,9 @@ import json
 import math
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Annotated, Any, Literal, NotRequired, cast
 
 from pydantic import (
@@ -534,12 +535,13 @@ def _raw_line(raw: Any, source: str, index: int) -> bytes:
     return canonical_line(raw).encode()
 
 
-def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterator[Line]:
+def document_chunks(header: dict[str, Any], record_lines: Iterable[Line]) -> Iterator[Line]:
     """The document as byte chunks, made one block at a time (no copy of the whole).
 
     Args:
         header: every top-level key except ``records`` (``conflicts`` included, as dicts).
-        record_lines: canonical record lines, already sorted by (kind, id).
+        record_lines: canonical record lines, already sorted by (kind, id); taken one by one
+            as the chunks are asked for (they may be read back from a spool meanwhile).
     """
     yield b"{\n"
     keys = sorted([*header, "records"])
@@ -547,16 +549,17 @@ def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterato
         end = b",\n" if n < len(keys) - 1 else b"\n"
         name = json.dumps(key).encode()
         if key in ("records", "conflicts"):
-            items = (
+            items = iter(
                 record_lines
                 if key == "records"
                 else [canonical_line(c).encode() for c in header["conflicts"]]
             )
-            if not items:
+            first = next(items, None)
+            if first is None:
                 yield b"  " + name + b": []" + end
                 continue
             yield b"  " + name + b": [\n"
-            yield from _joined(items)
+            yield from _joined(chain((first,), items))
             yield b"  ]" + end
         else:
             value = json.dumps(
@@ -568,29 +571,36 @@ def document_chunks(header: dict[str, Any], record_lines: list[Line]) -> Iterato
 
 _BIG = 1 << 16
 """A piece this long (a byte range of the document read) is written as it is, not copied."""
+_BLOCK = 1 << 18
+"""Small pieces are joined into blocks of about this many bytes: few writes, and a block is
+a small copy (joined 2000 pieces at a time, the byte ranges of a 1 % round made 3.7 MB blocks,
+10 MB more at the peak of a 100 000-record round)."""
 
 
-def _joined(items: Sequence[Line]) -> Iterator[Line]:
+def _joined(items: Iterable[Line]) -> Iterator[Line]:
     """``items`` indented one a line, joined by :data:`SEP`: small ones joined in blocks (few
     large writes, never a second copy of the whole), long ones passed on as they are."""
     parts: list[Line] = [b"    "]
+    size = 0
     for n, item in enumerate(items):
         if n:
             parts.append(SEP)
-        if len(item) >= _BIG:
+        length = len(item)
+        if length >= _BIG:
             yield b"".join(parts)
-            parts = []
+            parts, size = [], 0
             yield item
         else:
             parts.append(item)
-            if len(parts) >= 2000:
+            size += length
+            if size >= _BLOCK:
                 yield b"".join(parts)
-                parts = []
+                parts, size = [], 0
     parts.append(b"\n")
     yield b"".join(parts)
 
 
-def serialize_document(header: dict[str, Any], record_lines: list[Line]) -> bytes:
+def serialize_document(header: dict[str, Any], record_lines: Iterable[Line]) -> bytes:
     """Write a document deterministically (see :func:`document_chunks`)."""
     return b"".join(document_chunks(header, record_lines))
 

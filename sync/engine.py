@@ -482,60 +482,66 @@ def _merge_and_write(
         dataset = doc.dataset if doc else secrets.token_hex(16)
 
     plan = reconcile(replica, doc, clock, now_iso, check.merging)
-    replica.state.advance_clock(clock.last)  # edits from now on get larger stamps than all seen
-    stored = replica.state.stored_conflicts()
-    remote_conflicts = doc.conflicts if doc else []
-    conflicts = merge_conflicts(remote_conflicts, stored, plan.found, erased=plan.erased)
-    known_ids = {c["id"] for c in stored} | {c["id"] for c in remote_conflicts}
-    report.conflicts = [ConflictEntry.from_json(c) for c in plan.found if c["id"] not in known_ids]
-    report.pulled, report.pushed = plan.pulled, plan.pushed
+    try:
+        replica.state.advance_clock(clock.last)  # edits from now on get larger stamps than all seen
+        stored = replica.state.stored_conflicts()
+        remote_conflicts = doc.conflicts if doc else []
+        conflicts = merge_conflicts(remote_conflicts, stored, plan.found, erased=plan.erased)
+        known_ids = {c["id"] for c in stored} | {c["id"] for c in remote_conflicts}
+        report.conflicts = [
+            ConflictEntry.from_json(c) for c in plan.found if c["id"] not in known_ids
+        ]
+        report.pulled, report.pushed = plan.pulled, plan.pushed
 
-    write = doc is None or bool(copies) or plan.changed_remote or conflicts != remote_conflicts
-    write = write or salvaged is not None  # a truncated document is always written whole
-    check("before writing")
-    if write:
-        check.report("writing")
-        header = _header(doc, dataset, replica, conflicts, now_iso)
-        del doc  # the lines live on in plan.pieces
-        chunks = document_chunks(header, plan.pieces)
-        # the erased ids drive the scrub of NAME.bak (the version replaced) and the copies:
-        # with copies merged in, the version replaced may still hold a person erased before
-        scrub = frozenset(plan.erased) if copies else frozenset(plan.newly_erased)
-        tag = remote.write(chunks, tag, scrub=scrub)
-        del chunks
-        report.wrote = True
-        if salvaged is not None:
-            report.warnings.append(
-                Notice(
-                    f"the shared document {source} was truncated (an interrupted upload?); "
-                    f"rewrote it from this laptop's copy: {salvaged} of its records were readable",
-                    code="notice.salvaged",
-                    source=source,
-                    records=salvaged,
+        write = doc is None or bool(copies) or plan.changed_remote or conflicts != remote_conflicts
+        write = write or salvaged is not None  # a truncated document is always written whole
+        check("before writing")
+        if write:
+            check.report("writing")
+            header = _header(doc, dataset, replica, conflicts, now_iso)
+            del doc  # the lines live on in plan.pieces
+            chunks = document_chunks(header, plan.record_lines())
+            # the erased ids drive the scrub of NAME.bak (the version replaced) and the copies:
+            # with copies merged in, the version replaced may still hold a person erased before
+            scrub = frozenset(plan.erased) if copies else frozenset(plan.newly_erased)
+            tag = remote.write(chunks, tag, scrub=scrub)
+            del chunks
+            report.wrote = True
+            if salvaged is not None:
+                report.warnings.append(
+                    Notice(
+                        f"the shared document {source} was truncated (an interrupted "
+                        f"upload?); rewrote it from this laptop's copy: {salvaged} of its "
+                        "records were readable",
+                        code="notice.salvaged",
+                        source=source,
+                        records=salvaged,
+                    )
                 )
-            )
-        remote.absorb([c for c, _ in copies], scrub)
-        report.absorbed = [c.name for c, _ in copies]
+            remote.absorb([c for c, _ in copies], scrub)
+            report.absorbed = [c.name for c, _ in copies]
 
-    report.duration = time.perf_counter() - started
-    log = SyncLogEntry(
-        now_iso, report.transport, report.target, "ok", report.pulled, report.pushed,
-        len(report.conflicts), False, report.duration * 1000, "; ".join(report.warnings),
-    )  # fmt: skip
-    outcome = SyncOutcome(
-        snapshot_seq=snapshot_seq,
-        plan=plan,
-        conflicts=conflicts,
-        tag=tag,
-        dataset=dataset,
-        remote=source,
-        clock_last=clock.last,
-        full_read=full,
-        log=log,
-    )
-    check.report("committing")
-    late = commit_sync(replica, outcome)
-    report.conflicts.extend(ConflictEntry.from_json(c) for c in late)
+        report.duration = time.perf_counter() - started
+        log = SyncLogEntry(
+            now_iso, report.transport, report.target, "ok", report.pulled, report.pushed,
+            len(report.conflicts), False, report.duration * 1000, "; ".join(report.warnings),
+        )  # fmt: skip
+        outcome = SyncOutcome(
+            snapshot_seq=snapshot_seq,
+            plan=plan,
+            conflicts=conflicts,
+            tag=tag,
+            dataset=dataset,
+            remote=source,
+            clock_last=clock.last,
+            full_read=full,
+            log=log,
+        )
+        check.report("committing")
+        late = commit_sync(replica, outcome)
+        report.conflicts.extend(ConflictEntry.from_json(c) for c in late)
+    finally:
+        plan.close()  # a spool of new lines, if the merge made one
 
 
 def _header(

@@ -16,9 +16,10 @@ the clash is written, no replica meets it again).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from .digests import line_hash
@@ -26,6 +27,7 @@ from .document import Line, LineSpans, ParsedDocument, record_line
 from .errors import DocumentError
 from .hlc import HybridClock
 from .layout import CHUNK_LINES, SEP, ChunkIndex, Key, Layout
+from .line_spool import SPOOL_AFTER, LineSpool
 from .merge import Claim, Claims, arrival_conflicts, joined, merge_record, split_claims
 from .records import Record, newest_stamp
 from .replica import Replica
@@ -36,7 +38,9 @@ _dumps = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
 ).encode
 
-Entry = tuple[Key, Line, int]  # ((kind, id), document line, line hash)
+Entry = tuple[Key, Line | int, int]
+"""((kind, id), document line, line hash); the line is a number in :attr:`Plan.spool` when
+the merge made it and spooled it (see :mod:`sync.line_spool`)."""
 Base = Mapping[str, Any] | None
 Staged = tuple[str, str, Line, str | None, int, int, str | None, str | None]
 """(id, kind, the merged record's JSON line, deleted, erased, its line hash, and the stamps
@@ -114,13 +118,58 @@ class Plan:
     erased: set[str] = field(default_factory=set)
     pulled: int = 0
     pushed: int = 0
-    pieces: list[Line] = field(default_factory=list)  # the record lines to write, in order
+    pieces: list[Line | int] = field(default_factory=list)
+    """The record lines to write, in order (a number: a line in :attr:`spool`)."""
     layout: Layout | None = None  # of ``pieces`` (see sync.layout)
     generation: str = "0"  # the base generation this plan was made against
     base_index: dict[int, Key] = field(default_factory=dict)  # ... and that base's index
     rebased: list[tuple[int | None, int, Key]] = field(default_factory=list)
     """(old base line hash, new one, key) of every merged record: its base changes."""
     open_hashes: set[int] | None = None
+    folder: Path | None = None  # where a spool of new lines goes (the replica's folder)
+    spool: LineSpool | None = None
+    made: int = 0  # bytes of new lines kept in memory (until SPOOL_AFTER)
+    kinds: dict[str, str] = field(default_factory=dict)  # one string per kind
+
+    def keep(self, line: bytes) -> bytes | int:
+        """What the plan keeps of a new line that only the document needs: the line, or past
+        :data:`~sync.line_spool.SPOOL_AFTER` bytes of them its number in :attr:`spool`."""
+        if self.spool is None:
+            self.made += len(line)
+            if self.made <= SPOOL_AFTER or self.folder is None:
+                return line
+            try:
+                self.spool = LineSpool(self.folder)
+            except OSError:  # no temporary file there: the lines stay in memory, as before
+                self.folder = None
+                return line
+        return self.spool.add(line)
+
+    def line(self, line: Line | int) -> Line:
+        """An entry's or piece's line (read back from the spool if it is a number)."""
+        if isinstance(line, int):
+            assert self.spool is not None
+            return self.spool.line(line)
+        return line
+
+    def lines(self, items: Iterable[Line | int]) -> Iterable[Line]:
+        """``items`` with the spooled lines read back (in blocks)."""
+        if self.spool is None:
+            return items  # type: ignore[return-value]  # no numbers without a spool
+        return self.spool.resolve(items)
+
+    def record_lines(self) -> Iterable[Line]:
+        """The record lines to write, in order (:attr:`pieces`, spooled ones read back)."""
+        return self.lines(self.pieces)
+
+    def spent(self) -> None:
+        """Let go of the merged lines and the replica's changes (once they are committed)."""
+        self.entries, self.unchanged, self.stage, self.pieces = [], [], {}, []
+
+    def close(self) -> None:
+        """Drop the spool, if any (once the document is written and the sync committed)."""
+        if self.spool is not None:
+            self.spool.close()
 
 
 @dataclass
@@ -171,6 +220,7 @@ def reconcile(
         plan, outside = _reconcile(replica, doc, clock, now_iso, held, step)
         if not outside:
             return plan
+        plan.close()  # merged again with more ids held back
         held |= outside
     source = doc.source if doc is not None else replica.path
     raise DocumentError(f"{source}: too many records of different kinds share ids")
@@ -200,10 +250,18 @@ def _reconcile(
     held_ids: set[str],
     step: Step,
 ) -> tuple[Plan, set[str]]:
-    plan = Plan()
+    plan = Plan(folder=Path(replica.path).parent)
     held = _Held(held_ids)
     plan.generation = replica.meta("base_generation", "0") or "0"
-    base_index = plan.base_index = replica.state.base_index()
+    based: set[str] | None = None
+    if doc is None:
+        # Nothing to look up lines in: the ids that have a base are enough, and the commit
+        # makes the new base's index of the records merged (every one of them); the old
+        # index is not read (19 MB at 100 000 records, beside the lines of a push).
+        based = replica.state.based_ids()
+        base_index = plan.base_index
+    else:
+        base_index = plan.base_index = replica.state.base_index()
     dirty_bases = replica.state.dirty_bases()
     if (
         doc is not None
@@ -247,7 +305,7 @@ def _reconcile(
         missing = {base_index[h][1] for h in open_hashes if h not in read}
         local_only = sorted((dirty | missing) - seen - held_ids)  # new here, or missing remotely
     else:
-        with_base = {rid for _, rid in base_index.values()}
+        with_base = based if based is not None else {rid for _, rid in base_index.values()}
         local_only = sorted((dirty | with_base) - seen - held_ids)
     total, done = len(remote_lines) + len(local_only), 0
     step(done, total)
@@ -373,14 +431,15 @@ def _assemble(plan: Plan, doc: ParsedDocument | None, chunks: ChunkIndex | None)
     layout, for the writer and the next sync."""
     entries = plan.entries
     layout = Layout("")
-    pieces: list[Line] = []
+    pieces: list[Line | int] = []
     group: list[Entry] = []
+    read_back = plan.lines
 
     def flush() -> None:
         for start in range(0, len(group), CHUNK_LINES):
             block = group[start : start + CHUNK_LINES]
             lines = [line for _, line, _ in block]
-            layout.add_chunk(SEP.join(lines), [h for _, _, h in block])
+            layout.add_chunk(SEP.join(read_back(lines)), [h for _, _, h in block])
             pieces.extend(lines)
         group.clear()
 
@@ -532,12 +591,13 @@ def _settle(
     merged, conflicts = merge_record(base, local, remote, new_stamp=clock.tick, now_iso=now_iso)
     plan.found.extend(conflicts)
     stored: Line | None = None  # the record's JSON for the replica (None: not made yet)
+    made: bytes | None = None  # the line, when this merge made it
     if merged == rec_r and doc is not None and pos >= 0:
         line, h = doc.lines[pos], doc.hashes[pos]
         if doc.as_is(pos):
             stored = line  # stored as read: no second encoding
     else:
-        line = stored = record_line(merged)
+        line = stored = made = record_line(merged)
         h = line_hash(line)
         plan.changed_remote = True
         plan.pushed += 1
@@ -545,12 +605,14 @@ def _settle(
             plan.newly_erased.add(rid)
     if merged.get("erased"):
         plan.erased.add(rid)  # erased elsewhere: its conflict entries go too
-    key = (merged["kind"], rid)
-    plan.entries.append((key, line, h))
+    kind = merged["kind"]
+    key = (plan.kinds.setdefault(kind, kind), rid)
     plan.rebased.append((old_hash, h, key))
-    if merged == row:
+    if merged == row:  # only the document needs the line
+        plan.entries.append((key, line if made is None else plan.keep(made), h))
         plan.unchanged.append((h, rid))
         return merged
+    plan.entries.append((key, line, h))
     plan.pulled += 1
     stage.append(
         (

@@ -183,6 +183,14 @@ class ReplicaState:
         self._base_cache = (generation, index)
         return index
 
+    def based_ids(self) -> set[str]:
+        """Ids of the records that have a base line, without making the base index."""
+        cached = self._base_cache
+        if cached is not None and cached[0] == self._generation():
+            return {rid for _, rid in cached[1].values()}
+        rows = self._conn.execute("SELECT id FROM records WHERE base_hash IS NOT NULL")
+        return {rid for (rid,) in rows}
+
     def remember_base_index(self, generation: str, index: BaseIndex) -> None:
         """Cache the base index a sync just committed (saves reading it back)."""
         self._base_cache = (generation, index)
