@@ -1,8 +1,9 @@
 """Settings: read from a TOML file (stdlib ``tomllib``), validated, with sensible defaults.
 
-Where: ``$DIGIKUNTA_CONFIG``, else ``config.toml`` in the platform's config folder
-(``platformdirs``). The data folder: ``$DIGIKUNTA_DATA_DIR``, else ``[replica] data_dir``, else
-the platform's data folder. Secrets never live here: only the *names* of environment variables.
+Where: ``$DIGIKUNTA_CONFIG``, else ``config.toml`` in the platform's config folder (what
+``platformdirs`` names: :mod:`platform_folders`). The data folder: ``$DIGIKUNTA_DATA_DIR``, else
+``[replica] data_dir``, else the platform's data folder. Secrets never live here: only the
+*names* of environment variables.
 
 UI choices the app remembers (theme) are written to a separate ``ui-state.toml`` with
 ``tomli-w``, so the user's commented config file is never rewritten.
@@ -17,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from digikunta_tui.errors import ConfigError as ConfigError  # importable from here too
+from digikunta_tui.platform_folders import APP_NAME as APP_NAME  # ... and this
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` is not loaded at run time (see :class:`Settings`)
@@ -24,8 +26,6 @@ if TYPE_CHECKING:  # ``typing`` is not loaded at run time (see :class:`Settings`
 
     Language = Literal["auto", "fi", "en"]
     """A ``[ui] language`` setting."""
-
-APP_NAME = "digikunta"
 
 
 # Plain classes, so that starting without a config file imports neither pydantic, dataclasses
@@ -153,9 +153,9 @@ def config_path(environ: Mapping[str, str] = os.environ) -> Path:
     """Where the config file is (it need not exist)."""
     if environ.get("DIGIKUNTA_CONFIG"):
         return Path(environ["DIGIKUNTA_CONFIG"]).expanduser()
-    from platformdirs import user_config_path
+    from .platform_folders import config_folder
 
-    return user_config_path(APP_NAME) / "config.toml"
+    return config_folder() / "config.toml"
 
 
 def _t(message_key: str, /, **params: object) -> str:
@@ -302,9 +302,9 @@ def data_dir(cfg: Config, environ: Mapping[str, str] = os.environ) -> Path:
         return Path(environ["DIGIKUNTA_DATA_DIR"]).expanduser()
     if cfg.replica.data_dir:
         return Path(cfg.replica.data_dir).expanduser()
-    from platformdirs import user_data_path
+    from .platform_folders import data_folder
 
-    return user_data_path(APP_NAME)
+    return data_folder()
 
 
 def default_export_folder() -> Path:
