@@ -195,14 +195,34 @@ def load_config(
         raise ConfigError(
             _t("cli.config_unreadable", path=str(path), error=exc.strerror or str(exc))
         ) from None
-    import tomllib  # here: without a config file, a command need not load the parser
-
-    try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(_t("cli.config_not_toml", path=str(path), error=str(exc))) from None
+    data = _toml(raw, path)
     plain = _plain_config(data, path)
     return plain if plain is not None else _checked_config(data, path)
+
+
+def _toml(raw: bytes, path: Path) -> dict[str, Any]:
+    """The file's TOML: from :mod:`config_cache` when it holds this very text, else parsed.
+
+    Raises:
+        ConfigError: not UTF-8, or not TOML.
+    """
+    from .config_cache import cached_toml, remember_toml
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(_t("cli.config_not_toml", path=str(path), error=str(exc))) from None
+    data = cached_toml(path, text)
+    if data is not None:
+        return data
+    import tomllib  # here: a file read before, unchanged, needs no parser (nor typing)
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_t("cli.config_not_toml", path=str(path), error=str(exc))) from None
+    remember_toml(path, text, data)
+    return data
 
 
 def _checked_config(data: dict[str, Any], path: Path) -> Config:

@@ -42,6 +42,7 @@ class Cli:
             HOME=str(self.home),
             XDG_CONFIG_HOME=str(self.home / ".config"),
             XDG_DATA_HOME=str(self.home / ".local/share"),
+            XDG_CACHE_HOME=str(self.home / ".cache"),
             DIGIKUNTA_DATA_DIR=str(self.data_dir),
             DIGIKUNTA_CONFIG=str(self.config),
             LANG="C.UTF-8",
