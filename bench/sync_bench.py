@@ -222,7 +222,10 @@ def run_size(n: int, transport: str) -> dict[str, object]:
 
 def cli_noop(runs: int = 15) -> dict[str, object]:
     """``digikunta sync`` finding nothing changed, as a whole process, against a process that
-    only imports sqlite3 (interleaved, medians; 1 000 records).
+    only imports sqlite3 (interleaved, medians; 1 000 records): once as the tests run it (no
+    config file, the folders named by environment variables) and once as a laptop does (a
+    config file naming the remote in the platform's config folder, the replica in its data
+    folder: ``HOME`` is a temporary folder).
 
     The program's bytecode is compiled first, as installing it does (pip compiles the
     ``.pyc`` files of a wheel): from a checkout under ``PYTHONDONTWRITEBYTECODE=1`` every
@@ -248,17 +251,34 @@ def cli_noop(runs: int = 15) -> dict[str, object]:
         script = Path(sys.executable).with_name("digikunta")
         cli = [str(script), "--quiet", "sync", "--remote", str(shared)]
         subprocess.run(cli, env=env, check=True, capture_output=True)  # first sync + index
+        home = Path(tmp) / "home"
+        laptop = {k: v for k, v in os.environ.items() if not k.startswith(("DIGIKUNTA_", "XDG_"))}
+        laptop["HOME"] = str(home)
+        (home / ".config" / "digikunta").mkdir(parents=True)
+        (home / ".config" / "digikunta" / "config.toml").write_text(
+            f'[replica]\nname = "Ville, laptop"\n[sync]\nremote = "{shared}"\n', "utf-8"
+        )
+        (home / ".local" / "share").mkdir(parents=True)
+        shutil.copytree(data, home / ".local" / "share" / "digikunta")
+        laptop_cli = [str(script), "--quiet", "sync"]
         floor_cmd = [sys.executable, "-c", "import sqlite3"]
-        cli_t, floor_t = [], []
+        cli_t, laptop_t, floor_t = [], [], []
         for _ in range(runs):
-            for cmd, out in ((floor_cmd, floor_t), (cli, cli_t)):
+            for cmd, environ, out in (
+                (floor_cmd, env, floor_t),
+                (cli, env, cli_t),
+                (laptop_cli, laptop, laptop_t),
+            ):
                 t = time.perf_counter()
-                subprocess.run(cmd, env=env, check=True, capture_output=True)
+                subprocess.run(cmd, env=environ, check=True, capture_output=True)
                 out.append(time.perf_counter() - t)
+    floor = statistics.median(floor_t)
     return {
         "cli_noop_sync_process_ms": median_ms(cli_t),
         "python_import_sqlite3_process_ms": median_ms(floor_t),
-        "cli_noop_vs_floor": round(statistics.median(cli_t) / statistics.median(floor_t), 2),
+        "cli_noop_vs_floor": round(statistics.median(cli_t) / floor, 2),
+        "cli_noop_with_config_file_process_ms": median_ms(laptop_t),
+        "cli_noop_with_config_file_vs_floor": round(statistics.median(laptop_t) / floor, 2),
     }
 
 
