@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
-from sync import Replica
+from sync import Remote, Replica, sync
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROCS = Path(__file__).parent / "procs"
@@ -144,3 +145,24 @@ def unaccounted_writes(ledger: list[tuple[Any, ...]], replica: Replica) -> list[
         ):
             missing.append(entry)
     return missing
+
+
+class BackgroundSync:
+    """``sync(replica, remote)`` in a thread of its own; :meth:`finish` joins it and re-raises
+    what it raised (a test drives the replica meanwhile, e.g. while a gated write waits)."""
+
+    def __init__(self, replica: Replica, remote: Remote) -> None:
+        self.errors: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(replica, remote))
+        self._thread.start()
+
+    def _run(self, replica: Replica, remote: Remote) -> None:
+        try:
+            sync(replica, remote)
+        except BaseException as exc:  # pragma: no cover - re-raised by finish()
+            self.errors.append(exc)
+
+    def finish(self) -> None:
+        self._thread.join()
+        if self.errors:
+            raise self.errors[0]

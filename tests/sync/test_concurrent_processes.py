@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sync_testkit import (
     PROCS,
+    BackgroundSync,
     child_env,
     live_shared,
     open_conflict_ids,
@@ -118,24 +119,14 @@ def test_an_edit_saved_while_a_sync_runs_is_merged_not_overwritten(
 
     a.put("person", "p1", {"email": "ville@example.fi"})  # pending when the sync starts
     gated = GatedRemote(shared)
-    errors: list[BaseException] = []
-
-    def background() -> None:
-        try:
-            sync(a, gated)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    worker = threading.Thread(target=background)
-    worker.start()
+    syncing = BackgroundSync(a, gated)
     assert gated.writing.wait(60)
     # the sync has read and merged; it is about to write and commit. Now the person edits:
     a.put("person", "p1", {"name": "Ville Virtanen"})  # a field the sync did not touch
     a.put("person", "p2", {"name": "Anna Korhonen"})  # a field the sync is changing
     a.put("person", "p3", {"name": "Uusi jäsen"})  # a new record
     gated.go.set()
-    worker.join()
-    assert errors == []
+    syncing.finish()
 
     p1 = a.get("person", "p1")
     assert p1 == {

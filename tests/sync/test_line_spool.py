@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from sync_testkit import BackgroundSync
 
 from sync import FileRemote, Replica, sync
 from sync.document import serialize_document
@@ -46,7 +47,9 @@ def test_the_document_is_the_same_from_lines_read_one_by_one() -> None:
 
 
 def _records_part(data: bytes) -> bytes:
-    return data[data.index(b'"records": [') :]
+    # the record lines only: the header after them says when it was written
+    start = data.index(b'"records": [')
+    return data[start : data.index(b"\n  ],\n", start)]
 
 
 def _people(replica: Replica, n: int) -> None:
@@ -104,21 +107,11 @@ def test_an_edit_saved_while_a_spooled_push_writes_is_kept(
 
     gated = Gated(tmp_path / "two" / "digikunta.json")
     gated.path.parent.mkdir()
-    errors: list[BaseException] = []
-
-    def background() -> None:
-        try:
-            sync(a, gated)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    worker = threading.Thread(target=background)
-    worker.start()
+    pushing = BackgroundSync(a, gated)
     assert writing.wait(60)
     a.put("person", "p0003", {"name": "Aino Kolme"})  # saved while the push writes
     go.set()
-    worker.join()
-    assert errors == []
+    pushing.finish()
     assert (a.get("person", "p0003") or {}).get("name") == "Aino Kolme"
     assert a.pending() == 1
     plain = FileRemote(gated.path)
