@@ -8,14 +8,13 @@ its script removed) is marked safe. The page's Content-Security-Policy allows no
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from functools import cache, partial
 from typing import Any
 
-from digikunta_tui.domain.finnish import format_date, format_money, format_number
 from digikunta_tui.domain.report import charts
-from digikunta_tui.domain.report.data import GroupRow, Report, Series
+from digikunta_tui.domain.report.data import GroupRow, Report
+from digikunta_tui.domain.report.formats import Formats
 from digikunta_tui.i18n import catalogue_keys, t_in
 
 CHART_ROWS = 12
@@ -57,57 +56,35 @@ def render_report(report: Report, *, lang: str) -> str:
     """The report as HTML in ``lang`` (``fi`` or ``en``): Finnish formats in Finnish."""
     from markupsafe import Markup
 
+    from digikunta_tui.domain.report.story_pages import story_pages
     from sync.engine import collector_paused
 
     text = partial(t_in, lang)
-    money = partial(format_money, lang=lang)
-
-    def number(value: Decimal | int) -> str:
-        return format_number(value, lang=lang)
-
-    def hours(value: Decimal) -> str:
-        return format_number(value, 1, lang=lang)
-
-    def day(value: date | None) -> str:
-        return format_date(value, lang) if value is not None else "–"
-
-    def percent(value: Decimal | None) -> str:
-        return "–" if value is None else f"{format_number(round(value * 100), lang=lang)} %"
-
-    def figure(series: Series, value: Decimal | None) -> str:
-        if value is None:
-            return "–"
-        if series.category == "savings_eur":
-            return money(value)
-        shown = format_number(value, lang=lang)
-        return f"{shown} {series.unit}".strip()
+    fmt = Formats(lang)
+    labels = _labels(lang)
 
     def bars(rows: list[GroupRow], value: str, title: str, colour: str) -> Markup:
         shown = _largest(rows, value)
         if not shown:
             return Markup("")
-        fmt = money if value == "first_year" else hours
-        svg = charts.bar_chart(shown, title=title, value_text=fmt, colour=colour)
+        value_text = fmt.money if value == "first_year" else fmt.hours
+        svg = charts.bar_chart(shown, title=title, value_text=value_text, colour=colour)
         return Markup('<p class="chart-title">{}</p>{}').format(title, Markup(svg))
-
-    def chart(series: Series) -> charts.SeriesChart | None:
-        return charts.series_chart(series, number, day)
 
     template = _environment().get_template("report.html.j2")
     with collector_paused():  # a report's objects live until it is written (see sync.engine)
+        pages = [Markup(page) for page in story_pages(report, fmt, labels, text)]
         return str(
             template.render(
                 r=report,
                 lang=lang,
                 t=text,
-                L=_labels(lang),
-                money=money,
-                number=number,
-                hours=hours,
-                day=day,
-                percent=percent,
-                figure=figure,
+                L=labels,
+                money=fmt.money,
+                number=fmt.number,
+                hours=fmt.hours,
+                day=fmt.day,
                 bars=bars,
-                chart=chart,
+                story_pages=pages,
             )
         )
