@@ -26,6 +26,11 @@ WIDTH, HEIGHT = 300, 110
 """The series chart's size in CSS pixels."""
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 8, 18
 """Room for the value labels (left) and the date labels (below)."""
+_PLOT_WIDTH, _PLOT_HEIGHT, _PLOT_BOTTOM = (
+    WIDTH - LEFT - RIGHT,
+    HEIGHT - BOTTOM - TOP,
+    HEIGHT - BOTTOM,
+)
 
 
 @dataclass(frozen=True)
@@ -76,33 +81,30 @@ def series_chart(
         low, high = low - 1, high + 1
     first, last = (min(dates), max(dates)) if dates else (None, None)
     span = (last - first).days if first is not None and last is not None else 0
+    count = len(series.points) + 1
+    scale = high - low
 
-    def x_of(when: date | None, index: int, count: int) -> float:
+    def x_of(when: date | None, index: int) -> float:
         if first is not None and span > 0 and when is not None:
-            return LEFT + (WIDTH - LEFT - RIGHT) * (when - first).days / span
-        return LEFT + (WIDTH - LEFT - RIGHT) * (index + 1) / (count + 1)
+            return LEFT + _PLOT_WIDTH * (when - first).days / span
+        return LEFT + _PLOT_WIDTH * (index + 1) / (count + 1)
 
     def y_of(value: Decimal) -> float:
-        share = float((value - low) / (high - low))
-        return round(HEIGHT - BOTTOM - (HEIGHT - BOTTOM - TOP) * share, 2)
+        return round(_PLOT_BOTTOM - _PLOT_HEIGHT * float((value - low) / scale), 2)
 
-    count = len(series.points) + 1
-    dots = [
-        Dot(
-            round(x_of(p.when, i + 1, count), 2),
-            y_of(p.value),
-            f"{number(p.value)} · {day(p.when)}",
-        )
-        for i, p in enumerate(series.points)
-    ]
+    dots = []
+    for i, p in enumerate(series.points, start=1):
+        shown = f"{number(p.value)} · {day(p.when)}"
+        dots.append(Dot(round(x_of(p.when, i), 2), y_of(p.value), shown))
     base = None
+    line = [f"{d.x},{d.y}" for d in dots]
     if series.baseline is not None:
-        x = LEFT if series.baseline_date is None else x_of(series.baseline_date, 0, count)
+        x = LEFT if series.baseline_date is None else x_of(series.baseline_date, 0)
         label = number(series.baseline)
         if series.baseline_date is not None:
             label += f" · {day(series.baseline_date)}"
         base = Dot(round(x, 2), y_of(series.baseline), label)
-    line = " ".join(f"{d.x},{d.y}" for d in ([base] if base else []) + dots)
+        line.insert(0, f"{base.x},{base.y}")
     target_y = y_of(series.target) if series.target is not None else None
     target_label = number(series.target) if series.target is not None else ""
     return SeriesChart(
@@ -110,7 +112,7 @@ def series_chart(
         baseline=base,
         target_y=target_y,
         target_label=target_label,
-        line=line,
+        line=" ".join(line),
         y_labels=(number(low), number(high)),
         x_labels=(day(first), day(last)) if first and last else ("", ""),
     )

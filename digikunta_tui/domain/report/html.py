@@ -73,7 +73,7 @@ def render_report(report: Report, *, lang: str) -> str:
 
     template = _environment().get_template("report.html.j2")
     with collector_paused():  # a report's objects live until it is written (see sync.engine)
-        pages = [Markup(page) for page in story_pages(report, fmt, labels, text)]
+        pages = story_pages(report, fmt, labels, text)
         return str(
             template.render(
                 r=report,

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from markupsafe import Markup
+
 from digikunta_tui.domain.report import charts
 from digikunta_tui.domain.report.data import Report, Series, StoryPart
 from digikunta_tui.domain.report.formats import Formats, escaped
@@ -168,8 +170,8 @@ class _Pages:
 
 def story_pages(
     report: Report, fmt: Formats, labels: Mapping[str, str], text: Callable[..., str]
-) -> list[str]:
-    """Every story page of ``report``, in its order (HTML, each a ``<section>``).
+) -> list[Markup]:
+    """Every story page of ``report``, in its order (HTML, each a ``<section>``, escaped).
 
     Args:
         fmt: the report's formats.
@@ -177,4 +179,5 @@ def story_pages(
         text: the language's message lookup (``t_in`` with the language given).
     """
     pages = _Pages(report, fmt, labels, text)
-    return [pages.page(index, st) for index, st in enumerate(report.stories, start=1)]
+    # Each page made Markup as it is written: the report's 17 MB are not held twice.
+    return [Markup(pages.page(index, st)) for index, st in enumerate(report.stories, start=1)]
