@@ -17,14 +17,14 @@ impact figures (the dashboard's) for the same stories.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
 from digikunta_tui.domain.finnish import fold, sort_key
-from digikunta_tui.domain.impact import Impact, add_up
+from digikunta_tui.domain.impact import ZERO, Impact, add_up
 from digikunta_tui.domain.indicators import LEVELS, Figure, IndicatorFigures, figures_of, saving
 from digikunta_tui.domain.stored import (
     Invalid,
@@ -336,20 +336,25 @@ some measurement unreadable)."""
 def _group_rows(
     groups: Mapping[str, tuple[str, list[str]]], by_story: Mapping[str, list[Read]]
 ) -> list[GroupRow]:
-    """One :class:`GroupRow` per group key → (label, story ids), each by the domain's rule."""
+    """One :class:`GroupRow` per group key → (label, story ids), by the domain's rule.
+
+    One :func:`add_up` over every group, each group's indicators keyed apart by whether they
+    recur per year (``add_up`` sums euros and hours per key): its per-year and one-off sums.
+    """
+
+    def keyed() -> Iterator[tuple[str, IndicatorFigures, str]]:
+        for key, (_label, story_ids) in groups.items():
+            for sid in story_ids:
+                for rid, figures in by_story.get(sid, ()):
+                    yearly = "y" if figures.recurrence == "per_year" else "o"
+                    yield rid, figures, yearly + key
+
+    sums = {key: (euros, hours) for key, _, euros, hours in add_up(keyed(), {}).per_organization}
     rows = []
+    none = (ZERO, ZERO)
     for key, (label, story_ids) in groups.items():
-        items = ((rid, fig, key) for sid in story_ids for rid, fig in by_story.get(sid, ()))
-        impact = add_up(items, {key: label})
-        rows.append(
-            GroupRow(
-                label,
-                len(story_ids),
-                impact.savings_per_year_eur,
-                impact.savings_one_off_eur,
-                impact.total_hours_saved,
-            )
-        )
+        yearly, other = sums.get("y" + key, none), sums.get("o" + key, none)
+        rows.append(GroupRow(label, len(story_ids), yearly[0], other[0], yearly[1] + other[1]))
     rows.sort(key=lambda row: sort_key(row.label))
     return rows
 
