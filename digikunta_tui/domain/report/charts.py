@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 from digikunta_tui.domain.report.data import Series
-from digikunta_tui.domain.report.formats import escaped
 
 WIDTH, HEIGHT = 300, 110
 """The series chart's size in CSS pixels."""
@@ -63,25 +63,37 @@ class SeriesChart:
     right: int = WIDTH - RIGHT
 
 
-def series_chart(
-    series: Series, number: Callable[[Decimal], str], day: Callable[[date], str]
-) -> SeriesChart | None:
-    """Lay out ``series``; None when there is nothing to draw (no measurement, no baseline)."""
-    if not series.points and series.baseline is None:
+class _Layout(NamedTuple):
+    """A series chart's geometry (SVG user units), before any label is written."""
+
+    dots: list[tuple[float, float]]
+    """(x, y) of each measurement, oldest first."""
+    baseline: tuple[float, float] | None
+    target_y: float | None
+    low: Decimal
+    high: Decimal
+    first: date | None
+    last: date | None
+
+
+def _layout(series: Series) -> _Layout | None:
+    """Where ``series`` is drawn; None when there is nothing to draw."""
+    points, baseline, target = series.points, series.baseline, series.target
+    if not points and baseline is None:
         return None
-    dates = [p.when for p in series.points]
-    if series.baseline is not None and series.baseline_date is not None:
+    dates = [p.when for p in points]
+    if baseline is not None and series.baseline_date is not None:
         dates.append(series.baseline_date)
-    if series.target is not None and series.target_date is not None:
+    if target is not None and series.target_date is not None:
         dates.append(series.target_date)
-    values = [p.value for p in series.points]
-    values += [v for v in (series.baseline, series.target) if v is not None]
+    values = [p.value for p in points]
+    values += [v for v in (baseline, target) if v is not None]
     low, high = min(values), max(values)
     if low == high:
         low, high = low - 1, high + 1
     first, last = (min(dates), max(dates)) if dates else (None, None)
     span = (last - first).days if first is not None and last is not None else 0
-    count = len(series.points) + 1
+    count = len(points) + 1
     scale = high - low
 
     def x_of(when: date | None, index: int) -> float:
@@ -92,77 +104,116 @@ def series_chart(
     def y_of(value: Decimal) -> float:
         return round(_PLOT_BOTTOM - _PLOT_HEIGHT * float((value - low) / scale), 2)
 
-    dots = []
-    for i, p in enumerate(series.points, start=1):
-        shown = f"{number(p.value)} · {day(p.when)}"
-        dots.append(Dot(round(x_of(p.when, i), 2), y_of(p.value), shown))
+    dots = [(round(x_of(p.when, i), 2), y_of(p.value)) for i, p in enumerate(points, start=1)]
     base = None
-    line = [f"{d.x},{d.y}" for d in dots]
-    if series.baseline is not None:
+    if baseline is not None:
         x = LEFT if series.baseline_date is None else x_of(series.baseline_date, 0)
-        label = number(series.baseline)
-        if series.baseline_date is not None:
-            label += f" · {day(series.baseline_date)}"
-        base = Dot(round(x, 2), y_of(series.baseline), label)
-        line.insert(0, f"{base.x},{base.y}")
-    target_y = y_of(series.target) if series.target is not None else None
-    target_label = number(series.target) if series.target is not None else ""
+        base = (round(x, 2), y_of(baseline))
+    target_y = y_of(target) if target is not None else None
+    return _Layout(dots, base, target_y, low, high, first, last)
+
+
+def series_chart(
+    series: Series, number: Callable[[Decimal], str], day: Callable[[date], str]
+) -> SeriesChart | None:
+    """Lay out ``series``; None when there is nothing to draw (no measurement, no baseline)."""
+    layout = _layout(series)
+    if layout is None:
+        return None
+    dots = [
+        Dot(x, y, f"{number(p.value)} · {day(p.when)}")
+        for (x, y), p in zip(layout.dots, series.points, strict=True)
+    ]
+    base = None
+    if layout.baseline is not None and series.baseline is not None:
+        base = Dot(
+            *layout.baseline,
+            _baseline_label(series.baseline, series.baseline_date, number, day),
+        )
+    line = " ".join(f"{d.x},{d.y}" for d in ([base] if base else []) + dots)
+    first, last = layout.first, layout.last
     return SeriesChart(
         measurements=dots,
         baseline=base,
-        target_y=target_y,
-        target_label=target_label,
-        line=" ".join(line),
-        y_labels=(number(low), number(high)),
+        target_y=layout.target_y,
+        target_label=number(series.target) if series.target is not None else "",
+        line=line,
+        y_labels=(number(layout.low), number(layout.high)),
         x_labels=(day(first), day(last)) if first and last else ("", ""),
     )
 
 
-def series_svg(chart: SeriesChart | None, name: str, words: Mapping[str, str]) -> str:
-    """``chart`` as inline SVG named ``name`` (untrusted: escaped here), or the words saying
-    there is nothing to draw.
+def _baseline_label(
+    value: Decimal, when: date | None, number: Callable[[Decimal], str], day: Callable[[date], str]
+) -> str:
+    return f"{number(value)} · {day(when)}" if when is not None else number(value)
+
+
+_AXES = (
+    f'<line class="axis" x1="{LEFT}" y1="{_PLOT_BOTTOM}" x2="{WIDTH - RIGHT}"'
+    f' y2="{_PLOT_BOTTOM}"/>\n'
+    f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{_PLOT_BOTTOM}"/>\n'
+    f'<text class="tick" x="{LEFT - 4}" y="{_PLOT_BOTTOM}" text-anchor="end">'
+)
+"""The axes of every series chart, up to its lowest value's label."""
+
+
+def series_svg(
+    series: Series,
+    name: str,
+    number: Callable[[Decimal], str],
+    day: Callable[[date], str],
+    words: Mapping[str, str],
+) -> str:
+    """``series`` as inline SVG (:func:`series_chart`'s drawing), or the words saying there
+    is nothing to draw. Written straight from the layout: a report writes 10 000 of them.
 
     Args:
+        name: the series' name, already escaped (record text).
+        number, day: how values and dates are written (digits and marks: nothing to escape).
         words: the escaped ``report.target``, ``report.baseline`` and
             ``report.no_measurements`` of the report's language.
     """
-    if chart is None:
+    layout = _layout(series)
+    if layout is None:
         return f'<p class="none">{words["report.no_measurements"]}</p>'
-    c, label = chart, escaped(name)
+    first, last = layout.first, layout.last
+    x_labels = (day(first), day(last)) if first and last else ("", "")
     parts = [
-        f'<svg class="series" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {c.width}'
-        f' {c.height}" width="{c.width}" height="{c.height}" role="img" aria-label="{label}">\n'
-        f"<title>{label}</title>\n"
-        f'<line class="axis" x1="{c.left}" y1="{c.bottom}" x2="{c.right}" y2="{c.bottom}"/>\n'
-        f'<line class="axis" x1="{c.left}" y1="{c.top}" x2="{c.left}" y2="{c.bottom}"/>\n'
-        f'<text class="tick" x="{c.left - 4}" y="{c.bottom}" text-anchor="end">'
-        f"{escaped(c.y_labels[0])}</text>\n"
-        f'<text class="tick" x="{c.left - 4}" y="{c.top + 8}" text-anchor="end">'
-        f"{escaped(c.y_labels[1])}</text>\n"
-        f'<text class="tick" x="{c.left}" y="{c.height - 4}">{escaped(c.x_labels[0])}</text>\n'
-        f'<text class="tick" x="{c.right}" y="{c.height - 4}" text-anchor="end">'
-        f"{escaped(c.x_labels[1])}</text>\n"
+        f'<svg class="series" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH}'
+        f' {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{name}">\n'
+        f"<title>{name}</title>\n{_AXES}{number(layout.low)}</text>\n"
+        f'<text class="tick" x="{LEFT - 4}" y="{TOP + 8}" text-anchor="end">'
+        f"{number(layout.high)}</text>\n"
+        f'<text class="tick" x="{LEFT}" y="{HEIGHT - 4}">{x_labels[0]}</text>\n'
+        f'<text class="tick" x="{WIDTH - RIGHT}" y="{HEIGHT - 4}" text-anchor="end">'
+        f"{x_labels[1]}</text>\n"
     ]
-    if c.target_y is not None:
-        target = f"{words['report.target']} {escaped(c.target_label)}"
-        y = c.target_y - 3 if c.target_y > c.top + 10 else c.target_y + 9
+    target_y = layout.target_y
+    if target_y is not None and series.target is not None:
+        target = f"{words['report.target']} {number(series.target)}"
+        y = target_y - 3 if target_y > TOP + 10 else target_y + 9
         parts.append(
-            f'<line class="target" x1="{c.left}" y1="{c.target_y}" x2="{c.right}"'
-            f' y2="{c.target_y}"><title>{target}</title></line>\n'
-            f'<text class="target-label" x="{c.left + 4}" y="{y}">{target}</text>\n'
+            f'<line class="target" x1="{LEFT}" y1="{target_y}" x2="{WIDTH - RIGHT}"'
+            f' y2="{target_y}"><title>{target}</title></line>\n'
+            f'<text class="target-label" x="{LEFT + 4}" y="{y}">{target}</text>\n'
         )
-    if c.line:
-        parts.append(f'<polyline class="trend" points="{c.line}"/>')
-    if c.baseline:
-        b = c.baseline
+    base = layout.baseline
+    line = [f"{x},{y}" for x, y in layout.dots]
+    if base is not None:
+        line.insert(0, f"{base[0]},{base[1]}")
+    parts.append(f'<polyline class="trend" points="{" ".join(line)}"/>')
+    if base is not None and series.baseline is not None:
+        label = _baseline_label(series.baseline, series.baseline_date, number, day)
         parts.append(
-            f'<rect class="baseline" x="{b.x - 3}" y="{b.y - 3}" width="6" height="6">'
-            f"<title>{words['report.baseline']} {escaped(b.label)}</title></rect>"
+            f'<rect class="baseline" x="{base[0] - 3}" y="{base[1] - 3}" width="6" height="6">'
+            f"<title>{words['report.baseline']} {label}</title>"
+            "</rect>"
         )
-    for d in c.measurements:
+    for (x, y), p in zip(layout.dots, series.points, strict=True):
         parts.append(
-            f'<circle class="measurement" cx="{d.x}" cy="{d.y}" r="3.5">'
-            f"<title>{escaped(d.label)}</title></circle>\n"
+            f'<circle class="measurement" cx="{x}" cy="{y}" r="3.5">'
+            f"<title>{number(p.value)} · {day(p.when)}</title></circle>\n"
         )
     parts.append("</svg>")
     return "".join(parts)

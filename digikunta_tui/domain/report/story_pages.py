@@ -115,14 +115,13 @@ class _Pages:
         if s.category:
             dim += f" · {self.word('choice.indicator_category.' + s.category, s.category)}"
         latest = s.points[-1].value if s.points else None
-        chart = charts.series_chart(s, fmt.number, fmt.day)
         rows = [
             f'<figure class="indicator" data-indicator="{escaped(s.id)}"'
             f' data-measurements="{len(s.points)}">\n'
             f"<figcaption><strong>{escaped(s.name)}</strong>"
             f'<sup><a href="#n{s.note}">{s.note}</a></sup>\n'
             f'<span class="dim">{dim}</span></figcaption>\n'
-            f"{charts.series_svg(chart, s.name, w)}\n"
+            f"{charts.series_svg(s, escaped(s.name), fmt.number, fmt.day, w)}\n"
             '<table class="mini">\n'
             f"<tr><th>{w['report.baseline']}</th><td>{escaped(fmt.figure(s, s.baseline))}</td>"
             f"<th>{w['report.latest']}</th><td>{escaped(fmt.figure(s, latest))}</td></tr>\n"
