@@ -14,7 +14,7 @@ from typing import Any
 
 from digikunta_tui.domain.report import charts
 from digikunta_tui.domain.report.data import GroupRow, Report
-from digikunta_tui.domain.report.formats import Formats
+from digikunta_tui.domain.report.formats import Formats, escaped
 from digikunta_tui.i18n import catalogue_keys, t_in
 
 CHART_ROWS = 12
@@ -52,16 +52,24 @@ def _labels(lang: str) -> dict[str, str]:
     return {k: t_in(lang, k) for k in keys if k.startswith(("report.", "choice."))}
 
 
+@cache
+def _words(lang: str) -> dict[str, str]:
+    """:func:`_labels` escaped for HTML (for the rows written in Python)."""
+    return {key: escaped(value) for key, value in _labels(lang).items()}
+
+
 def render_report(report: Report, *, lang: str) -> str:
     """The report as HTML in ``lang`` (``fi`` or ``en``): Finnish formats in Finnish."""
     from markupsafe import Markup
 
     from digikunta_tui.domain.report.story_pages import story_pages
+    from digikunta_tui.domain.report.tables import group_rows, source_rows
     from sync.engine import collector_paused
 
     text = partial(t_in, lang)
     fmt = Formats(lang)
     labels = _labels(lang)
+    words = _words(lang)
 
     def bars(rows: list[GroupRow], value: str, title: str, colour: str) -> Markup:
         shown = _largest(rows, value)
@@ -86,5 +94,7 @@ def render_report(report: Report, *, lang: str) -> str:
                 day=fmt.day,
                 bars=bars,
                 story_pages=pages,
+                group_rows=partial(group_rows, fmt=fmt, words=words),
+                source_rows=partial(source_rows, fmt=fmt, words=words),
             )
         )
