@@ -218,7 +218,10 @@ def _date(value: Any) -> date | None:
 
 
 def _overlaps(fields: Fields, start: date | None, end: date | None) -> bool:
-    began, ended = _date(fields.get("start")), _date(fields.get("end"))
+    if start is None and end is None:
+        return True  # no period: every story is in it (its dates are not read for this)
+    began = _date(fields.get("start")) if end is not None else None
+    ended = _date(fields.get("end")) if start is not None else None
     if end is not None and began is not None and began > end:
         return False
     return not (start is not None and ended is not None and ended < start)
@@ -261,8 +264,8 @@ def _points(fields: Fields) -> tuple[list[Point], bool, Figure]:
     points: list[Point] = []
     odd: Invalid | None = None
     for item in items:
-        when, value = _date(item.get("date")), read_decimal(item.get("value"))
-        if when is None or not isinstance(value, Decimal):
+        when, value = read_date(item.get("date")), read_decimal(item.get("value"))
+        if not isinstance(when, date) or not isinstance(value, Decimal):
             odd = odd or Invalid(item, "number")
             continue
         method = item.get("method")
@@ -299,15 +302,16 @@ def _series(
     points: list[Point],
     odd_points: bool,
     note: int = 0,
+    name: str | None = None,
 ) -> Series:
     baseline, baseline_date, odd_base = _dated(fields.get("baseline"), figures.baseline)
     target, target_date, odd_target = _dated(fields.get("target"), figures.target)
     amount = saving(figures) if figures.category in ("savings_eur", "time_saved_h") else None
     odd = odd_points or odd_base or odd_target
-    odd = odd or any(isinstance(v, Invalid) for v in (figures.category, figures.direction))
+    odd = odd or isinstance(figures.category, Invalid) or isinstance(figures.direction, Invalid)
     return Series(
         id=rid,
-        name=_text(fields.get("name")),
+        name=_text(fields.get("name")) if name is None else name,
         unit=_text(fields.get("unit")),
         level=level if isinstance(level := fields.get("level"), str) and level in LEVELS else "",
         category=figures.category if isinstance(figures.category, str) else "",
@@ -328,9 +332,9 @@ def _series(
 
 Read = tuple[str, IndicatorFigures]
 """An indicator id with its figures, read once."""
-_Read = tuple[tuple[str, str], str, Fields, IndicatorFigures, list[Point], bool]
-"""An indicator read for its story's page: (sort key of its name, id, fields, figures, points,
-some measurement unreadable)."""
+_Read = tuple[tuple[str, str], str, str, Fields, IndicatorFigures, list[Point], bool]
+"""An indicator read for its story's page: (sort key of its name, id, name, fields, figures,
+points, some measurement unreadable)."""
 
 
 def _group_rows(
@@ -437,8 +441,10 @@ def build_report(
             points, odd, latest = _points(cut)
             figures = figures_of(cut, latest)
             by_story.setdefault(story, []).append((rid, figures))
-            name_key = sort_key(_text(cut.get("name")))
-            read.setdefault(story, []).append((name_key, rid, cut, figures, points, odd))
+            name = _text(cut.get("name"))
+            read.setdefault(story, []).append(
+                (sort_key(name), rid, name, cut, figures, points, odd)
+            )
     story_org = {sid: next(iter(ids_in(f.get("organization"))), "") for sid, f in chosen.items()}
     story_themes = {sid: _themes(f) for sid, f in chosen.items()}
     impact = add_up(
@@ -450,9 +456,9 @@ def build_report(
     for story in stories:  # each indicator's footnote numbered in the report's order
         items = read.get(story.id, [])
         items.sort(key=lambda item: (item[0], item[1]))
-        for _key, rid, cut, figures, points, odd in items:
+        for _key, rid, name, cut, figures, points, odd in items:
             notes += 1
-            story.series.append(_series(rid, cut, figures, points, odd, notes))
+            story.series.append(_series(rid, cut, figures, points, odd, notes, name))
     sources_rows = [(st, se) for st in stories for se in st.series if se.saving is not None]
     methods: dict[str, int] = {}
     for _story, series in sources_rows:
