@@ -1,7 +1,8 @@
 """Impact reports for decision makers: one self-contained HTML file, or a PDF of it.
 
 ``data`` gathers what a report holds (pure), ``charts`` draws its SVG, ``html`` renders it
-with jinja2, ``browser`` prints it with headless Chromium. :func:`make_report` is what the
+with jinja2 (``story_pages`` and ``tables`` write its bulk, ``formats`` its figures),
+``browser`` prints it with headless Chromium. :func:`make_report` is what the
 CLI and the app call; it reads the records through the Repository.
 """
 

@@ -4,11 +4,12 @@
   per report, where a library's axes, labels and layout serve. Its inline ``<script>`` (the
   tooltips) is removed — the report runs no script — and labels are escaped by its XML writer.
 - Each indicator's series (baseline, measurements, target line) is laid out here
-  (:func:`series_chart`, which the app's terminal chart shares) and written as SVG text by
-  :func:`series_svg` (its name escaped): a report of 5 000 stories has 10 000 of them, and a
-  pygal chart took 17 ms and 17 kB each (measured: 170 s and 170 MB for those), where this
-  takes some 20 µs and about 1 kB. Written by plain string joins rather than a template macro:
-  a macro's ~45 escaped values a chart were a third of the report's rendering.
+  (``_layout``: :func:`series_chart` for the app's terminal chart, :func:`series_svg` for the
+  report, which writes SVG text straight from it, its name escaped): a report of 5 000
+  stories has 10 000 of them, and a pygal chart took 17 ms and 17 kB each (measured: 170 s
+  and 170 MB for those), where this takes some 20 µs and about 1 kB. Written by plain string
+  joins rather than a template macro: a macro's ~45 escaped values a chart were a third of
+  the report's rendering.
 """
 
 from __future__ import annotations
