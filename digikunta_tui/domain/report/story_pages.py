@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from markupsafe import Markup
-
 from digikunta_tui.domain.report import charts
 from digikunta_tui.domain.report.data import Report, Series, StoryPart
 from digikunta_tui.domain.report.formats import Formats, escaped
@@ -169,7 +167,7 @@ class _Pages:
 
 def story_pages(
     report: Report, fmt: Formats, labels: Mapping[str, str], text: Callable[..., str]
-) -> list[Markup]:
+) -> list[str]:
     """Every story page of ``report``, in its order (HTML, each a ``<section>``, escaped).
 
     Args:
@@ -178,5 +176,4 @@ def story_pages(
         text: the language's message lookup (``t_in`` with the language given).
     """
     pages = _Pages(report, fmt, labels, text)
-    # Each page made Markup as it is written: the report's 17 MB are not held twice.
-    return [Markup(pages.page(index, st)) for index, st in enumerate(report.stories, start=1)]
+    return [pages.page(index, st) for index, st in enumerate(report.stories, start=1)]
