@@ -61,7 +61,7 @@ def make_report(
     scope = scope or Scope()
     with collector_paused():  # hundreds of thousands of objects that live until it returns
         sources = repo.report_sources(people=scope.kind == "organization")
-        return build_report(
+        report = build_report(
             sources,
             scope=scope,
             start=start,
@@ -69,6 +69,10 @@ def make_report(
             internal=internal,
             made_on=today or date.today(),
         )
+        # The records freed while the collector is still off: its first pass after would
+        # otherwise walk every one of them (some 200 000 objects at 50 000 people, 50 ms).
+        del sources
+    return report
 
 
 def report_html(report: Report, *, lang: str) -> str:
