@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -258,11 +258,10 @@ def _to_decimal(value: Decimal | str | int | float) -> Decimal:
     return parse_decimal(value)
 
 
-def _group(digits: str, sep: str) -> str:
-    """Insert ``sep`` every three digits from the right."""
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return sep.join(parts)
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(4)}
+"""The exponents numbers are rounded to most often (a report formats hundreds of thousands)."""
+_CONTEXT = Context(prec=28)
+"""Enough digits for any value below 10²⁶ at up to two decimals (larger ones get their own)."""
 
 
 def format_number(
@@ -274,22 +273,19 @@ def format_number(
         value: A Decimal, int, float or decimal string (Finnish or period style).
         decimals: Round half up to this many decimals; ``None`` keeps the value's own.
     """
-    number = _to_decimal(value)
+    number = value if type(value) is Decimal else _to_decimal(value)
     if not number.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
     if decimals is not None:
-        with localcontext() as context:  # enough digits for any finite value: never fails
-            context.prec = max(28, number.adjusted() + decimals + 2)
-            number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{abs(number):f}"
-    int_part, _, frac = text.partition(".")
-    group_sep, dec_sep = (NBSP, ",") if lang == "fi" else (",", ".")
-    out = _group(int_part, group_sep)
-    if frac:
-        out += dec_sep + frac
-    if number < 0 and any(ch not in "0.," for ch in text):
-        out = "-" + out
-    return out
+        # enough digits for any finite value: never fails (nor depends on the thread's context)
+        needed = number.adjusted() + decimals + 2
+        context = _CONTEXT if needed <= 28 else Context(prec=needed)
+        quantum = _QUANTUM.get(decimals) or Decimal(1).scaleb(-decimals)
+        number = number.quantize(quantum, rounding=ROUND_HALF_UP, context=context)
+    text = f"{abs(number):,f}"  # the integer part grouped by threes with ","
+    if lang == "fi":
+        text = text.replace(",", NBSP).replace(".", ",")
+    return "-" + text if number < 0 else text
 
 
 def format_money(value: Decimal | str | int, lang: str = "fi") -> str:

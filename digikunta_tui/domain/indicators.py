@@ -94,9 +94,14 @@ def _progress(latest: Figure, baseline: Figure, target: Figure) -> Decimal | Non
 
 def read_indicator(fields: Mapping[str, Any]) -> IndicatorFigures:
     """Read an indicator's figures from its stored fields (never raises)."""
+    return figures_of(fields, _latest(fields.get("measurements")))
+
+
+def figures_of(fields: Mapping[str, Any], latest: Figure) -> IndicatorFigures:
+    """:func:`read_indicator` with the value of the latest measurement already read by its
+    rule (the report reads every measurement for its chart, and reads them once)."""
     baseline = _dated_value(fields.get("baseline"))
     target = _dated_value(fields.get("target"))
-    latest = _latest(fields.get("measurements"))
     return IndicatorFigures(
         story=read_id(fields.get("story")),
         category=read_choice(fields.get("category"), CATEGORIES),

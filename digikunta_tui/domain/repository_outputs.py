@@ -124,8 +124,8 @@ class Outputs(_Parts):
         """The live records an impact report is made from (:mod:`report.data`).
 
         Args:
-            people: also each person's organisation (an organisation's report counts the
-                webinar attendance of its own people).
+            people: also each person's organisation and each registration's person (an
+                organisation's report counts the webinar attendance of its own people).
         """
         from digikunta_tui.domain.replica_reads import registration_facts
         from digikunta_tui.domain.report.data import Sources
@@ -141,7 +141,7 @@ class Outputs(_Parts):
             stories={rid: f for _, rid, f in records("story")},
             indicators=[(rid, f) for _, rid, f in records("indicator")],
             webinars=[(rid, f) for _, rid, f in records("webinar")],
-            registrations=registration_facts(self.replica),
+            registrations=registration_facts(self.replica, people=people),
             person_organization=person_organization,
         )
 

@@ -1,7 +1,8 @@
 """Impact reports for decision makers: one self-contained HTML file, or a PDF of it.
 
 ``data`` gathers what a report holds (pure), ``charts`` draws its SVG, ``html`` renders it
-with jinja2, ``browser`` prints it with headless Chromium. :func:`make_report` is what the
+with jinja2 (``story_pages`` and ``tables`` write its bulk, ``formats`` its figures),
+``browser`` prints it with headless Chromium. :func:`make_report` is what the
 CLI and the app call; it reads the records through the Repository.
 """
 
@@ -60,7 +61,7 @@ def make_report(
     scope = scope or Scope()
     with collector_paused():  # hundreds of thousands of objects that live until it returns
         sources = repo.report_sources(people=scope.kind == "organization")
-        return build_report(
+        report = build_report(
             sources,
             scope=scope,
             start=start,
@@ -68,6 +69,10 @@ def make_report(
             internal=internal,
             made_on=today or date.today(),
         )
+        # The records freed while the collector is still off: its first pass after would
+        # otherwise walk every one of them (some 200 000 objects at 50 000 people, 50 ms).
+        del sources
+    return report
 
 
 def report_html(report: Report, *, lang: str) -> str:

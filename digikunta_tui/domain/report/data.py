@@ -17,18 +17,19 @@ impact figures (the dashboard's) for the same stories.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
 from digikunta_tui.domain.finnish import fold, sort_key
-from digikunta_tui.domain.impact import Impact, add_up
-from digikunta_tui.domain.indicators import LEVELS, IndicatorFigures, read_indicator, saving
+from digikunta_tui.domain.impact import ZERO, Impact, add_up
+from digikunta_tui.domain.indicators import LEVELS, Figure, IndicatorFigures, figures_of, saving
 from digikunta_tui.domain.stored import (
     Invalid,
     ids_in,
+    is_blank,
     objects_of,
     read_bool,
     read_date,
@@ -217,7 +218,10 @@ def _date(value: Any) -> date | None:
 
 
 def _overlaps(fields: Fields, start: date | None, end: date | None) -> bool:
-    began, ended = _date(fields.get("start")), _date(fields.get("end"))
+    if start is None and end is None:
+        return True  # no period: every story is in it (its dates are not read for this)
+    began = _date(fields.get("start")) if end is not None else None
+    ended = _date(fields.get("end")) if start is not None else None
     if end is not None and began is not None and began > end:
         return False
     return not (start is not None and ended is not None and ended < start)
@@ -248,48 +252,66 @@ def _cut(fields: Fields, end: date | None) -> Fields:
     return {**fields, "measurements": kept}
 
 
-def _points(fields: Fields) -> tuple[list[Point], bool]:
+def _points(fields: Fields) -> tuple[list[Point], bool, Figure]:
+    """The measurements as points (oldest first), whether any could not be read, and the
+    latest value by the rule of :mod:`~digikunta_tui.domain.indicators` (``Invalid`` when one
+    could not be read): each measurement read once for the chart and the figures alike."""
     items = objects_of(fields.get("measurements"))
     if items is None:
-        return [], False
+        return [], False, None
     if isinstance(items, Invalid):
-        return [], True
+        return [], True, items
     points: list[Point] = []
-    odd = False
+    odd: Invalid | None = None
     for item in items:
-        when, value = _date(item.get("date")), read_decimal(item.get("value"))
-        if when is None or not isinstance(value, Decimal):
-            odd = True
+        when, value = read_date(item.get("date")), read_decimal(item.get("value"))
+        if not isinstance(when, date) or not isinstance(value, Decimal):
+            odd = odd or Invalid(item, "number")
             continue
         method = item.get("method")
         points.append(Point(when, value, method if method in METHODS else None))
     points.sort(key=lambda p: p.when)  # stable: the later one in the list stays last on a tie
-    return points, odd
+    latest = odd if odd is not None else points[-1].value if points else None
+    return points, odd is not None, latest
 
 
-def _dated(value: Any) -> tuple[Decimal | None, date | None, bool]:
+def _dated(value: Any, figure: Figure) -> tuple[Decimal | None, date | None, bool]:
+    """A baseline or a target as a chart shows it: its value (``figure``, as the indicator's
+    figures read it), its date, and whether something stored in it could not be read."""
     if value is None or value == {} or value == "":
         return None, None, False
     if not isinstance(value, dict):
         return None, None, True
-    figure = read_decimal(value.get("value"))
-    number = figure if isinstance(figure, Decimal) else None
-    return number, _date(value.get("date")), figure is not None and number is None
+    when = _date(value.get("date"))
+    if isinstance(figure, Decimal):
+        return figure, when, False
+    return None, when, not is_blank(value.get("value"))
 
 
 def series_of(rid: str, fields: Fields, figures: IndicatorFigures | None = None) -> Series:
     """An indicator as a report (or a chart) shows it, read from any stored fields
     (``figures``: what :func:`read_indicator` made of them, when already read)."""
-    figures = figures if figures is not None else read_indicator(fields)
-    points, odd_points = _points(fields)
-    baseline, baseline_date, odd_base = _dated(fields.get("baseline"))
-    target, target_date, odd_target = _dated(fields.get("target"))
+    points, odd, latest = _points(fields)
+    return _series(rid, fields, figures or figures_of(fields, latest), points, odd)
+
+
+def _series(
+    rid: str,
+    fields: Fields,
+    figures: IndicatorFigures,
+    points: list[Point],
+    odd_points: bool,
+    note: int = 0,
+    name: str | None = None,
+) -> Series:
+    baseline, baseline_date, odd_base = _dated(fields.get("baseline"), figures.baseline)
+    target, target_date, odd_target = _dated(fields.get("target"), figures.target)
     amount = saving(figures) if figures.category in ("savings_eur", "time_saved_h") else None
     odd = odd_points or odd_base or odd_target
-    odd = odd or any(isinstance(v, Invalid) for v in (figures.category, figures.direction))
+    odd = odd or isinstance(figures.category, Invalid) or isinstance(figures.direction, Invalid)
     return Series(
         id=rid,
-        name=_text(fields.get("name")),
+        name=_text(fields.get("name")) if name is None else name,
         unit=_text(fields.get("unit")),
         level=level if isinstance(level := fields.get("level"), str) and level in LEVELS else "",
         category=figures.category if isinstance(figures.category, str) else "",
@@ -304,30 +326,39 @@ def series_of(rid: str, fields: Fields, figures: IndicatorFigures | None = None)
         progress=figures.progress,
         saving=amount,
         unreadable=odd,
+        note=note,
     )
 
 
 Read = tuple[str, IndicatorFigures]
 """An indicator id with its figures, read once."""
+_Read = tuple[tuple[str, str], str, str, Fields, IndicatorFigures, list[Point], bool]
+"""An indicator read for its story's page: (sort key of its name, id, name, fields, figures,
+points, some measurement unreadable)."""
 
 
 def _group_rows(
     groups: Mapping[str, tuple[str, list[str]]], by_story: Mapping[str, list[Read]]
 ) -> list[GroupRow]:
-    """One :class:`GroupRow` per group key → (label, story ids), each by the domain's rule."""
+    """One :class:`GroupRow` per group key → (label, story ids), by the domain's rule.
+
+    One :func:`add_up` over every group, each group's indicators keyed apart by whether they
+    recur per year (``add_up`` sums euros and hours per key): its per-year and one-off sums.
+    """
+
+    def keyed() -> Iterator[tuple[str, IndicatorFigures, str]]:
+        for key, (_label, story_ids) in groups.items():
+            for sid in story_ids:
+                for rid, figures in by_story.get(sid, ()):
+                    yearly = "y" if figures.recurrence == "per_year" else "o"
+                    yield rid, figures, yearly + key
+
+    sums = {key: (euros, hours) for key, _, euros, hours in add_up(keyed(), {}).per_organization}
     rows = []
+    none = (ZERO, ZERO)
     for key, (label, story_ids) in groups.items():
-        items = ((rid, fig, key) for sid in story_ids for rid, fig in by_story.get(sid, ()))
-        impact = add_up(items, {key: label})
-        rows.append(
-            GroupRow(
-                label,
-                len(story_ids),
-                impact.savings_per_year_eur,
-                impact.savings_one_off_eur,
-                impact.total_hours_saved,
-            )
-        )
+        yearly, other = sums.get("y" + key, none), sums.get("o" + key, none)
+        rows.append(GroupRow(label, len(story_ids), yearly[0], other[0], yearly[1] + other[1]))
     rows.sort(key=lambda row: sort_key(row.label))
     return rows
 
@@ -402,27 +433,32 @@ def build_report(
             continue
         chosen[sid] = fields
     by_story: dict[str, list[Read]] = {}
-    series_by_story: dict[str, list[Series]] = {}
+    read: dict[str, list[_Read]] = {}
     for rid, fields in sources.indicators:
         story = fields.get("story")
         if isinstance(story, str) and story in chosen:
             cut = _cut(fields, end)
-            figures = read_indicator(cut)
+            points, odd, latest = _points(cut)
+            figures = figures_of(cut, latest)
             by_story.setdefault(story, []).append((rid, figures))
-            series_by_story.setdefault(story, []).append(series_of(rid, cut, figures))
+            name = _text(cut.get("name"))
+            read.setdefault(story, []).append(
+                (sort_key(name), rid, name, cut, figures, points, odd)
+            )
     story_org = {sid: next(iter(ids_in(f.get("organization"))), "") for sid, f in chosen.items()}
+    story_themes = {sid: _themes(f) for sid, f in chosen.items()}
     impact = add_up(
         ((rid, fig, story_org[sid]) for sid, items in by_story.items() for rid, fig in items),
         org_names,
     )
-    stories = _story_parts(chosen, series_by_story, org_names)
+    stories = _story_parts(chosen, story_org, story_themes, org_names)
     notes = 0
-    for story in stories:
-        numbered = []
-        for series in story.series:
+    for story in stories:  # each indicator's footnote numbered in the report's order
+        items = read.get(story.id, [])
+        items.sort(key=lambda item: (item[0], item[1]))
+        for _key, rid, name, cut, figures, points, odd in items:
             notes += 1
-            numbered.append(_with_note(series, notes))
-        story.series[:] = numbered
+            story.series.append(_series(rid, cut, figures, points, odd, notes, name))
     sources_rows = [(st, se) for st in stories for se in st.series if se.saving is not None]
     methods: dict[str, int] = {}
     for _story, series in sources_rows:
@@ -432,7 +468,7 @@ def build_report(
     for sid, org in story_org.items():
         orgs.setdefault(org, (org_names.get(org, ""), []))[1].append(sid)
         spellings: dict[str, str] = {}
-        for theme in _themes(chosen[sid]):  # "Työnilo" and "työnilo" are one theme
+        for theme in story_themes[sid]:  # "Työnilo" and "työnilo" are one theme
             spellings.setdefault(fold(theme), theme)
         for key, theme in spellings.items():
             themes.setdefault(key, (theme, []))[1].append(sid)
@@ -456,29 +492,25 @@ def build_report(
     )
 
 
-def _with_note(series: Series, number: int) -> Series:
-    return replace(series, note=number)
-
-
 def _story_parts(
     chosen: Mapping[str, Fields],
-    series_by_story: Mapping[str, list[Series]],
+    story_org: Mapping[str, str],
+    story_themes: Mapping[str, list[str]],
     org_names: Mapping[str, str],
 ) -> list[StoryPart]:
+    """The stories in the report's order (Finnish order of title), their series still empty."""
     parts = []
     for sid, fields in chosen.items():
-        series = list(series_by_story.get(sid, ()))
-        series.sort(key=lambda s: (sort_key(s.name), s.id))
         parts.append(
             StoryPart(
                 id=sid,
                 title=_text(fields.get("title")),
-                organization=org_names.get(next(iter(ids_in(fields.get("organization"))), ""), ""),
+                organization=org_names.get(story_org[sid], ""),
                 unit=_text(fields.get("unit")),
                 stage=_text(fields.get("stage")),
                 start=_date(fields.get("start")),
                 end=_date(fields.get("end")),
-                themes=_themes(fields),
+                themes=story_themes[sid],
                 problem=text_of(fields.get("problem")).strip(),
                 goal=text_of(fields.get("goal")).strip(),
                 what_was_done=text_of(fields.get("what_was_done")).strip(),
@@ -487,7 +519,7 @@ def _story_parts(
                     (org_names.get(o, o) for o in ids_in(fields.get("spread_to"))), key=sort_key
                 ),
                 consent=read_bool(fields.get("publication_consent")) is True,
-                series=series,
+                series=[],
             )
         )
     parts.sort(key=lambda p: (sort_key(p.title), p.id))
