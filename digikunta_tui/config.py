@@ -19,10 +19,11 @@ from types import MappingProxyType
 
 from digikunta_tui.errors import ConfigError as ConfigError  # importable from here too
 from digikunta_tui.platform_folders import APP_NAME as APP_NAME  # ... and this
+from sync.value import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` is not loaded at run time (see :class:`Settings`)
-    from typing import Any, ClassVar, Literal, Self, TypeGuard
+    from typing import Any, Literal, Self, TypeGuard
 
     Language = Literal["auto", "fi", "en"]
     """A ``[ui] language`` setting."""
@@ -53,17 +54,15 @@ LIMITS: dict[str, dict[str, int | float]] = {
 """Bounds of settings, as pydantic ``Field`` arguments (``config_schema`` passes them on)."""
 
 
-class Settings:
+class Settings(Value):
     """Read-only settings: a subclass's annotated class attributes are its settings, and their
     values the defaults (``SyncSettings.timeout`` is the default timeout).
 
-    ``_fields``, ``_asdict`` and ``_replace`` (a changed copy) are named as on a named tuple.
-    Neither that nor a dataclass: making their classes (and importing ``typing``) costs a
-    command that finds nothing to do (``digikunta sync``) more than its work (the ``sync``
-    package says why).
+    Equal and shown by their settings (:class:`sync.value.Value`); ``_asdict`` and ``_replace``
+    (a changed copy) are named as on a named tuple. Neither that nor a dataclass: making their
+    classes (and importing ``typing``) costs a command that finds nothing to do (``digikunta
+    sync``) more than its work (the ``sync`` package says why).
     """
-
-    _fields: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls) -> None:
         cls._fields = tuple(cls.__annotations__)
@@ -82,15 +81,6 @@ class Settings:
 
     def _replace(self, **changes: Any) -> Self:
         return type(self)(**{**self._asdict(), **changes})
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self._asdict() == other._asdict()
-
-    __hash__ = None  # type: ignore[assignment]  # equal by value, and may hold a dict
-
-    def __repr__(self) -> str:
-        given = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
-        return f"{type(self).__name__}({given})"
 
 
 class ReplicaSettings(Settings):
