@@ -80,7 +80,7 @@ class SyncReport:
         "transport",
         "warnings",
         "wrote",
-    )  # fmt: skip
+    )
 
     def __init__(self, transport: str, target: str) -> None:
         self.transport = transport

@@ -52,7 +52,7 @@ class SyncLogEntry(Value):
         "pushed",
         "target",
         "transport",
-    )  # fmt: skip
+    )
 
     def __init__(
         self, at: str, transport: str, target: str, outcome: str, pulled: int, pushed: int,
