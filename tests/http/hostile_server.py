@@ -107,6 +107,8 @@ class Seen:
     """Set once the request was read and the answer (or the stall) began."""
     gone: threading.Event = field(default_factory=threading.Event)
     """Set when the server noticed the client had closed the connection."""
+    answered: threading.Event = field(default_factory=threading.Event)
+    """Set once a whole answer was written and counted in ``sent``."""
 
 
 class HostileServer(ThreadingHTTPServer):
@@ -215,7 +217,8 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Content-Encoding"] = encoding
         self._headers(200, headers)
         seen.answering.set()
-        self._send(seen, data)
+        if self._send(seen, data):
+            seen.answered.set()
 
     def _get_ok_gzip(self, seen: Seen) -> None:
         self._get_ok(seen, gzip.compress(self.server.document), "gzip")
