@@ -33,6 +33,7 @@ from .digests import line_hash
 from .errors import DocumentError
 from .hlc import MAX_STAMP, RANGE_END, REPLICA_ID_PATTERN, STAMP_PATTERN
 from .layout import SEP, Layout, Scan, scan_records
+from .line_screen import DIGITS, LONG_NUMBER, lines_to_check
 from .records import (
     KIND_PATTERN,
     MAX_DEPTH,
@@ -168,6 +169,18 @@ class ParsedDocument:
     data: memoryview | None = field(default=None, repr=False)
     altered: set[int] = field(default_factory=set, repr=False)
     """Lines whose record is not their JSON as it stands (control characters cleaned out)."""
+    screened: bytearray | None = field(default=None, repr=False)
+    """Per line, 0 when :func:`sync.line_screen.lines_to_check` found nothing on it to look
+    into (see :meth:`screen`); None: not screened."""
+
+    def screen(self) -> None:
+        """Screen the record lines in a few passes over the data, so that :meth:`record` looks
+        closely only at the lines where something was found (for reading every line)."""
+        lines = self.lines
+        if isinstance(lines, LineSpans) and not self.parsed:
+            raw = lines.data.obj
+            assert isinstance(raw, bytes)
+            self.screened = lines_to_check(raw, lines.starts, lines.ends)
 
     def open_chunk(self, c: int, hashes: array[int]) -> None:
         """Read the matched chunk ``c`` line by line (``hashes``: its lines' hashes)."""
@@ -218,7 +231,9 @@ class ParsedDocument:
                 line = lines.data.obj[lines.starts[index] : lines.ends[index]]  # type: ignore[index]
             else:
                 line = bytes(lines[index])
-            rec, as_is = _validate(line, self.source, index)
+            screened = self.screened
+            clean = screened is not None and index < len(screened) and not screened[index]
+            rec, as_is = _validate(line, self.source, index, clean)
             if not as_is:
                 self.altered.add(index)
         return rec
@@ -245,18 +260,16 @@ class ParsedDocument:
 # the parser refuses raw C0 ones in strings. Matching too much (an escaped backslash before a
 # ``b``) only costs the per-field cleaning. Most lines hold no backslash, DEL or \xc2 at all.
 _MAY_HOLD_CONTROLS = re.compile(rb"\\u00[01189][0-9a-fA-F]|\\u007[fF]|\\[bfr]|\x7f|\xc2[\x80-\x9f]")
-# Digits as 0 and E as e: a number with an exponent then shows as ``0e``, one of hundreds of
-# digits as a run of zeros; with NaN and Infinity, the numbers that may not be finite once
-# parsed (the field checks look into those lines only).
-_DIGITS = bytes.maketrans(b"123456789E", b"000000000e")
-_LONG_NUMBER = b"0" * 300
 
 
 def _may_hold_nonfinite(line: bytes) -> bool:
+    """True when a number on the line may not be finite once parsed: NaN, Infinity, an
+    exponent (``0e`` once digits are 0, see :data:`sync.line_screen.DIGITS`) or hundreds of
+    digits (the field checks look into those lines only)."""
     if b"NaN" in line or b"Infinity" in line:
         return True
-    digits = line.translate(_DIGITS)
-    return b"0e" in digits or _LONG_NUMBER in digits
+    digits = line.translate(DIGITS)
+    return b"0e" in digits or LONG_NUMBER in digits
 
 
 def validate_record(line: bytes, source: str, index: int) -> Record:
@@ -270,9 +283,12 @@ def validate_record(line: bytes, source: str, index: int) -> Record:
     return _validate(line, source, index)[0]
 
 
-def _validate(line: bytes, source: str, index: int) -> tuple[Record, bool]:
+def _validate(line: bytes, source: str, index: int, clean: bool = False) -> tuple[Record, bool]:
     """:func:`validate_record`, and whether the record is the line's JSON as it stands (no
-    control character cleaned out, no field hidden by the deletion dropped)."""
+    control character cleaned out, no field hidden by the deletion dropped).
+
+    ``clean``: the line was screened (:mod:`sync.line_screen`) and holds nothing to look into.
+    """
     try:
         # a RecordModel is a plain dict at run time; it is checked and cleaned as one here
         rec = cast("dict[str, Any]", _RECORD.validate_json(line))
@@ -297,22 +313,28 @@ def _validate(line: bytes, source: str, index: int) -> tuple[Record, bool]:
             f"{source}: {_record_name(index, rec['id'])} has a clock stamp too far in the "
             f"future: {newest} (the clock's range ends {RANGE_END})"
         )
-    # One pass over the raw line each (memchr, count): most lines hold no backslash, DEL
-    # or C1 lead byte at all, and then nothing needs cleaning.
-    plain = (
-        b"\\" not in line and b"\x7f" not in line and b"\xc2" not in line
-    ) or _MAY_HOLD_CONTROLS.search(line) is None
-    # Stored as it stands only when SQLite's json_extract reads the same fields and stamps
-    # as pydantic did: no escaped key (\\u) and no second "fields" or "stamps" member.
-    as_is = (
-        plain
-        and b"\\u" not in line
-        and line.count(b'"fields"') == 1
-        and line.count(b'"stamps"') == 1
-    )
-    if (
-        plain and line.count(b"[") + line.count(b"{") <= MAX_DEPTH and not _may_hold_nonfinite(line)
-    ):  # one pass over the raw line: nothing to clean, no value to look into
+    if clean:  # the screen asked all that follows of every line at once
+        plain = as_is = nothing_to_look_into = True
+    else:
+        # One pass over the raw line each (memchr, count): most lines hold no backslash, DEL
+        # or C1 lead byte at all, and then nothing needs cleaning.
+        plain = (
+            b"\\" not in line and b"\x7f" not in line and b"\xc2" not in line
+        ) or _MAY_HOLD_CONTROLS.search(line) is None
+        # Stored as it stands only when SQLite's json_extract reads the same fields and stamps
+        # as pydantic did: no escaped key (\\u) and no second "fields" or "stamps" member.
+        as_is = (
+            plain
+            and b"\\u" not in line
+            and line.count(b'"fields"') == 1
+            and line.count(b'"stamps"') == 1
+        )
+        nothing_to_look_into = (
+            plain
+            and line.count(b"[") + line.count(b"{") <= MAX_DEPTH
+            and not _may_hold_nonfinite(line)
+        )
+    if nothing_to_look_into:  # nothing to clean, no value to look into
         if deleted is None:  # what normalize() returns for a live record: itself
             return rec, as_is  # type: ignore[return-value]
         out = normalize(rec)  # type: ignore[arg-type]
@@ -320,13 +342,13 @@ def _validate(line: bytes, source: str, index: int) -> tuple[Record, bool]:
     where = _record_name(index, rec["id"])
     fields, stamps = {}, {}
     for name, value in rec["fields"].items():
-        clean = clean_text(name)  # names and values alike: no escape sequence travels on
-        if not clean or clean in fields:
+        cleaned = clean_text(name)  # names and values alike: no escape sequence travels on
+        if not cleaned or cleaned in fields:
             raise DocumentError(f"{source}: {where} has an invalid field name {name!r}")
         problem = value_problem(value) if isinstance(value, dict | list | float) else None
         if problem is not None:
-            raise DocumentError(f"{source}: {where}, field {clean!r}: {problem}")
-        fields[clean], stamps[clean] = clean_value(value), rec["stamps"][name]
+            raise DocumentError(f"{source}: {where}, field {cleaned!r}: {problem}")
+        fields[cleaned], stamps[cleaned] = clean_value(value), rec["stamps"][name]
     rec["fields"], rec["stamps"] = fields, stamps
     out = normalize(rec)  # type: ignore[arg-type]
     return out, as_is and out is rec

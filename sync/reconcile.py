@@ -372,6 +372,7 @@ def _pull_into_empty(
     Raises:
         DocumentError: a line is not a valid record, or an id appears twice.
     """
+    doc.screen()  # every line is read: ask what only a few lines need of all at once
     lines, hashes = doc.lines, doc.hashes
     n = len(lines)
     pull = Pulled(lines, hashes)
