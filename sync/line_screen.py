@@ -8,9 +8,10 @@ hundreds of digits), nesting deeper than the depth limit, and keys written so th
 scans of every line; almost no line holds any of it.
 
 :func:`lines_to_check` asks the same questions of the whole run of record lines at once, with
-``find`` and ``count`` over the bytes (no copy but one block at a time for the digits), and
-marks the lines where something was found. A line left unmarked is known to hold none of it:
-each question asked of the whole is at least as strict as the one asked of a line.
+``find`` and ``count`` over the bytes, a block of lines at a time (copied only to translate
+the digits), and marks the lines where something was found. A line left unmarked is known to
+hold none of it: each question asked of the whole is at least as strict as the one asked of a
+line.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ _NEEDLES = (b"\\", b"\x7f", b"\xc2", b"NaN", b"Infinity")
 DIGITS = bytes.maketrans(b"123456789E", b"000000000e")
 LONG_NUMBER = b"0" * 300
 _DIGIT_NEEDLES = (b"0e", LONG_NUMBER)
-_DIGIT_BLOCK = 2048  # lines translated at a time (about a megabyte): memory stays bounded
+# Lines looked through at a time (about a megabyte): the translated copy stays small, and a
+# sync in a worker thread (the app's) never holds the GIL for long in one call.
+_BLOCK = 2048
 _GROUP = 16  # lines counted at a time for their keys and brackets
 _MIN_OBJECTS = 3  # a valid record line opens at least three objects: itself, fields, stamps
 
@@ -45,15 +48,14 @@ def lines_to_check(data: bytes, starts: array[int], ends: array[int]) -> bytearr
     flags = bytearray(n)
     if not n:
         return flags
-    lo, hi = starts[0], ends[n - 1]
-    for needle in _NEEDLES:
-        _mark_found(data, needle, lo, hi, starts, ends, flags, 0)
-    for first in range(0, n, _DIGIT_BLOCK):
-        last = min(n, first + _DIGIT_BLOCK) - 1
-        base = starts[first]
-        digits = data[base : ends[last]].translate(DIGITS)
+    for first in range(0, n, _BLOCK):  # a block at a time: no call holds the GIL for long
+        last = min(n, first + _BLOCK) - 1
+        lo, hi = starts[first], ends[last]
+        for needle in _NEEDLES:
+            _mark_found(data, needle, lo, hi, starts, ends, flags, 0, first, last)
+        digits = data[lo:hi].translate(DIGITS)
         for needle in _DIGIT_NEEDLES:
-            _mark_found(digits, needle, 0, len(digits), starts, ends, flags, base, first, last)
+            _mark_found(digits, needle, 0, len(digits), starts, ends, flags, lo, first, last)
     count = data.count
     for first in range(0, n, _GROUP):
         stop = min(n, first + _GROUP)
