@@ -28,6 +28,19 @@ HEADER = {
 """A valid document header (everything but ``records``), for documents made by hand."""
 
 
+def document_of(lines: list[bytes]) -> bytes:
+    """A shared document in our layout (the :data:`HEADER`) holding these record lines as
+    they are, for tests that write lines by hand."""
+    parts = [b"{\n"]
+    for key in sorted([*HEADER, "records"]):
+        if key == "records":
+            parts.append(b'  "records": [\n    ' + b",\n    ".join(lines) + b"\n  ],\n")
+        else:
+            parts.append(f"  {json.dumps(key)}: {json.dumps(HEADER[key])},\n".encode())
+    parts[-1] = parts[-1].rstrip(b",\n") + b"\n"
+    return b"".join(parts) + b"}\n"
+
+
 def db_content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """The logical content of a replica file: meta, records and conflicts (not the sync log).
 

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sync_testkit import HEADER, shared_records
+from sync_testkit import document_of, shared_records
 
 from sync import DocumentError, FileRemote, Replica, sync
 
@@ -28,17 +28,6 @@ def _line(rid: str, kind: str, fields: str, deleted: str | None = None, **extra:
     rec += "".join(f'"{k}": {json.dumps(v)}, ' for k, v in extra.items())
     rec += f'"kind": "{kind}", "stamps": {{{stamps}}}}}'
     return rec.encode()
-
-
-def _document(lines: list[bytes]) -> bytes:
-    parts = [b"{\n"]
-    for key in sorted([*HEADER, "records"]):
-        if key == "records":
-            parts.append(b'  "records": [\n    ' + b",\n    ".join(lines) + b"\n  ],\n")
-        else:
-            parts.append(f"  {json.dumps(key)}: {json.dumps(HEADER[key])},\n".encode())
-    parts[-1] = parts[-1].rstrip(b",\n") + b"\n"
-    return b"".join(parts) + b"}\n"
 
 
 LINES = [
@@ -69,7 +58,7 @@ def _stored(path: Path, ids: list[str]) -> dict[str, tuple[object, ...]]:
 def test_a_first_pull_stores_what_the_general_merge_stores(tmp_path: Path) -> None:
     shared = tmp_path / "one" / "digikunta.json"
     shared.parent.mkdir()
-    shared.write_bytes(_document(LINES))
+    shared.write_bytes(document_of(LINES))
     expected = shared_records(shared)
     ids = sorted(expected)
     (tmp_path / "two").mkdir()
@@ -90,7 +79,7 @@ def test_a_first_pull_stores_what_the_general_merge_stores(tmp_path: Path) -> No
     assert empty.record("a-control")["fields"]["given_name"] == "Ai[31mno"  # cleaned
     assert empty.get("person", "c-deleted") is None and empty.pending() == 0
     assert empty.state.erased_ids() == {"d-erased"}
-    assert shared.read_bytes() == _document(LINES), "a pull does not write"
+    assert shared.read_bytes() == document_of(LINES), "a pull does not write"
 
     # The next syncs reuse the pull's layout and base index: an edit on each side is merged.
     empty.put("person", "p0007", {"job_title": "here"})
@@ -111,7 +100,7 @@ def test_a_first_pull_stores_what_the_general_merge_stores(tmp_path: Path) -> No
 def test_a_first_pull_of_odd_documents_and_an_edit_made_while_it_runs(tmp_path: Path) -> None:
     shared = tmp_path / "digikunta.json"
     # records out of (kind, id) order (another tool wrote them): the general path reads them
-    shared.write_bytes(_document([LINES[8], LINES[0], LINES[7], LINES[2]]))
+    shared.write_bytes(document_of([LINES[8], LINES[0], LINES[7], LINES[2]]))
     unordered = Replica.open(tmp_path / "unordered.sqlite")
     report = sync(unordered, FileRemote(shared))
     assert report.pulled == 4
@@ -121,14 +110,14 @@ def test_a_first_pull_of_odd_documents_and_an_edit_made_while_it_runs(tmp_path: 
     assert shared_records(shared) == {r: unordered.record(r) for r in shared_records(shared)}
 
     # one id under two kinds is refused, and nothing is stored
-    shared.write_bytes(_document([LINES[0], _line("kuopio", "person", '{"given_name": "K"}')]))
+    shared.write_bytes(document_of([LINES[0], _line("kuopio", "person", '{"given_name": "K"}')]))
     refused = Replica.open(tmp_path / "refused.sqlite")
     with pytest.raises(DocumentError, match="appears twice"):
         sync(refused, FileRemote(shared))
     assert not refused.state.holds_records() and refused.dataset is None
 
     # an edit saved while the first pull merges is merged with the pulled record, not lost
-    shared.write_bytes(_document(LINES))
+    shared.write_bytes(document_of(LINES))
     busy = Replica.open(tmp_path / "busy.sqlite")
     edited: list[str] = []
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sync_testkit import HEADER
+from sync_testkit import document_of
 
 from sync.document import LineSpans, _validate, parse_document
 from sync.errors import DocumentError
@@ -76,17 +76,6 @@ def _line(draw: st.DrawFn, rid: str) -> bytes:
     return (line + f'"stamps": {stamps}}}').encode()
 
 
-def _document(lines: list[bytes]) -> bytes:
-    parts = [b"{\n"]
-    for key in sorted([*HEADER, "records"]):
-        if key == "records":
-            parts.append(b'  "records": [\n    ' + b",\n    ".join(lines) + b"\n  ],\n")
-        else:
-            parts.append(f"  {json.dumps(key)}: {json.dumps(HEADER[key])},\n".encode())
-    parts[-1] = parts[-1].rstrip(b",\n") + b"\n"
-    return b"".join(parts) + b"}\n"
-
-
 def _outcome(line: bytes, index: int, clean: bool) -> tuple[str, Any]:
     try:
         rec, as_is = _validate(line, "doc", index, clean)
@@ -96,7 +85,7 @@ def _outcome(line: bytes, index: int, clean: bool) -> tuple[str, Any]:
 
 
 def _screened(lines: list[bytes]) -> tuple[LineSpans, bytearray]:
-    doc = parse_document(_document(lines), "doc")
+    doc = parse_document(document_of(lines), "doc")
     assert isinstance(doc.lines, LineSpans)  # our layout: the lines are spans of the data
     doc.screen()
     assert doc.screened is not None

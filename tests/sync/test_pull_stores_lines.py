@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sync_testkit import HEADER
+from sync_testkit import document_of
 
 from sync import FileRemote, Replica, sync
 from sync.document import parse_document
@@ -26,18 +26,6 @@ def _line(rid: str, fields: str) -> bytes:
     ).encode()
 
 
-def _document(lines: list[bytes]) -> bytes:
-    header = dict(HEADER)
-    parts = [b"{\n"]
-    for key in sorted([*header, "records"]):
-        if key == "records":
-            parts.append(b'  "records": [\n    ' + b",\n    ".join(lines) + b"\n  ],\n")
-        else:
-            parts.append(f"  {json.dumps(key)}: {json.dumps(header[key])},\n".encode())
-    parts[-1] = parts[-1].rstrip(b",\n") + b"\n"
-    return b"".join(parts) + b"}\n"
-
-
 def test_pulled_records_are_what_the_parser_read(tmp_path: Path) -> None:
     lines = [
         _line("a-plain", '{"given_name": "Äinö", "roles": ["staff", "management"]}'),
@@ -51,7 +39,7 @@ def test_pulled_records_are_what_the_parser_read(tmp_path: Path) -> None:
         _line("e-number", '{"given_name": "Yrjö", "count": 12345678901234567890, "x": 1.5}'),
     ]
     shared = tmp_path / "digikunta.json"
-    shared.write_bytes(_document(lines))
+    shared.write_bytes(document_of(lines))
     expected = parse_document(shared.read_bytes(), "doc").all_records()
     assert expected["b-control"]["fields"]["given_name"] == "Ai[31mno"  # cleaned
     assert expected["c-escaped-key"]["fields"] == {"given_name": "Väinö"}  # the last one
