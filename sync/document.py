@@ -178,9 +178,9 @@ class ParsedDocument:
         closely only at the lines where something was found (for reading every line)."""
         lines = self.lines
         if isinstance(lines, LineSpans) and not self.parsed:
-            raw = lines.data.obj
-            assert isinstance(raw, bytes)
-            self.screened = lines_to_check(raw, lines.starts, lines.ends)
+            raw = lines.data.obj  # the data read (bytes from every remote)
+            if isinstance(raw, bytes):
+                self.screened = lines_to_check(raw, lines.starts, lines.ends)
 
     def open_chunk(self, c: int, hashes: array[int]) -> None:
         """Read the matched chunk ``c`` line by line (``hashes``: its lines' hashes)."""
