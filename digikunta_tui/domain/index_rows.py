@@ -24,6 +24,7 @@ from digikunta_tui.domain.finnish import sort_key
 from digikunta_tui.domain.kinds import KINDS
 from digikunta_tui.domain.listing import (
     SORT_SEPARATOR,
+    TEXT_FIELDS,
     NameLookup,
     choice_token,
     listing,
@@ -173,8 +174,8 @@ def compact_rows(
     return (rowid, rid, title, subtitle, key, *filters), text
 
 
-# --- the two largest kinds, the short way -----------------------------------------------------
-# Registrations and consent events are seven in ten records at 50 000 people. When their
+# --- the three largest kinds, the short way -----------------------------------------------------
+# People, registrations and consent events are 98 % of the records at 50 000 people. When their
 # fields hold what the models allow (an id or nothing, a text or nothing), their rows are made
 # here in a few steps; any other value takes :func:`compact_rows`, so the rows are the same
 # either way (a test compares the two on any values).
@@ -224,9 +225,55 @@ def _consent_rows(rowid: int, rid: str, fields: Mapping[str, Any], name_of: Name
     return (rowid, rid, title, subtitle, key, person), None
 
 
+_TEXT_OR_NONE = frozenset((str, type(None)))
+_ONLY_TEXT = frozenset((str,))
+assert TEXT_FIELDS["person"] == ("job_title", "email", "phone", "notes")  # read one by one below
+
+
+def _person_rows(rowid: int, rid: str, fields: Mapping[str, Any], name_of: NameLookup) -> Rows:
+    get = fields.get
+    given, family, org, roles = (
+        get("given_name"),
+        get("family_name"),
+        get("organization"),
+        get("roles"),
+    )
+    job, email, phone, notes = get("job_title"), get("email"), get("phone"), get("notes")
+    texts = _TEXT_OR_NONE
+    if (
+        type(given) not in texts
+        or type(family) not in texts
+        or type(job) not in texts
+        or type(email) not in texts
+        or type(phone) not in texts
+        or type(notes) not in texts
+        or (org is not None and not (type(org) is str and _fullmatch_id(org)))
+        or (roles is not None and not (type(roles) is list and set(map(type, roles)) <= _ONLY_TEXT))
+    ):
+        return compact_rows(rowid, "person", rid, fields, name_of)
+    given = given if given and not given.isspace() else ""
+    family = family if family and not family.isspace() else ""
+    title = f"{given} {family}".strip()
+    subtitle = (name_of(org) or "") if org is not None else ""
+    key = f"{primary_key(family)}{SORT_SEPARATOR}{primary_key(given)}"
+    more = " ".join(filter(None, (job, email, phone, notes)))
+    body = f"{subtitle} {more}" if more else subtitle
+    return (
+        rowid,
+        rid,
+        title,
+        subtitle,
+        key,
+        org,
+        "|" + "|".join(roles) + "|" if roles else None,
+        email.lower() if email and not email.isspace() else None,
+    ), (rowid, _title_text(title), index_text(body))
+
+
 ROW_MAKERS: dict[str, RowMaker] = {
     "registration": _registration_rows,
     "consent": _consent_rows,
+    "person": _person_rows,
 }
 """The kinds whose build rows have a short way (see above); the rest take
 :func:`compact_rows`."""

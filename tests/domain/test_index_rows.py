@@ -67,7 +67,27 @@ def test_a_consent_row_is_the_one_compact_rows_makes(
     assert again == compact_rows(8, "consent", "c2", fields, _name_of)
 
 
-def test_every_short_way_is_of_a_kind_without_text_rows() -> None:
+_texts = st.sampled_from(["Äijä", "Öhman", "", "  ", "a b", "{x}|y", "ÅSA", "x@Example.FI"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    given_name=_value(_texts),
+    family_name=_value(_texts),
+    organization=_value(_ids),
+    roles=_value(st.lists(_texts, max_size=3)),
+    email=_value(_texts),
+    notes=_value(_texts),
+    phone=_value(_texts),
+)
+def test_a_person_row_is_the_one_compact_rows_makes(**fields: Any) -> None:
+    fields = {name: value for name, value in fields.items() if value is not None}
+
+    made = ROW_MAKERS["person"](7, "p1", fields, _name_of)
+
+    assert made == compact_rows(7, "person", "p1", fields, _name_of)
+
+
+def test_every_short_way_makes_the_rows_of_an_empty_record() -> None:
     for kind, make in ROW_MAKERS.items():
         assert make(1, "a", {}, _name_of) == compact_rows(1, kind, "a", {}, _name_of)
-        assert make(1, "a", {}, _name_of)[1] is None
