@@ -8,7 +8,7 @@ row). Each kind is inserted with its own statements, which bind only the values 
 from row to row (binding a parameter costs about as much as SQLite's storing it). It is built
 beside the live index, which readers keep using until
 :class:`~digikunta_tui.domain.index.SearchIndex` swaps the new file in. The rows come from
-:mod:`index_rows`; for a large replica they are made in two other processes
+:mod:`index_rows`; for a large replica they are made in another process
 (:mod:`index_process`) while this one writes.
 """
 
