@@ -310,6 +310,7 @@ def read_batches(
     batch: int,
     kinds: tuple[str, ...] = KIND_ORDER,
     first_rowid: int = 1,
+    titles: dict[str, str] | None = None,
 ) -> Iterator[Snapshot | Batch]:
     """A :class:`Snapshot`, then the rows of the live records of ``kinds`` in batches.
 
@@ -317,7 +318,9 @@ def read_batches(
     that everything comes from one consistent state however long the reading takes. Rows are
     numbered from ``first_rowid`` in the order of ``kinds`` (``KIND_ORDER``: parents first, so
     that each referenced title is known); the titles of parent kinds not among ``kinds`` are
-    read first. Plain SQL on the replica's ``records`` and ``meta`` tables (``sync/schema.py``).
+    read first — or, when ``titles`` is given, taken from it (by id; the caller fills it
+    before it asks for the first batch). Plain SQL on the replica's ``records`` and ``meta``
+    tables (``sync/schema.py``).
     """
     marks = ", ".join("?" * len(kinds))
     counted = f"SELECT COUNT(*) FROM records WHERE alive = 1 AND kind IN ({marks})"
@@ -328,9 +331,11 @@ def read_batches(
         records=conn.execute(counted, kinds).fetchone()[0],
     )
     decode = decode_fields
-    titles: dict[str, str] = {}
+    given = titles is not None
+    if titles is None:
+        titles = {}
     for kind in PARENT_COLUMNS:
-        if kind not in kinds:
+        if kind not in kinds and not given:
             titles.update(
                 (rid, _title_only(kind, decode(stored)[0])) for rid, stored in _live(conn, kind)
             )
