@@ -8,7 +8,7 @@ row). Each kind is inserted with its own statements, which bind only the values 
 from row to row (binding a parameter costs about as much as SQLite's storing it). It is built
 beside the live index, which readers keep using until
 :class:`~digikunta_tui.domain.index.SearchIndex` swaps the new file in. The rows come from
-:mod:`index_rows`; for a large replica they are made in two other processes
+:mod:`index_rows`; for a large replica they are made in another process
 (:mod:`index_process`) while this one writes.
 """
 
@@ -23,11 +23,13 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from digikunta_tui.domain.index_process import PROCESS_MIN, batches_from_processes
+from digikunta_tui.domain.index_process import HERE, PROCESS_MIN, batches_from_processes
 from digikunta_tui.domain.index_rows import (
     FILTERS,
     KIND_FILTERS,
+    PARENT_COLUMNS,
     Batch,
     Snapshot,
     read_batches,
@@ -175,8 +177,9 @@ def build_file(
     The replica is read in one read transaction (a consistent snapshot, however long the build
     takes, while other connections write). ``progress`` is called every ``BATCH`` records, with
     a total that includes the finishing steps; ``cancel`` is checked as often.
-    ``rows_elsewhere`` makes the rows in other processes (default: from ``PROCESS_MIN`` live
-    records); if one of them fails, the build starts again in this one.
+    ``rows_elsewhere`` makes the rows of most kinds in another process and those of ``HERE``
+    in this one (:mod:`index_process`; default: from ``PROCESS_MIN`` live records); if the
+    other process fails, the build starts again in this one alone.
 
     Raises:
         Cancelled: ``cancel`` was set; the new file is deleted.
@@ -185,26 +188,67 @@ def build_file(
         rows_elsewhere = replica.count() >= PROCESS_MIN
     if rows_elsewhere:
         try:
-            return _build(
-                target, batches_from_processes(replica.path, BATCH), identity, progress, cancel
-            )
+            return _build(target, _batches_shared(replica), identity, progress, cancel)
         except RowsFailed as error:
             log.warning("index rows made in this process instead: %s", error)
     return _build(target, _batches_here(replica), identity, progress, cancel)
 
 
 @contextmanager
-def _batches_here(replica: Replica) -> Iterator[Iterator[Snapshot | Batch]]:
-    """:func:`read_batches` on this thread's connection to the replica."""
+def _batches_here(
+    replica: Replica, here: tuple[tuple[str, ...], int] | None = None, **options: Any
+) -> Iterator[Iterator[Snapshot | Batch]]:
+    """:func:`read_batches` on this thread's connection to the replica (of ``here``'s kinds
+    from its first row number; ``options`` as :func:`read_batches` takes them)."""
     source = replica.conn
     own = not source.in_transaction
     if own:
         source.execute("BEGIN")  # deferred: the first read fixes the snapshot
     try:
-        yield read_batches(source, BATCH)
+        if here is None:
+            yield read_batches(source, BATCH, **options)
+        else:
+            yield read_batches(source, BATCH, *here, **options)
     finally:
         if own:
             source.execute("COMMIT")
+
+
+@contextmanager
+def _batches_shared(replica: Replica) -> Iterator[Iterator[Snapshot | Batch]]:
+    """The rows of every kind: those of ``HERE`` made on this thread, the rest by another
+    process (:func:`batches_from_processes`), with one snapshot first (the older state)."""
+    titles: dict[str, str] = {}
+    with (
+        _batches_here(replica, HERE, titles=titles) as mine,
+        batches_from_processes(replica.path, BATCH) as theirs,
+    ):
+        yield _shared(mine, theirs, titles)
+
+
+def _shared(
+    mine: Iterator[Snapshot | Batch], theirs: Iterator[Snapshot | Batch], titles: dict[str, str]
+) -> Iterator[Snapshot | Batch]:
+    """Their batches as they come, and this process's own once theirs have given every
+    parent kind's titles (``KIND_ORDER`` sends the parent kinds first)."""
+    own, other = next(mine), next(theirs)
+    if not (isinstance(own, Snapshot) and isinstance(other, Snapshot)):
+        raise RowsFailed("the index rows did not start with their snapshot")
+    yield Snapshot(
+        seq=min(own.seq, other.seq),
+        erasures=min(own.erasures, other.erasures),
+        records=own.records + other.records,
+    )
+    waiting: Iterator[Snapshot | Batch] | None = mine
+    for item in theirs:
+        if not isinstance(item, Snapshot) and item[0] in PARENT_COLUMNS:
+            titles.update((row[1], row[2]) for row in item[1])
+        elif waiting is not None:
+            yield from waiting
+            waiting = None
+        yield item
+    if waiting is not None:
+        yield from waiting
 
 
 def _build(

@@ -1,11 +1,14 @@
-"""A large index build's rows made by two other processes, so that a build uses every core.
+"""A large index build's rows made by another process, so that a build uses both cores.
 
-Of a build at 50 000 people (177 438 records) about three fifths is Python making rows (reading
-the replica, decoding each record's JSON, :func:`~digikunta_tui.domain.listing.listing`) and
-two fifths SQLite writing them. In one process the two take turns under one interpreter lock.
-Here the rows are made by ``python -m digikunta_tui.domain.index_process REPLICA BATCH PART``
-— one process for the consents (the largest kind), one for the rest — while the building
-process only writes, and the app's UI thread has the lock to itself far more often.
+Of a build at 50 000 people (177 438 records) about half is Python making rows (reading the
+replica, decoding each record's JSON, :func:`~digikunta_tui.domain.index_rows.read_batches`)
+and half SQLite writing them. In one process the two take turns under one interpreter lock.
+Here the rows of most kinds (:data:`PARTS`) are made by ``python -m
+digikunta_tui.domain.index_process REPLICA BATCH PART`` while the building process writes
+them, and makes the consent events' rows itself (:data:`HERE`) with the titles that process
+sent: the two then take about as long. A second rows process (the consents apart) cost
+0.3–0.5 s more CPU than it saved — its own interpreter, every person's name decoded a second
+time, its own frames — and made the build slower whenever the machine was busy.
 
 Each process reads the replica file in one read transaction of its own and writes
 :func:`~digikunta_tui.domain.index_rows.read_batches` items to its standard output as frames
@@ -14,9 +17,9 @@ between processes of this program, never a file, so nothing of the rows stays be
 building process reads the frames on one thread per process (waiting on a pipe leaves the
 interpreter lock free) and decodes them on the thread that writes: decoding is a third of the
 building process's Python work, and ``marshal`` does it in two thirds of ``pickle``'s time. They
-have no terminal (standard input is closed, errors go to a temporary file). Their two reads may
-see two states of the replica if a sync commits between them: the rows then claim the older
-state (the smaller change number and erasure count), and the index's next refresh applies
+have no terminal (standard input is closed, errors go to a temporary file). The reads may see
+different states of the replica if a sync commits between them: the rows then claim the oldest
+state (the smallest change number and erasure count), and the index's next refresh applies
 every change after it again — applying a change is idempotent — so no change is missed.
 """
 
@@ -42,12 +45,16 @@ PROCESS_MIN = 20_000
 """Live records from which a build makes its rows in other processes. Below it, starting them
 (about 0.3 s) costs more than it saves."""
 
+HERE: tuple[tuple[str, ...], int] = (("consent",), 1 << 40)
+"""(kinds, first row number) the building process makes itself, from its own read of the
+replica, once the other process's rows have given it every title they name (see
+:func:`~digikunta_tui.domain.index_build.build_file`)."""
+
 PARTS: tuple[tuple[tuple[str, ...], int], ...] = (
-    (tuple(kind for kind in KIND_ORDER if kind != "consent"), 1),
-    (("consent",), 1 << 40),
+    (tuple(kind for kind in KIND_ORDER if kind not in HERE[0]), 1),
 )
-"""(kinds, first row number) each process makes: disjoint kinds and row numbers. Two parts of
-about equal work at 50 000 people (the consents need the people's names read again)."""
+"""(kinds, first row number) each process makes: disjoint kinds and row numbers, none of
+:data:`HERE`'s."""
 
 
 _LENGTH = struct.Struct("<Q")

@@ -194,8 +194,9 @@ def _extra(fields: Mapping[str, Any], names: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _primary(part: str) -> str:
-    # Names repeat (family names, a person's name in each of their registrations): cached.
+def primary_key(part: str) -> str:
+    """The Finnish sort key of one text (cached: names repeat, a person's name in each of
+    their registrations)."""
     return sort_key(part)[0]
 
 
@@ -205,8 +206,8 @@ def composite_key(*parts: str) -> str:
     Records whose keys are equal (names differing only in case) are ordered by id.
     """
     if len(parts) == 1:
-        return _primary(parts[0])
-    return SORT_SEPARATOR.join(map(_primary, parts))
+        return primary_key(parts[0])
+    return SORT_SEPARATOR.join(map(primary_key, parts))
 
 
 def person_title(fields: Mapping[str, Any]) -> str:
@@ -265,7 +266,9 @@ def _consent(fields: Mapping[str, Any], name_of: NameLookup) -> Listing:
     action = choice_token("consent_action", fields.get("action"))
     at = fields.get("at") or ""
     at_key = sort_key(at if type(at) is str else raw_text(at))[0]  # unique: not cached
-    return Listing(title, f"{purpose}: {action}", f"{_primary(title)}{SORT_SEPARATOR}{at_key}", "")
+    return Listing(
+        title, f"{purpose}: {action}", f"{primary_key(title)}{SORT_SEPARATOR}{at_key}", ""
+    )
 
 
 def _indicator(fields: Mapping[str, Any], name_of: NameLookup) -> Listing:

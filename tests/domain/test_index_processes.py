@@ -19,6 +19,7 @@ import pytest
 from index_files import indexed
 
 from digikunta_tui.domain import index_build, index_process
+from digikunta_tui.domain.index_process import HERE
 from digikunta_tui.domain.index_rows import Snapshot
 from digikunta_tui.domain.repository import INDEX_FILE, Repository
 
@@ -175,7 +176,7 @@ def test_a_frame_that_is_not_index_rows_fails_the_merged_rows() -> None:
 def test_a_rows_process_reads_the_replica_it_is_given(repo: Repository) -> None:
     # The command line the parent uses, run by hand: framed items on standard output.
     done = subprocess.run(
-        [sys.executable, "-m", index_process.__name__, str(repo.replica.path), "3", "1"],
+        [sys.executable, "-m", index_process.__name__, str(repo.replica.path), "3", "0"],
         capture_output=True,
         check=True,
         stdin=subprocess.DEVNULL,
@@ -186,8 +187,36 @@ def test_a_rows_process_reads_the_replica_it_is_given(repo: Repository) -> None:
         items.append(index_process.decode_frame(frame, first=not items))
     assert stream.tell() == len(done.stdout)
     snapshot, batches = items[0], items[1:]
-    assert snapshot.records == repo.replica.count("consent") > 3
-    assert {kind for kind, _, _ in batches} == {"consent"}
+    theirs = {kind: n for kind, n in repo.counts().items() if n and kind not in HERE[0]}
+    assert snapshot.records == sum(theirs.values()) > 3
+    assert {kind for kind, _, _ in batches} == set(theirs)
     assert sum(len(rows) for _, rows, _ in batches) == snapshot.records
     assert all(len(rows) <= 3 for _, rows, _ in batches)
-    assert min(rows[0][0] for _, rows, _ in batches) == 1 << 40
+    assert [row[0] for _, rows, _ in batches for row in rows] == list(
+        range(1, snapshot.records + 1)
+    )
+
+
+def test_this_process_makes_its_own_rows_once_the_other_has_sent_every_title() -> None:
+    titles: dict[str, str] = {}
+    asked: list[dict[str, str]] = []
+
+    def mine() -> Iterator[Any]:
+        yield Snapshot(seq=7, erasures=2, records=1)
+        asked.append(dict(titles))  # what this process's rows were made with
+        yield "consent", [(1 << 40, "c1", "Aino Aalto", "s", "k", "p1")], []
+
+    theirs = iter(
+        [
+            Snapshot(seq=5, erasures=1, records=3),
+            ("organization", [(1, "o1", "Kunta", "", "kunta")], [(1, "kunta", "")]),
+            ("person", [(2, "p1", "Aino Aalto", "Kunta", "k")], [(2, "aino aalto", "kunta")]),
+            ("registration", [(3, "r1", "Aino Aalto", "", "k", None, "p1")], []),
+        ]
+    )
+
+    merged = list(index_build._shared(mine(), theirs, titles))
+
+    assert merged[0] == Snapshot(seq=5, erasures=1, records=4)  # the older state, both counts
+    assert asked == [{"o1": "Kunta", "p1": "Aino Aalto"}]
+    assert [item[0] for item in merged[1:]] == ["organization", "person", "consent", "registration"]
