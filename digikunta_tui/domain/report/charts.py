@@ -200,7 +200,9 @@ def series_svg(
             f'<text class="target-label" x="{LEFT + 4}" y="{y}">{target}</text>\n'
         )
     base = layout.baseline
-    line = [f"{x},{y}" for x, y in layout.dots]
+    # Each coordinate written once (a float's text costs more than the rest of its dot).
+    dots = [(str(x), str(y)) for x, y in layout.dots]
+    line = [f"{cx},{cy}" for cx, cy in dots]
     if base is not None:
         line.insert(0, f"{base[0]},{base[1]}")
     parts.append(f'<polyline class="trend" points="{" ".join(line)}"/>')
@@ -211,9 +213,9 @@ def series_svg(
             f"<title>{words['report.baseline']} {label}</title>"
             "</rect>"
         )
-    for (x, y), p in zip(layout.dots, series.points, strict=True):
+    for (cx, cy), p in zip(dots, series.points, strict=True):
         parts.append(
-            f'<circle class="measurement" cx="{x}" cy="{y}" r="3.5">'
+            f'<circle class="measurement" cx="{cx}" cy="{cy}" r="3.5">'
             f"<title>{number(p.value)} · {day(p.when)}</title></circle>\n"
         )
     parts.append("</svg>")
