@@ -78,6 +78,25 @@ class _Layout(NamedTuple):
     last: date | None
 
 
+def _exact_y(value: Decimal, low: Decimal, scale: Decimal) -> float:
+    """Where ``value`` lies on a chart from ``low`` to ``low + scale`` (to 1/100 of a unit)."""
+    return round(_PLOT_BOTTOM - _PLOT_HEIGHT * float((value - low) / scale), 2)
+
+
+def _y(value: Decimal, low: Decimal, scale: Decimal, float_scale: float) -> float:
+    """:func:`_exact_y`, found in binary floating point (``float_scale``: ``float(scale)``).
+
+    ``float()`` of the rule's 28-digit quotient is most of a chart's layout; in floating
+    point the same y costs a third and lies within 1e-13 of the rule's, so it rounds to the
+    same hundredth unless it lies within 1e-8 of a tie between two, where the rule decides.
+    """
+    y = _PLOT_BOTTOM - _PLOT_HEIGHT * (float(value - low) / float_scale)
+    hundredths = y * 100
+    if abs(hundredths - floor(hundredths) - 0.5) > 1e-6:
+        return round(y, 2)
+    return _exact_y(value, low, scale)
+
+
 def _layout(series: Series) -> _Layout | None:
     """Where ``series`` is drawn; None when there is nothing to draw."""
     points, baseline, target = series.points, series.baseline, series.target
@@ -106,15 +125,7 @@ def _layout(series: Series) -> _Layout | None:
     float_scale = float(scale)
 
     def y_of(value: Decimal) -> float:
-        # The rule is the exact one below; in binary floating point the same y is found some
-        # five times faster (float() of a 28-digit quotient is most of a chart's layout) and
-        # differs from it by less than 1e-13, so it rounds alike unless it lies within 1e-8 of
-        # a tie between two hundredths, where the exact rule decides.
-        y = _PLOT_BOTTOM - _PLOT_HEIGHT * (float(value - low) / float_scale)
-        hundredths = y * 100
-        if abs(hundredths - floor(hundredths) - 0.5) > 1e-6:
-            return round(y, 2)
-        return round(_PLOT_BOTTOM - _PLOT_HEIGHT * float((value - low) / scale), 2)
+        return _y(value, low, scale, float_scale)
 
     dots = [(round(x_of(p.when, i), 2), y_of(p.value)) for i, p in enumerate(points, start=1)]
     base = None
