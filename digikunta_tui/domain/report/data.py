@@ -382,7 +382,8 @@ def _group_rows(
                     yearly = "y" if figures.recurrence == "per_year" else "o"
                     yield rid, figures, yearly + key
 
-    sums = {key: (euros, hours) for key, _, euros, hours in add_up(keyed(), {}).per_organization}
+    summed = add_up(keyed(), {}, progress=False).per_organization
+    sums = {key: (euros, hours) for key, _, euros, hours in summed}
     rows = []
     none = (ZERO, ZERO)
     for key, (label, story_ids) in groups.items():
