@@ -68,7 +68,7 @@ def render_report(report: Report, *, lang: str) -> str:
     from markupsafe import Markup
 
     from digikunta_tui.domain.report.story_pages import story_pages
-    from digikunta_tui.domain.report.tables import group_rows, source_rows
+    from digikunta_tui.domain.report.tables import group_table, source_rows
     from sync.engine import collector_paused
 
     text = partial(t_in, lang)
@@ -102,7 +102,7 @@ def render_report(report: Report, *, lang: str) -> str:
             day=fmt.day,
             bars=bars,
             story_pages=Markup(mark),
-            group_rows=partial(group_rows, fmt=fmt, words=words),
+            group_table=partial(group_table, fmt=fmt, words=words),
             source_rows=partial(source_rows, fmt=fmt, words=words),
         )
         head, found, tail = html.partition(mark)
