@@ -1,8 +1,8 @@
-"""The rows of the report's long tables as HTML: per organisation, per theme, and the sources.
+"""The report's long tables as HTML: per organisation and per theme, and the sources' rows.
 
 Written by string joins like the story pages (:mod:`.story_pages`), for the same reason: a
 network of 1 000 organisations and 7 000 indicators has some 6 000 rows of six figures each.
-The template writes each table around its rows; record text (names, titles, calculations) is
+The template writes the sources' table around its rows; record text (names, titles, calculations) is
 :func:`~.formats.escaped`, ``words`` are the language's fixed words already escaped.
 """
 
