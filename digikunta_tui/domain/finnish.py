@@ -273,6 +273,11 @@ def format_number(
         value: A Decimal, int, float or decimal string (Finnish or period style).
         decimals: Round half up to this many decimals; ``None`` keeps the value's own.
     """
+    if type(value) is int and decimals is None:  # counts and per cents: no Decimal needed
+        text = f"{abs(value):,}"
+        if lang == "fi":
+            text = text.replace(",", NBSP)
+        return "-" + text if value < 0 else text
     number = value if type(value) is Decimal else _to_decimal(value)
     if not number.is_finite():
         raise ValueError(f"not a finite number: {value!r}")

@@ -68,18 +68,23 @@ def compute_impact(
 
 
 def add_up(
-    items: Iterable[tuple[str, IndicatorFigures, str]], group_names: Mapping[str, str]
+    items: Iterable[tuple[str, IndicatorFigures, str]],
+    group_names: Mapping[str, str],
+    *,
+    progress: bool = True,
 ) -> Impact:
     """:func:`compute_impact` over indicators already read: ``(id, figures, group key)``.
 
     The report sums the same figures by organisation and by theme without reading them again;
     ``per_organization`` then holds its groups (key, name from ``group_names``, €, hours).
+    ``progress=False``: the sums only (``progress`` left empty).
     """
     per_year = one_off = hours = ZERO
     per_group: dict[str, list[Decimal]] = {}
     progresses: dict[str, float | None] = {}
     for rid, figures, group in items:
-        progresses[rid] = None if figures.progress is None else float(figures.progress)
+        if progress:
+            progresses[rid] = None if figures.progress is None else float(figures.progress)
         if figures.category not in ("savings_eur", "time_saved_h"):
             continue
         amount = saving(figures)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from math import floor
 from typing import NamedTuple
 from xml.etree import ElementTree
 
@@ -77,6 +78,25 @@ class _Layout(NamedTuple):
     last: date | None
 
 
+def _exact_y(value: Decimal, low: Decimal, scale: Decimal) -> float:
+    """Where ``value`` lies on a chart from ``low`` to ``low + scale`` (to 1/100 of a unit)."""
+    return round(_PLOT_BOTTOM - _PLOT_HEIGHT * float((value - low) / scale), 2)
+
+
+def _y(value: Decimal, low: Decimal, scale: Decimal, float_scale: float) -> float:
+    """:func:`_exact_y`, found in binary floating point (``float_scale``: ``float(scale)``).
+
+    ``float()`` of the rule's 28-digit quotient is most of a chart's layout; in floating
+    point the same y costs a third and lies within 1e-13 of the rule's, so it rounds to the
+    same hundredth unless it lies within 1e-8 of a tie between two, where the rule decides.
+    """
+    y = _PLOT_BOTTOM - _PLOT_HEIGHT * (float(value - low) / float_scale)
+    hundredths = y * 100
+    if abs(hundredths - floor(hundredths) - 0.5) > 1e-6:
+        return round(y, 2)
+    return _exact_y(value, low, scale)
+
+
 def _layout(series: Series) -> _Layout | None:
     """Where ``series`` is drawn; None when there is nothing to draw."""
     points, baseline, target = series.points, series.baseline, series.target
@@ -102,8 +122,10 @@ def _layout(series: Series) -> _Layout | None:
             return LEFT + _PLOT_WIDTH * (when - first).days / span
         return LEFT + _PLOT_WIDTH * (index + 1) / (count + 1)
 
+    float_scale = float(scale)
+
     def y_of(value: Decimal) -> float:
-        return round(_PLOT_BOTTOM - _PLOT_HEIGHT * float((value - low) / scale), 2)
+        return _y(value, low, scale, float_scale)
 
     dots = [(round(x_of(p.when, i), 2), y_of(p.value)) for i, p in enumerate(points, start=1)]
     base = None
@@ -200,7 +222,9 @@ def series_svg(
             f'<text class="target-label" x="{LEFT + 4}" y="{y}">{target}</text>\n'
         )
     base = layout.baseline
-    line = [f"{x},{y}" for x, y in layout.dots]
+    # Each coordinate written once (a float's text costs more than the rest of its dot).
+    dots = [(str(x), str(y)) for x, y in layout.dots]
+    line = [f"{cx},{cy}" for cx, cy in dots]
     if base is not None:
         line.insert(0, f"{base[0]},{base[1]}")
     parts.append(f'<polyline class="trend" points="{" ".join(line)}"/>')
@@ -211,9 +235,9 @@ def series_svg(
             f"<title>{words['report.baseline']} {label}</title>"
             "</rect>"
         )
-    for (x, y), p in zip(layout.dots, series.points, strict=True):
+    for (cx, cy), p in zip(dots, series.points, strict=True):
         parts.append(
-            f'<circle class="measurement" cx="{x}" cy="{y}" r="3.5">'
+            f'<circle class="measurement" cx="{cx}" cy="{cy}" r="3.5">'
             f"<title>{number(p.value)} · {day(p.when)}</title></circle>\n"
         )
     parts.append("</svg>")
