@@ -104,6 +104,8 @@ def commit_sync(replica: Replica, outcome: SyncOutcome) -> list[dict[str, Any]]:
     if same_base and plan.pull is not None:  # built when the next sync asks for it
         pull = plan.pull
         replica.state.remember_base_lines(generation, pull.hashes, pull.kinds, pull.ids)
+    elif same_base and not plan.whole_index:
+        replica.state.forget_base_index()  # made when a sync needs it whole
     elif same_base:
         index = plan.base_index  # the base's index, brought up to the committed base
         for old, new, key in plan.rebased:

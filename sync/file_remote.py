@@ -441,8 +441,9 @@ class FileRemote:
                 os.replace(tmp, path)
 
 
-def _same_bytes(fh: BinaryIO, seen: bytes, block: int = 1 << 20) -> bool:
-    """True when the open file holds exactly ``seen`` (read and compared a block at a time)."""
+def _same_bytes(fh: BinaryIO, seen: bytes, block: int = 1 << 18) -> bool:
+    """True when the open file holds exactly ``seen`` (read and compared a block at a time:
+    small blocks, as this runs while the data read and the merged document are in memory)."""
     pos = 0
     while chunk := fh.read(block):
         if seen[pos : pos + len(chunk)] != chunk:  # bytes against bytes: memcmp

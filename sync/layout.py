@@ -2,11 +2,11 @@
 
 A sync remembers the document as it left it (written, or read and found equal to the merge):
 its record lines in order, cut into chunks of at most :data:`CHUNK_LINES` lines, and per chunk
-its byte length, a 128-bit digest and the line hash of each line. The next sync compares the
-new document with it chunk by chunk, one digest per chunk: a chunk whose bytes did not change
-is reused whole — its lines are this replica's base lines, so they are neither split, hashed,
-parsed nor merged, and they are written back as one byte range. Only the lines of chunks that
-changed are handled one by one.
+its byte length, a 128-bit digest and the line hash and key (kind, id) of each line. The next
+sync compares the new document with it chunk by chunk, one digest per chunk: a chunk whose
+bytes did not change is reused whole — its lines are this replica's base lines, so they are
+neither split, hashed, parsed nor merged, and they are written back as one byte range. Only
+the lines of chunks that changed are handled one by one.
 
 The layout is stored in the replica in the transaction that commits the base it describes
 (:meth:`sync.Replica.layout`), and used only while the replica's base generation is the one it
@@ -14,6 +14,10 @@ was made for and it holds exactly the base's lines; anything else (an older repl
 damaged layout, a document another tool rewrote) falls back to reading every line. The layout
 never decides what a line holds: a chunk is reused only when its bytes hash to the digest, and
 the bytes a digest was made of were base lines.
+
+The keys let a sync that reuses chunks find the base lines it needs (those of the chunks that
+changed) without reading the base of every record from the replica: at 100 000 records that
+index cost 0.12 s and 19 MB in a sync's own process, where the keys cost 1.5 MB.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import hashlib
 import struct
 from array import array
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -32,9 +37,30 @@ CHUNK_LINES = 16
 SEP = b",\n    "
 """What stands between two record lines in the document's own layout."""
 _DIGEST = 16
-_MAGIC = b"DKL1"
+_HEAD = "<4sQQQQQ16s"
+_MAGIC = b"DKL2"
 
 Key = tuple[str, str]
+
+
+def encode_keys(keys: Iterable[Key]) -> bytes:
+    """Lines' keys as a layout keeps them: ``kind<TAB>id<LF>`` each.
+
+    Neither a kind nor an id holds a newline (:func:`sync.replica_sql.check_key`, the document's
+    models); were one to, the layout's count of keys would not be its count of lines and the
+    layout would not be used (:meth:`Layout.from_bytes`, :class:`ChunkIndex`).
+    """
+    return "".join([f"{kind}\t{rid}\n" for kind, rid in keys]).encode()
+
+
+def decode_keys(data: bytes | bytearray | memoryview, kinds: dict[str, str]) -> list[Key]:
+    """The keys of :func:`encode_keys` (``kinds``: one string per kind, filled as it goes)."""
+    keys: list[Key] = []
+    kind_of = kinds.setdefault
+    for item in bytes(data).decode().split("\n")[:-1]:
+        kind, _, rid = item.partition("\t")
+        keys.append((kind_of(kind, kind), rid))
+    return keys
 
 
 def chunk_digest(data: bytes | memoryview) -> bytes:
@@ -53,6 +79,8 @@ class Layout:
         nlines: lines per chunk.
         nbytes: bytes per chunk (its lines joined by :data:`SEP`).
         digests: the chunks' digests, :data:`_DIGEST` bytes each, concatenated.
+        kbytes: bytes per chunk of :attr:`keys`.
+        keys: every line's key (:func:`encode_keys`), in document order.
     """
 
     generation: str
@@ -60,6 +88,8 @@ class Layout:
     nlines: array[int] = field(default_factory=lambda: array("l"))
     nbytes: array[int] = field(default_factory=lambda: array("q"))
     digests: bytearray = field(default_factory=bytearray)
+    kbytes: array[int] = field(default_factory=lambda: array("q"))
+    keys: bytearray = field(default_factory=bytearray)
 
     @property
     def chunks(self) -> int:
@@ -70,54 +100,84 @@ class Layout:
         """The index of each chunk's first line (and the line count at the end)."""
         return [0, *accumulate(self.nlines)]
 
+    def first_keys(self) -> list[int]:
+        """Where each chunk's keys start in :attr:`keys` (and their length at the end)."""
+        return [0, *accumulate(self.kbytes)]
+
     def digest(self, c: int) -> bytes:
         """Chunk ``c``'s digest."""
         return bytes(self.digests[c * _DIGEST : (c + 1) * _DIGEST])
 
-    def add_chunk(self, joined: bytes | memoryview, hashes: list[int] | array[int]) -> None:
-        """Append a chunk: its lines joined by :data:`SEP`, and their line hashes."""
+    def add_chunk(
+        self, joined: bytes | memoryview, hashes: list[int] | array[int], keys: bytes
+    ) -> None:
+        """Append a chunk: its lines joined by :data:`SEP`, their line hashes and their keys
+        (:func:`encode_keys`)."""
         self.nlines.append(len(hashes))
         self.nbytes.append(len(joined))
         self.digests += chunk_digest(joined)
         self.hashes.extend(hashes)
+        self.kbytes.append(len(keys))
+        self.keys += keys
 
-    def copy_chunks(self, other: Layout, chunks: list[int], starts: list[int]) -> None:
-        """Append chunks of ``other`` unchanged (``starts``: ``other.first_lines()``)."""
+    def copy_chunks(self, other: Layout, chunks: list[int], index: ChunkIndex) -> None:
+        """Append chunks of ``other`` unchanged (``index``: the chunk index of ``other``)."""
+        starts, kstarts = index.first, index.kfirst
         for c in chunks:
             self.nlines.append(other.nlines[c])
             self.nbytes.append(other.nbytes[c])
             self.digests += other.digests[c * _DIGEST : (c + 1) * _DIGEST]
             self.hashes.extend(other.hashes[starts[c] : starts[c + 1]])
+            self.kbytes.append(other.kbytes[c])
+            self.keys += other.keys[kstarts[c] : kstarts[c + 1]]
+
+    def parts(self) -> list[bytes | memoryview]:
+        """The layout's blob (:meth:`from_bytes`) in pieces, to be written one after another
+        (no copy of the whole: 2.6 MB at 100 000 records)."""
+        parts = [memoryview(a).cast("B") for a in (self.hashes, self.nlines, self.nbytes)]
+        parts += [memoryview(self.kbytes).cast("B"), memoryview(self.keys)]
+        parts.append(memoryview(self.digests))
+        check = hashlib.sha256()
+        for part in parts:
+            check.update(part)
+        sizes = (len(p) for p in parts[:-1])
+        return [struct.pack(_HEAD, _MAGIC, *sizes, check.digest()[:_DIGEST]), *parts]
 
     def to_bytes(self) -> bytes:
-        """The layout as one blob (for the replica)."""
-        parts = [self.hashes.tobytes(), self.nlines.tobytes(), self.nbytes.tobytes()]
-        head = struct.pack("<4sQQQ", _MAGIC, *(len(p) for p in parts))
-        return head + b"".join(parts) + bytes(self.digests)
+        """The layout as one blob."""
+        return b"".join(self.parts())
 
     @classmethod
     def from_bytes(cls, generation: str, blob: bytes) -> Layout | None:
         """A layout from :meth:`to_bytes`, or None when the blob is not one (damaged, other)."""
-        size = struct.calcsize("<4sQQQ")
+        size = struct.calcsize(_HEAD)
         if len(blob) < size:
             return None
-        magic, n_h, n_l, n_b = struct.unpack_from("<4sQQQ", blob)
+        magic, n_h, n_l, n_b, n_kb, n_k, check = struct.unpack_from(_HEAD, blob)
         if magic != _MAGIC:
-            return None
+            return None  # damaged, or an older layout (without keys): every line is read
+        if hashlib.sha256(memoryview(blob)[size:]).digest()[:_DIGEST] != check:
+            return None  # damaged: the keys say which record a line is, so nothing is guessed
         layout = cls(generation)
         pos = size
+        arrays = (layout.hashes, n_h), (layout.nlines, n_l), (layout.nbytes, n_b)
         try:
-            for arr, n in ((layout.hashes, n_h), (layout.nlines, n_l), (layout.nbytes, n_b)):
+            for arr, n in (*arrays, (layout.kbytes, n_kb)):
                 arr.frombytes(blob[pos : pos + n])
                 pos += n
         except ValueError:
             return None
-        layout.digests = bytearray(blob[pos:])
+        layout.keys = bytearray(blob[pos : pos + n_k])
+        layout.digests = bytearray(blob[pos + n_k :])
         chunks = len(layout.nlines)
         if (
             len(layout.nbytes) != chunks
+            or len(layout.kbytes) != chunks
+            or len(layout.keys) != n_k
+            or sum(layout.kbytes) != n_k
             or len(layout.digests) != chunks * _DIGEST
             or sum(layout.nlines) != len(layout.hashes)
+            or layout.keys.count(b"\n") != len(layout.hashes)
             or any(n < 1 for n in layout.nlines)
         ):
             return None
@@ -239,28 +299,41 @@ def scan_records(data: bytes, pos: int, layout: Layout | None) -> Scan | None:
 class ChunkIndex:
     """Where the base lines sit in a layout's chunks, by key (the chunks are in key order)."""
 
-    def __init__(self, layout: Layout, base_index: dict[int, Key]) -> None:
+    def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.first = layout.first_lines()
-        hashes = layout.hashes
-        self.first_keys = [base_index[hashes[i]] for i in self.first[:-1]]
-        self.last_keys = [base_index[hashes[i - 1]] for i in self.first[1:]]
+        self.kfirst = layout.first_keys()
+        self.kinds: dict[str, str] = {}
+        keys, kinds = layout.keys, self.kinds
+        find, rfind = keys.find, keys.rfind
+        firsts, lasts = [], []
+        for c in range(layout.chunks):
+            start, stop = self.kfirst[c], self.kfirst[c + 1]
+            if (
+                stop <= start
+                or keys[stop - 1] != 10
+                or keys.count(b"\n", start, stop) != (self.first[c + 1] - self.first[c])
+            ):
+                raise ValueError("the keys do not fit the chunks")
+            firsts.append(keys[start : find(b"\n", start, stop) + 1])
+            lasts.append(keys[rfind(b"\n", start, stop - 1) + 1 : stop])
+        self.first_keys = decode_keys(b"".join(firsts), kinds)
+        self.last_keys = decode_keys(b"".join(lasts), kinds)
 
     @classmethod
-    def of(cls, layout: Layout, base_index: dict[int, Key]) -> ChunkIndex | None:
-        """The index, or None when the layout does not describe exactly these base lines."""
-        if len(layout.hashes) != len(base_index):
-            return None
+    def of(cls, layout: Layout) -> ChunkIndex | None:
+        """The index, or None when the layout's keys do not fit it or are not in key order
+        (not a layout a sync made)."""
         try:
-            index = cls(layout, base_index)
-        except KeyError:
+            index = cls(layout)
+        except (ValueError, UnicodeDecodeError):
             return None
         keys = index.first_keys
         lasts = index.last_keys
         if any(keys[c] > lasts[c] for c in range(len(keys))) or any(
             lasts[c] >= keys[c + 1] for c in range(len(keys) - 1)
         ):
-            return None  # not in key order: not a layout a sync made
+            return None
         return index
 
     def chunk_of(self, key: Key, h: int) -> int:
@@ -281,3 +354,7 @@ class ChunkIndex:
     def lines(self, c: int) -> array[int]:
         """The line hashes of chunk ``c``."""
         return self.layout.hashes[self.first[c] : self.first[c + 1]]
+
+    def keys(self, c: int) -> list[Key]:
+        """The keys of chunk ``c``'s lines, in order."""
+        return decode_keys(self.layout.keys[self.kfirst[c] : self.kfirst[c + 1]], self.kinds)

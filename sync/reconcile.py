@@ -26,13 +26,14 @@ from .digests import line_hash
 from .document import Line, LineSpans, ParsedDocument, record_line
 from .errors import DocumentError
 from .hlc import HybridClock
-from .layout import CHUNK_LINES, SEP, ChunkIndex, Key, Layout
+from .layout import CHUNK_LINES, SEP, ChunkIndex, Key, Layout, encode_keys
 from .line_spool import SPOOL_AFTER, LineSpool
 from .merge import Claim, Claims, arrival_conflicts, joined, merge_record, split_claims
 from .records import Record, newest_stamp
 from .replica import Replica
 
-CHUNK = 2000
+CHUNK = 500
+"""Records merged at a time (their records and rows live for one merge: 4 MB at 2 000)."""
 MAX_ROUNDS = 16
 _dumps = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
@@ -123,11 +124,13 @@ class Plan:
     layout: Layout | None = None  # of ``pieces`` (see sync.layout)
     generation: str = "0"  # the base generation this plan was made against
     base_index: dict[int, Key] = field(default_factory=dict)  # ... and that base's index
+    whole_index: bool = True  # False: :attr:`base_index` holds only the changed chunks' lines
     rebased: list[tuple[int | None, int, Key]] = field(default_factory=list)
     """(old base line hash, new one, key) of every merged record: its base changes."""
     open_hashes: set[int] | None = None
     folder: Path | None = None  # where a spool of new lines goes (the replica's folder)
     spool: LineSpool | None = None
+    source: LineSpans | None = None  # the document's lines that numbers below 0 refer to
     made: int = 0  # bytes of new lines kept in memory (until SPOOL_AFTER)
     kinds: dict[str, str] = field(default_factory=dict)  # one string per kind
 
@@ -145,17 +148,32 @@ class Plan:
                 return line
         return self.spool.add(line)
 
+    def ref(self, doc: ParsedDocument, i: int) -> Line | int:
+        """What an entry keeps of the document's line ``i``: when the lines are spans of the
+        data read, the number ``~i`` (below 0: no view of 190 bytes a line), else the line."""
+        if isinstance(doc.lines, LineSpans):
+            self.source = doc.lines
+            return ~i
+        return doc.lines[i]
+
     def line(self, line: Line | int) -> Line:
-        """An entry's or piece's line (read back from the spool if it is a number)."""
+        """An entry's or piece's line (a number: read back from the spool, or below 0 from
+        the document's lines, see :meth:`ref`)."""
         if isinstance(line, int):
+            if line < 0:
+                assert self.source is not None
+                return self.source[~line]
             assert self.spool is not None
             return self.spool.line(line)
         return line
 
     def lines(self, items: Iterable[Line | int]) -> Iterable[Line]:
-        """``items`` with the spooled lines read back (in blocks)."""
+        """``items`` with their lines read back (the spool's in blocks)."""
+        source = self.source
+        if source is not None:
+            items = (source[~x] if isinstance(x, int) and x < 0 else x for x in items)
         if self.spool is None:
-            return items  # type: ignore[return-value]  # no numbers without a spool
+            return items  # type: ignore[return-value]  # no spool: no numbers left
         return self.spool.resolve(items)
 
     def record_lines(self) -> Iterable[Line]:
@@ -165,6 +183,7 @@ class Plan:
     def spent(self) -> None:
         """Let go of the merged lines and the replica's changes (once they are committed)."""
         self.entries, self.unchanged, self.stage, self.pieces = [], [], {}, []
+        self.source = None
 
     def close(self) -> None:
         """Drop the spool, if any (once the document is written and the sync committed)."""
@@ -227,19 +246,42 @@ def reconcile(
 
 
 def _chunk_index(
-    doc: ParsedDocument | None, base_index: dict[int, Key], held_ids: set[str]
+    doc: ParsedDocument | None,
+    held_ids: set[str],
+    dirty_bases: list[tuple[str, str, int | None]],
 ) -> ChunkIndex | None:
-    """The last sync's layout of ``doc`` when chunks of it are reused, else None.
+    """The last sync's layout of ``doc`` when chunks of it are reused, else None (then every
+    line of ``doc`` is read).
 
-    With ids held back (records of two kinds under one id) every line is read.
+    A chunk holding the base line of a record edited here is read line by line. With ids held
+    back (records of two kinds under one id), or a base line that is not where the layout
+    says, every line is read.
     """
     if doc is None or doc.layout is None or not doc.matched:
         return None
-    index = ChunkIndex.of(doc.layout, base_index) if not held_ids else None
+    index = ChunkIndex.of(doc.layout) if not held_ids else None
+    if index is not None:
+        for rid, kind, h in dirty_bases:
+            if h is None:
+                continue
+            c = index.chunk_of((kind, rid), h)
+            if c < 0:
+                index = None
+                break
+            if c in doc.matched:
+                doc.open_chunk(c, index.lines(c))
     if index is None:
         doc.open_all()
-        return None
     return index
+
+
+def _open_keys(doc: ParsedDocument, chunks: ChunkIndex) -> dict[int, Key]:
+    """Line hash -> key of the base lines that are not in a reused chunk."""
+    keys: dict[int, Key] = {}
+    for c in range(chunks.layout.chunks):
+        if c not in doc.matched:
+            keys.update(zip(chunks.lines(c), chunks.keys(c), strict=True))
+    return keys
 
 
 def _reconcile(
@@ -254,15 +296,19 @@ def _reconcile(
     held = _Held(held_ids)
     plan.generation = replica.meta("base_generation", "0") or "0"
     based: set[str] | None = None
+    dirty_bases = replica.state.dirty_bases()
+    chunks = _chunk_index(doc, held_ids, dirty_bases)
     if doc is None:
         # Nothing to look up lines in: the ids that have a base are enough, and the commit
         # makes the new base's index of the records merged (every one of them); the old
         # index is not read (19 MB at 100 000 records, beside the lines of a push).
         based = replica.state.based_ids()
         base_index = plan.base_index
-    else:
+    elif chunks is None:
         base_index = plan.base_index = replica.state.base_index()
-    dirty_bases = replica.state.dirty_bases()
+    else:  # the lines read one by one are the changed chunks': the layout has their keys
+        base_index = plan.base_index = _open_keys(doc, chunks)
+        plan.whole_index = False
     if (
         doc is not None
         and not (held_ids or base_index or dirty_bases or doc.matched)
@@ -270,21 +316,9 @@ def _reconcile(
         and _pull_into_empty(plan, doc, clock, now_iso, step)
     ):
         return plan, set()
-    dirty = {rid for rid, _ in dirty_bases}
-    chunks = _chunk_index(doc, base_index, held_ids)
-    open_hashes: set[int] | None = None
-    if chunks is not None:
-        assert doc is not None
-        for rid, h in dirty_bases:  # a chunk holding a line edited here is read line by line
-            key = base_index.get(h) if h is not None else None
-            if h is not None and key is not None and key[1] == rid:
-                c = chunks.chunk_of(key, h)
-                if c in doc.matched:
-                    doc.open_chunk(c, chunks.lines(c))
-        open_hashes = set()  # base lines that are not in a reused chunk
-        for c in range(chunks.layout.chunks):
-            if c not in doc.matched:
-                open_hashes.update(chunks.lines(c))
+    dirty = {rid for rid, _, _ in dirty_bases}
+    # base lines that are not in a reused chunk (None: no chunk is reused)
+    open_hashes = set(base_index) if chunks is not None else None
     plan.open_hashes = open_hashes
     seen: set[str] = set()
     remote_lines: list[int] = []
@@ -292,10 +326,10 @@ def _reconcile(
         for i, h in enumerate(doc.hashes):
             key = base_index.get(h)
             if key is not None and key[1] not in dirty and key[1] not in held_ids:
-                if key[1] in seen or (open_hashes is not None and h not in open_hashes):
+                if key[1] in seen:
                     raise DocumentError(f"{doc.source}: record id {key[1]!r} appears twice")
                 seen.add(key[1])
-                plan.entries.append((key, doc.lines[i], h))
+                plan.entries.append((key, plan.ref(doc, i), h))
             else:
                 remote_lines.append(i)
     merged_from = len(plan.entries)
@@ -304,6 +338,7 @@ def _reconcile(
         read = set(doc.hashes)
         missing = {base_index[h][1] for h in open_hashes if h not in read}
         local_only = sorted((dirty | missing) - seen - held_ids)  # new here, or missing remotely
+        del read, missing
     else:
         with_base = based if based is not None else {rid for _, rid in base_index.values()}
         local_only = sorted((dirty | with_base) - seen - held_ids)
@@ -311,26 +346,14 @@ def _reconcile(
     step(done, total)
     for chunk in _chunks(remote_lines):
         assert doc is not None
-        recs = {}
-        newest = ""
-        for i in chunk:
-            rec = doc.record(i)
-            rid = rec["id"]
-            if rid in seen:
-                raise DocumentError(f"{doc.source}: record id {rid!r} appears twice")
-            seen.add(rid)
-            stamp = newest_stamp(rec)
-            if stamp is not None and stamp > newest:
-                newest = stamp
-            if rid in held_ids:
-                held.remote[rid] = (rec, i)
-            else:
-                recs[rid] = (rec, i)
-        clock.observe(newest)  # stamps are fixed width: the largest is the newest
+        # the records read live as long as their merge (not in this frame till the end)
+        recs = _read_records(doc, chunk, seen, held, clock)
         _merge_chunk(replica, plan, doc, recs, clock, now_iso, held)
+        del recs
         done += len(chunk)
         step(done, total)
     local_only = [rid for rid in local_only if rid not in seen]  # the chunks saw more ids
+    del seen, remote_lines
     for chunk in _chunks(local_only):
         _merge_chunk(replica, plan, doc, dict.fromkeys(chunk), clock, now_iso, held)
         done += len(chunk)
@@ -349,12 +372,41 @@ def _reconcile(
             if c in doc.matched:
                 n = len(doc.lines)
                 doc.open_chunk(c, chunks.lines(c))
-                for i in range(n, len(doc.lines)):
-                    h = doc.hashes[i]
-                    plan.entries.append((base_index[h], doc.lines[i], h))
+                for i, base_key in enumerate(chunks.keys(c), n):
+                    plan.entries.append((base_key, plan.ref(doc, i), doc.hashes[i]))
     plan.entries.sort(key=itemgetter(0))
     _assemble(plan, doc if chunks is not None else None, chunks)
+    if not plan.whole_index:  # the changed chunks' lines are looked up: the rest needs none
+        plan.base_index, plan.open_hashes = {}, None
     return plan, set()
+
+
+def _read_records(
+    doc: ParsedDocument, chunk: list[int], seen: set[str], held: _Held, clock: HybridClock
+) -> dict[str, tuple[Record, int]]:
+    """The records on the document's lines ``chunk``, by id, but for the held ids' (kept in
+    ``held``); the clock observes their newest stamp.
+
+    Raises:
+        DocumentError: a line is not a valid record, or an id appears twice.
+    """
+    recs: dict[str, tuple[Record, int]] = {}
+    newest = ""
+    for i in chunk:
+        rec = doc.record(i)
+        rid = rec["id"]
+        if rid in seen:
+            raise DocumentError(f"{doc.source}: record id {rid!r} appears twice")
+        seen.add(rid)
+        stamp = newest_stamp(rec)
+        if stamp is not None and stamp > newest:
+            newest = stamp
+        if rid in held.ids:
+            held.remote[rid] = (rec, i)
+        else:
+            recs[rid] = (rec, i)
+    clock.observe(newest)  # stamps are fixed width: the largest is the newest
+    return recs
 
 
 def _pull_into_empty(
@@ -417,11 +469,17 @@ def _pull_into_empty(
         data, starts, ends = lines.data, lines.starts, lines.ends
         for c in range(0, n, CHUNK_LINES):
             last_line = min(n, c + CHUNK_LINES) - 1
-            layout.add_chunk(data[starts[c] : ends[last_line]], hashes[c : last_line + 1])
+            layout.add_chunk(
+                data[starts[c] : ends[last_line]],
+                hashes[c : last_line + 1],
+                encode_keys(zip(kinds[c : last_line + 1], ids[c : last_line + 1], strict=True)),
+            )
         plan.pieces = [data[starts[0] : ends[n - 1]]] if n else []
     else:
         for c in range(0, n, CHUNK_LINES):
-            layout.add_chunk(SEP.join(lines[c : c + CHUNK_LINES]), hashes[c : c + CHUNK_LINES])
+            block = slice(c, c + CHUNK_LINES)
+            keys = encode_keys(zip(kinds[block], ids[block], strict=True))
+            layout.add_chunk(SEP.join(lines[block]), hashes[block], keys)
         plan.pieces = list(lines)
     plan.layout = layout
     return True
@@ -440,14 +498,15 @@ def _assemble(plan: Plan, doc: ParsedDocument | None, chunks: ChunkIndex | None)
         for start in range(0, len(group), CHUNK_LINES):
             block = group[start : start + CHUNK_LINES]
             lines = [line for _, line, _ in block]
-            layout.add_chunk(SEP.join(read_back(lines)), [h for _, _, h in block])
+            keys = encode_keys([key for key, _, _ in block])
+            layout.add_chunk(SEP.join(read_back(lines)), [h for _, _, h in block], keys)
             pieces.extend(lines)
         group.clear()
 
     e = 0
     if doc is not None and chunks is not None:
         assert doc.layout is not None and doc.data is not None
-        old, first_keys, starts = doc.layout, chunks.first_keys, chunks.first
+        old, first_keys = doc.layout, chunks.first_keys
         run: list[int] = []
         run_start = run_end = -1
         for c, start in doc.matched.items():
@@ -460,13 +519,13 @@ def _assemble(plan: Plan, doc: ParsedDocument | None, chunks: ChunkIndex | None)
                 continue
             if run:
                 pieces.append(doc.data[run_start:run_end])
-                layout.copy_chunks(old, run, starts)
+                layout.copy_chunks(old, run, chunks)
             group.extend(entries[before:e])
             flush()
             run, run_start, run_end = [c], start, start + old.nbytes[c]
         if run:
             pieces.append(doc.data[run_start:run_end])
-            layout.copy_chunks(old, run, starts)
+            layout.copy_chunks(old, run, chunks)
     group.extend(entries[e:])
     flush()
     plan.pieces, plan.layout = pieces, layout
@@ -493,7 +552,7 @@ def _merge_chunk(
             mine, other = _split(rid, local, rec_r, base, plan, held, now_iso)
         if base is not None and plan.open_hashes is not None and rec_r is not None:
             h = base["hash"]
-            if h in plan.base_index and h not in plan.open_hashes:
+            if h is not None and h not in plan.open_hashes:
                 assert doc is not None  # its base line is in a reused chunk too
                 raise DocumentError(f"{doc.source}: record id {rid!r} appears twice")
         old = base["hash"] if base is not None else None

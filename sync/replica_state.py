@@ -236,11 +236,11 @@ class ReplicaState:
         """Ids of records changed locally since the last sync."""
         return [r[0] for r in self._conn.execute("SELECT id FROM records WHERE dirty = 1")]
 
-    def dirty_bases(self) -> list[tuple[str, int | None]]:
-        """(id, line hash of its base line or None) of records changed locally since the last
-        sync."""
-        rows = self._conn.execute("SELECT id, base_hash FROM records WHERE dirty = 1")
-        return [(rid, h) for rid, h in rows]
+    def dirty_bases(self) -> list[tuple[str, str, int | None]]:
+        """(id, kind, line hash of its base line or None) of records changed locally since the
+        last sync."""
+        rows = self._conn.execute("SELECT id, kind, base_hash FROM records WHERE dirty = 1")
+        return [(rid, kind, h) for rid, kind, h in rows]
 
     def all_ids(self) -> list[str]:
         """Every record id, tombstones included."""
@@ -284,13 +284,22 @@ class ReplicaState:
         None forgets any layout (the next sync reads every line)."""
         if layout is None:
             conn.execute("DELETE FROM sync_layout")
-        else:
+        else:  # written in place, piece by piece: no copy of the whole blob in memory
+            parts = layout.parts()
             conn.execute(
                 "INSERT OR REPLACE INTO sync_layout (id, replica, generation, data)"
-                " VALUES (1, ?, ?, ?)",
-                (self._replica.replica_id, layout.generation, layout.to_bytes()),
+                " VALUES (1, ?, ?, zeroblob(?))",
+                (self._replica.replica_id, layout.generation, sum(len(p) for p in parts)),
             )
+            with conn.blobopen("sync_layout", "data", 1) as blob:
+                for part in parts:
+                    blob.write(part)
         self._layout_cache = layout
+
+    def forget_base_index(self) -> None:
+        """Drop the in-memory base index (a sync that reused chunks did not make it whole)."""
+        self._base_cache = None
+        self._base_lines = None
 
     def forget_caches(self) -> None:
         """Drop the in-memory base index and layout (the next sync reads them afresh)."""
