@@ -487,11 +487,9 @@ def _split_layout(data: bytes, layout: Layout | None) -> tuple[bytes, Scan | Non
     """
     if not data.startswith(b"{\n") or not data.endswith(b"}\n"):
         return None
-    if data.find(_EMPTY) != -1 and data.find(RECORDS_OPEN) == -1:
-        return data, None
-    at = data.find(RECORDS_OPEN)
-    if at == -1:
-        return None
+    at = data.find(RECORDS_OPEN)  # near the start: the header's other keys are short
+    if at == -1:  # no record lines: an empty list, or not our layout
+        return (data, None) if data.find(_EMPTY) != -1 else None
     scan = scan_records(data, at + len(RECORDS_OPEN), layout)
     if scan is None:
         return None

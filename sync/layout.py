@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import sys
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -31,6 +32,8 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from .digests import line_hash
+
+intern = sys.intern
 
 CHUNK_LINES = 16
 """Lines per chunk a sync writes (1 % of changed lines then touch about 15 % of the chunks)."""
@@ -46,21 +49,24 @@ Key = tuple[str, str]
 def encode_keys(keys: Iterable[Key]) -> bytes:
     """Lines' keys as a layout keeps them: ``kind<TAB>id<LF>`` each.
 
-    Neither a kind nor an id holds a newline (:func:`sync.replica_sql.check_key`, the document's
-    models); were one to, the layout's count of keys would not be its count of lines and the
-    layout would not be used (:meth:`Layout.from_bytes`, :class:`ChunkIndex`).
+    Neither a kind nor an id holds a tab or a newline (:func:`sync.replica_sql.check_key`, the
+    document's models); were one to, the layout's count of keys would not be its count of
+    lines and the layout would not be used (:meth:`Layout.from_bytes`, :class:`ChunkIndex`).
     """
     return "".join([f"{kind}\t{rid}\n" for kind, rid in keys]).encode()
 
 
-def decode_keys(data: bytes | bytearray | memoryview, kinds: dict[str, str]) -> list[Key]:
-    """The keys of :func:`encode_keys` (``kinds``: one string per kind, filled as it goes)."""
-    keys: list[Key] = []
-    kind_of = kinds.setdefault
-    for item in bytes(data).decode().split("\n")[:-1]:
-        kind, _, rid = item.partition("\t")
-        keys.append((kind_of(kind, kind), rid))
-    return keys
+def decode_keys(data: bytes | bytearray | memoryview) -> list[Key]:
+    """The keys of :func:`encode_keys` (each kind one interned string).
+
+    Raises:
+        ValueError: ``data`` is not keys of :func:`encode_keys`.
+    """
+    text = bytes(data).decode()
+    parts = text.replace("\n", "\t").split("\t")
+    if parts.pop() or len(parts) != 2 * text.count("\n"):
+        raise ValueError("not a layout's keys")
+    return list(zip(map(intern, parts[::2]), parts[1::2], strict=True))
 
 
 def chunk_digest(data: bytes | memoryview) -> bytes:
@@ -90,6 +96,9 @@ class Layout:
     digests: bytearray = field(default_factory=bytearray)
     kbytes: array[int] = field(default_factory=lambda: array("q"))
     keys: bytearray = field(default_factory=bytearray)
+    edges: tuple[list[Key], list[Key]] | None = field(default_factory=lambda: ([], []), repr=False)
+    """Each chunk's first and last key, for a layout this process made (None: from the
+    replica, its :attr:`keys` are read when a :class:`ChunkIndex` is made of it)."""
 
     @property
     def chunks(self) -> int:
@@ -109,20 +118,25 @@ class Layout:
         return bytes(self.digests[c * _DIGEST : (c + 1) * _DIGEST])
 
     def add_chunk(
-        self, joined: bytes | memoryview, hashes: list[int] | array[int], keys: bytes
+        self, joined: bytes | memoryview, hashes: list[int] | array[int], keys: list[Key]
     ) -> None:
-        """Append a chunk: its lines joined by :data:`SEP`, their line hashes and their keys
-        (:func:`encode_keys`)."""
+        """Append a chunk: its lines joined by :data:`SEP`, their line hashes and keys."""
+        encoded = encode_keys(keys)
         self.nlines.append(len(hashes))
         self.nbytes.append(len(joined))
         self.digests += chunk_digest(joined)
         self.hashes.extend(hashes)
-        self.kbytes.append(len(keys))
-        self.keys += keys
+        self.kbytes.append(len(encoded))
+        self.keys += encoded
+        assert self.edges is not None, "a layout read from the replica is not appended to"
+        self.edges[0].append(keys[0])
+        self.edges[1].append(keys[-1])
 
     def copy_chunks(self, other: Layout, chunks: list[int], index: ChunkIndex) -> None:
         """Append chunks of ``other`` unchanged (``index``: the chunk index of ``other``)."""
         starts, kstarts = index.first, index.kfirst
+        assert self.edges is not None, "a layout read from the replica is not appended to"
+        firsts, lasts = self.edges
         for c in chunks:
             self.nlines.append(other.nlines[c])
             self.nbytes.append(other.nbytes[c])
@@ -130,6 +144,8 @@ class Layout:
             self.hashes.extend(other.hashes[starts[c] : starts[c + 1]])
             self.kbytes.append(other.kbytes[c])
             self.keys += other.keys[kstarts[c] : kstarts[c + 1]]
+            firsts.append(index.first_keys[c])
+            lasts.append(index.last_keys[c])
 
     def parts(self) -> list[bytes | memoryview]:
         """The layout's blob (:meth:`from_bytes`) in pieces, to be written one after another
@@ -158,7 +174,7 @@ class Layout:
             return None  # damaged, or an older layout (without keys): every line is read
         if hashlib.sha256(memoryview(blob)[size:]).digest()[:_DIGEST] != check:
             return None  # damaged: the keys say which record a line is, so nothing is guessed
-        layout = cls(generation)
+        layout = cls(generation, edges=None)
         pos = size
         arrays = (layout.hashes, n_h), (layout.nlines, n_l), (layout.nbytes, n_b)
         try:
@@ -303,22 +319,23 @@ class ChunkIndex:
         self.layout = layout
         self.first = layout.first_lines()
         self.kfirst = layout.first_keys()
-        self.kinds: dict[str, str] = {}
-        keys, kinds = layout.keys, self.kinds
-        find, rfind = keys.find, keys.rfind
+        if layout.edges is not None:  # made by this process, chunk by chunk, from its keys
+            self.first_keys, self.last_keys = layout.edges
+            return
+        keys = layout.keys
+        find, rfind, count = keys.find, keys.rfind, keys.count
+        if count(b"\t") != len(layout.hashes):  # one tab a key: every chunk's keys decode
+            raise ValueError("the keys do not fit the chunks")
         firsts, lasts = [], []
+        first, kfirst = self.first, self.kfirst
         for c in range(layout.chunks):
-            start, stop = self.kfirst[c], self.kfirst[c + 1]
-            if (
-                stop <= start
-                or keys[stop - 1] != 10
-                or keys.count(b"\n", start, stop) != (self.first[c + 1] - self.first[c])
-            ):
+            start, stop = kfirst[c], kfirst[c + 1]
+            if count(b"\n", start, stop) != first[c + 1] - first[c] or keys[stop - 1] != 10:
                 raise ValueError("the keys do not fit the chunks")
             firsts.append(keys[start : find(b"\n", start, stop) + 1])
             lasts.append(keys[rfind(b"\n", start, stop - 1) + 1 : stop])
-        self.first_keys = decode_keys(b"".join(firsts), kinds)
-        self.last_keys = decode_keys(b"".join(lasts), kinds)
+        self.first_keys = decode_keys(b"".join(firsts))
+        self.last_keys = decode_keys(b"".join(lasts))
 
     @classmethod
     def of(cls, layout: Layout) -> ChunkIndex | None:
@@ -357,4 +374,4 @@ class ChunkIndex:
 
     def keys(self, c: int) -> list[Key]:
         """The keys of chunk ``c``'s lines, in order."""
-        return decode_keys(self.layout.keys[self.kfirst[c] : self.kfirst[c + 1]], self.kinds)
+        return decode_keys(self.layout.keys[self.kfirst[c] : self.kfirst[c + 1]])

@@ -26,7 +26,7 @@ from .digests import line_hash
 from .document import Line, LineSpans, ParsedDocument, record_line
 from .errors import DocumentError
 from .hlc import HybridClock
-from .layout import CHUNK_LINES, SEP, ChunkIndex, Key, Layout, encode_keys
+from .layout import CHUNK_LINES, SEP, ChunkIndex, Key, Layout
 from .line_spool import SPOOL_AFTER, LineSpool
 from .merge import Claim, Claims, arrival_conflicts, joined, merge_record, split_claims
 from .records import Record, newest_stamp
@@ -472,13 +472,13 @@ def _pull_into_empty(
             layout.add_chunk(
                 data[starts[c] : ends[last_line]],
                 hashes[c : last_line + 1],
-                encode_keys(zip(kinds[c : last_line + 1], ids[c : last_line + 1], strict=True)),
+                list(zip(kinds[c : last_line + 1], ids[c : last_line + 1], strict=True)),
             )
         plan.pieces = [data[starts[0] : ends[n - 1]]] if n else []
     else:
         for c in range(0, n, CHUNK_LINES):
             block = slice(c, c + CHUNK_LINES)
-            keys = encode_keys(zip(kinds[block], ids[block], strict=True))
+            keys = list(zip(kinds[block], ids[block], strict=True))
             layout.add_chunk(SEP.join(lines[block]), hashes[block], keys)
         plan.pieces = list(lines)
     plan.layout = layout
@@ -498,7 +498,7 @@ def _assemble(plan: Plan, doc: ParsedDocument | None, chunks: ChunkIndex | None)
         for start in range(0, len(group), CHUNK_LINES):
             block = group[start : start + CHUNK_LINES]
             lines = [line for _, line, _ in block]
-            keys = encode_keys([key for key, _, _ in block])
+            keys = [key for key, _, _ in block]
             layout.add_chunk(SEP.join(read_back(lines)), [h for _, _, h in block], keys)
             pieces.extend(lines)
         group.clear()

@@ -56,7 +56,7 @@ def _check_state(replica: Replica, remote: FileRemote) -> None:
     layout = replica.state.layout()
     assert layout is not None
     assert sorted(layout.hashes) == sorted(_fresh_base_index(replica))
-    keys = decode_keys(layout.keys, {})
+    keys = decode_keys(layout.keys)
     assert keys == sorted(keys)  # in the document's order, which is key order
     assert dict(zip(layout.hashes, keys, strict=True)) == _fresh_base_index(replica)
     shared = shared_records(remote.path)
