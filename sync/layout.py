@@ -10,10 +10,12 @@ the lines of chunks that changed are handled one by one.
 
 The layout is stored in the replica in the transaction that commits the base it describes
 (:meth:`sync.Replica.layout`), and used only while the replica's base generation is the one it
-was made for and it holds exactly the base's lines; anything else (an older replica, a stale or
-damaged layout, a document another tool rewrote) falls back to reading every line. The layout
-never decides what a line holds: a chunk is reused only when its bytes hash to the digest, and
-the bytes a digest was made of were base lines.
+was made for: base lines change only in that transaction (:func:`sync.commit.commit_sync`),
+so the layout then holds exactly the base's lines. Anything else (an older replica, a stale or
+damaged layout, a document another tool rewrote, a record edited here whose base line is not
+where the layout says) falls back to reading every line. The layout never decides what a line
+holds: a chunk is reused only when its bytes hash to the digest, and the bytes a digest was
+made of were base lines.
 
 The keys let a sync that reuses chunks find the base lines it needs (those of the chunks that
 changed) without reading the base of every record from the replica: at 100 000 records that
@@ -109,7 +111,7 @@ class Layout:
         """The index of each chunk's first line (and the line count at the end)."""
         return [0, *accumulate(self.nlines)]
 
-    def first_keys(self) -> list[int]:
+    def key_offsets(self) -> list[int]:
         """Where each chunk's keys start in :attr:`keys` (and their length at the end)."""
         return [0, *accumulate(self.kbytes)]
 
@@ -318,7 +320,7 @@ class ChunkIndex:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.first = layout.first_lines()
-        self.kfirst = layout.first_keys()
+        self.kfirst = layout.key_offsets()
         if layout.edges is not None:  # made by this process, chunk by chunk, from its keys
             self.first_keys, self.last_keys = layout.edges
             return

@@ -16,7 +16,7 @@ the clash is written, no replica meets it again).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -127,7 +127,7 @@ class Plan:
     whole_index: bool = True  # False: :attr:`base_index` holds only the changed chunks' lines
     rebased: list[tuple[int | None, int, Key]] = field(default_factory=list)
     """(old base line hash, new one, key) of every merged record: its base changes."""
-    open_hashes: set[int] | None = None
+    open_hashes: Collection[int] | None = None  # base lines not in a reused chunk
     folder: Path | None = None  # where a spool of new lines goes (the replica's folder)
     spool: LineSpool | None = None
     source: LineSpans | None = None  # the document's lines that numbers below 0 refer to
@@ -318,7 +318,7 @@ def _reconcile(
         return plan, set()
     dirty = {rid for rid, _, _ in dirty_bases}
     # base lines that are not in a reused chunk (None: no chunk is reused)
-    open_hashes = set(base_index) if chunks is not None else None
+    open_hashes = base_index.keys() if chunks is not None else None
     plan.open_hashes = open_hashes
     seen: set[str] = set()
     remote_lines: list[int] = []
